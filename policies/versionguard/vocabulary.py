@@ -1,0 +1,55 @@
+"""Enum vocabularies shared by the components, the engine and the CLI.
+
+Azure compares these values case-insensitively; we keep the canonical spelling for messages and
+map any case variant onto it with :func:`canonical`.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+UPGRADE_OPTIONS: tuple[str, ...] = (
+    "OnceNewDefaultVersionAvailable",
+    "OnceCurrentVersionExpired",
+    "NoAutoUpgrade",
+)
+AUTO_UPDATE = "OnceNewDefaultVersionAvailable"
+UPGRADE_ON_EXPIRY = "OnceCurrentVersionExpired"
+NO_AUTO_UPGRADE = "NoAutoUpgrade"
+
+# Azure auto-upgrades only these deployment types (working-with-models: "Automatic model updates
+# are only supported for Standard deployment types").
+STANDARD_SKUS: tuple[str, ...] = ("Standard", "GlobalStandard", "DataZoneStandard")
+PROVISIONED_SKUS: tuple[str, ...] = (
+    "ProvisionedManaged",
+    "GlobalProvisionedManaged",
+    "DataZoneProvisionedManaged",
+)
+OTHER_SKUS: tuple[str, ...] = ("GlobalBatch", "DataZoneBatch", "DeveloperTier")
+KNOWN_SKUS: tuple[str, ...] = STANDARD_SKUS + PROVISIONED_SKUS + OTHER_SKUS
+
+LIFECYCLES: tuple[str, ...] = ("preview", "ga", "deprecated", "retired", "legacy")
+DATE_STATUSES: tuple[str, ...] = ("planned", "tentative")
+
+
+def canonical(value: str, allowed: Iterable[str]) -> str | None:
+    """The canonical spelling of ``value`` among ``allowed`` (case-insensitive), else None."""
+    folded = value.strip().casefold()
+    for candidate in allowed:
+        if candidate.casefold() == folded:
+            return candidate
+    return None
+
+
+def closest(value: str, allowed: Iterable[str]) -> str | None:
+    """The allowed value a typo most likely meant, or None when nothing is close."""
+    pool = list(allowed)
+    folded = {c.casefold(): c for c in pool}
+    hits = difflib.get_close_matches(value.strip().casefold(), list(folded), n=1, cutoff=0.6)
+    return folded[hits[0]] if hits else None
+
+
+def is_standard_sku(sku: str | None) -> bool:
+    """True only for the three Standard deployment types; unknown or missing SKUs are not."""
+    return sku is not None and canonical(sku, STANDARD_SKUS) is not None
