@@ -1,0 +1,283 @@
+"""The model catalog: loading, validation and look-ups.
+
+A malformed catalog raises :class:`InputError` naming the entry (``models[3] gpt-4o >
+versions[1] 2024-08-06 > retirement``); it never yields a catalog that passes everything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import functools
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from .dates import parse_date
+from .errors import InputError
+from .vocabulary import canonical
+
+BUNDLED_CATALOG = "bundled catalog"
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    url: str | None = None
+    date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Replacement:
+    name: str
+    version: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.version}" if self.version else self.name
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    """Lifecycle facts of one model version."""
+
+    model: str
+    version: str
+    lifecycle: str
+    format: str = "OpenAI"
+    default: bool = False
+    default_since: dt.date | None = None
+    deprecation: dt.date | None = None
+    retirement: dt.date | None = None
+    retirement_by_sku: Mapping[str, dt.date] = field(default_factory=dict)
+    date_status: str | None = None
+    upgrade_lead_days: int | None = None
+    upgrade_lead_by_sku: Mapping[str, int] = field(default_factory=dict)
+    replacement: Replacement | None = None
+    notes: str | None = None
+    sources: tuple[str, ...] = ()
+
+    def retirement_for(self, sku: str | None) -> dt.date | None:
+        """The retirement date that applies to a deployment of this SKU (per-SKU override first)."""
+        if sku is not None:
+            key = canonical(sku, self.retirement_by_sku)
+            if key is not None:
+                return self.retirement_by_sku[key]
+        return self.retirement
+
+    def lead_days_for(self, sku: str | None) -> int:
+        """How many days before retirement upgrade-on-expiry fires for this SKU (0 when unknown)."""
+        if sku is not None:
+            key = canonical(sku, self.upgrade_lead_by_sku)
+            if key is not None:
+                return self.upgrade_lead_by_sku[key]
+        return self.upgrade_lead_days or 0
+
+    @property
+    def label(self) -> str:
+        return f"{self.model} {self.version}"
+
+
+@dataclass(frozen=True)
+class Catalog:
+    as_of: dt.date
+    versions: tuple[VersionInfo, ...]
+    sources: Mapping[str, Source] = field(default_factory=dict)
+    origin: str = BUNDLED_CATALOG
+
+    @functools.cached_property
+    def _index(self) -> dict[tuple[str, str], VersionInfo]:
+        return {(v.model.casefold(), v.version.casefold()): v for v in self.versions}
+
+    @functools.cached_property
+    def _by_model(self) -> dict[str, list[VersionInfo]]:
+        grouped: dict[str, list[VersionInfo]] = {}
+        for v in self.versions:
+            grouped.setdefault(v.model.casefold(), []).append(v)
+        return grouped
+
+    def lookup(self, model: str, version: str) -> VersionInfo | None:
+        return self._index.get((model.strip().casefold(), version.strip().casefold()))
+
+    def versions_of(self, model: str) -> list[VersionInfo]:
+        return list(self._by_model.get(model.strip().casefold(), []))
+
+    def default_version(self, model: str) -> VersionInfo | None:
+        """The version marked default for a model, if the catalog knows one."""
+        defaults = [v for v in self.versions_of(model) if v.default]
+        return max(defaults, key=lambda v: v.default_since or dt.date.min) if defaults else None
+
+    def near(self, model: str, version: str, limit: int = 3) -> list[str]:
+        """Catalog entries a typo most likely meant: known versions of the model, else close names."""
+        same_model = self.versions_of(model)
+        if same_model:
+            labels = [v.version for v in same_model]
+            close = difflib.get_close_matches(version, labels, n=limit, cutoff=0.0)
+            return [f"{same_model[0].model} {v}" for v in close]
+        names = sorted({v.model for v in self.versions})
+        close_names = difflib.get_close_matches(model.strip().casefold(), names, n=limit, cutoff=0.6)
+        return [v.label for name in close_names for v in self.versions_of(name) if v.version == version] or [
+            f"{name} ({', '.join(v.version for v in self.versions_of(name))})" for name in close_names
+        ]
+
+
+@functools.cache
+def _schema() -> dict[str, Any]:
+    text = resources.files("versionguard").joinpath("data/catalog.schema.json").read_text("utf-8")
+    return json.loads(text)
+
+
+class _StringDatesLoader(yaml.SafeLoader):
+    """YAML loader that keeps dates as text so one schema covers quoted and unquoted dates."""
+
+
+_StringDatesLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def load_catalog(path: str | Path | None = None) -> Catalog:
+    """Load and validate a catalog file; ``None`` loads the bundled one."""
+    if path is None:
+        text = resources.files("versionguard").joinpath("data/catalog.yaml").read_text("utf-8")
+        return parse_catalog(text, BUNDLED_CATALOG)
+    source = str(path)
+    try:
+        text = Path(path).read_text("utf-8")
+    except OSError as exc:
+        raise InputError(source, "(file)", "a readable catalog file", exc.strerror) from None
+    return parse_catalog(text, source)
+
+
+def parse_catalog(text: str, source: str) -> Catalog:
+    try:
+        data = yaml.load(text, Loader=_StringDatesLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else "(file)"
+        raise InputError(source, where, "valid YAML", str(getattr(exc, "problem", exc))) from None
+    return catalog_from_data(data, source)
+
+
+def catalog_from_data(data: Any, source: str) -> Catalog:
+    """Validate plain data against the catalog schema and build the :class:`Catalog`."""
+    if not isinstance(data, dict):
+        raise InputError(source, "(top level)", "a mapping with schema, as_of and models", type(data).__name__)
+    data = _dates_to_text(data)
+    validator = jsonschema.Draft202012Validator(_schema())
+    error = jsonschema.exceptions.best_match(validator.iter_errors(data))
+    if error is not None:
+        raise InputError(source, _entry_path(data, list(error.absolute_path)), _expected(error), error.instance)
+    sources = {
+        sid: Source(sid, s["title"], s.get("url"), parse_date(s["date"], source, f"sources.{sid}.date")
+                    if s.get("date") else None)
+        for sid, s in (data.get("sources") or {}).items()
+    }
+    versions: list[VersionInfo] = []
+    seen: set[tuple[str, str]] = set()
+    for mi, model in enumerate(data["models"]):
+        for vi, entry in enumerate(model["versions"]):
+            where = _entry_path(data, ["models", mi, "versions", vi])
+            key = (model["name"].casefold(), entry["version"].casefold())
+            if key in seen:
+                raise InputError(source, where, "each model version listed once", "a duplicate")
+            seen.add(key)
+            versions.append(_version(model, entry, sources, source, where))
+    return Catalog(parse_date(data["as_of"], source, "as_of"), tuple(versions), sources, source)
+
+
+def _version(model: dict[str, Any], e: dict[str, Any], sources: Mapping[str, Source], source: str,
+             where: str) -> VersionInfo:
+    for sid in e.get("sources") or ():
+        if sid not in sources:
+            raise InputError(source, f"{where} > sources", "ids defined under the top-level sources", sid)
+
+    def date(key: str) -> dt.date | None:
+        value = e.get(key)
+        return None if value is None else parse_date(value, source, f"{where} > {key}")
+
+    lead = e.get("upgrade_lead_days")
+    replacement = e.get("replacement")
+    return VersionInfo(
+        model=model["name"],
+        version=e["version"],
+        lifecycle=e["lifecycle"],
+        format=model.get("format") or "OpenAI",
+        default=bool(e.get("default")),
+        default_since=date("default_since"),
+        deprecation=date("deprecation"),
+        retirement=date("retirement"),
+        retirement_by_sku={
+            sku: parse_date(d, source, f"{where} > retirement_by_sku.{sku}")
+            for sku, d in (e.get("retirement_by_sku") or {}).items()
+        },
+        date_status=e.get("date_status"),
+        upgrade_lead_days=lead if isinstance(lead, int) else None,
+        upgrade_lead_by_sku=dict(lead) if isinstance(lead, dict) else {},
+        replacement=Replacement(replacement["name"], replacement.get("version")) if replacement else None,
+        notes=e.get("notes"),
+        sources=tuple(e.get("sources") or ()),
+    )
+
+
+def _dates_to_text(value: Any) -> Any:
+    """Catalogs built in code may hold ``date`` objects; the schema checks text."""
+    if isinstance(value, dict):
+        return {k: _dates_to_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_dates_to_text(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _entry_path(data: Any, path: list[Any]) -> str:
+    """``models[3] gpt-4o > versions[1] 2024-08-06 > retirement``: names, not just indexes."""
+    parts: list[str] = []
+    node = data
+    for step in path:
+        if isinstance(step, int) and isinstance(node, list):
+            item = node[step] if step < len(node) else None
+            label = ""
+            if isinstance(item, dict):
+                label = str(item.get("name") or item.get("version") or "")
+            if parts:
+                parts[-1] = f"{parts[-1]}[{step}]" + (f" {label}" if label else "")
+            else:
+                parts.append(f"[{step}]")
+            node = item
+        else:
+            parts.append(str(step))
+            node = node.get(step) if isinstance(node, dict) else None
+    return " > ".join(parts) or "(top level)"
+
+
+def _expected(error: jsonschema.ValidationError) -> str:
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    if error.validator == "required":
+        return error.message
+    if error.validator == "additionalProperties":
+        return f"only known keys ({error.message})"
+    if "pattern" in schema and "\\d{4}" in str(schema["pattern"]):
+        return "a date YYYY-MM-DD"
+    if error.validator == "enum":
+        return "one of " + ", ".join(repr(v) for v in schema.get("enum", []))
+    if error.validator == "const":
+        return f"{schema.get('const')!r}"
+    if error.validator == "type":
+        return f"type {schema.get('type')}"
+    if error.validator in ("anyOf", "oneOf"):
+        return "a date YYYY-MM-DD or null" if "optionalDate" in str(error.schema_path) or _is_date_any(
+            schema) else "a valid value (see docs/catalog.md)"
+    return error.message
+
+
+def _is_date_any(schema: dict[str, Any]) -> bool:
+    return any("date" in str(alt.get("$ref", "")) for alt in schema.get("anyOf", []) if isinstance(alt, dict))

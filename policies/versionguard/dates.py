@@ -1,0 +1,44 @@
+"""Date parsing shared by every input format, with errors that name the source and key."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from .errors import InputError
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_date(value: object, source: str, key: str) -> dt.date:
+    """A ``YYYY-MM-DD`` string or a YAML date; datetimes and ARM timestamps keep their date part."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        if _ISO_DATE.match(text):
+            try:
+                return dt.date.fromisoformat(text)
+            except ValueError:
+                pass
+    raise InputError(source, key, "a date YYYY-MM-DD", value)
+
+
+def parse_timestamp(value: object, source: str, key: str) -> dt.date:
+    """ARM timestamps (``2025-06-30T00:00:00Z``, ``…+00:00``) or plain dates, as a UTC date."""
+    if isinstance(value, str) and "T" in value:
+        text = value.strip().replace("Z", "+00:00")
+        try:
+            stamp = dt.datetime.fromisoformat(text)
+        except ValueError:
+            raise InputError(source, key, "an ISO 8601 timestamp", value) from None
+        if stamp.tzinfo is not None:
+            stamp = stamp.astimezone(dt.UTC)
+        return stamp.date()
+    return parse_date(value, source, key)
+
+
+def today_utc() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()

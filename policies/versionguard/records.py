@@ -1,0 +1,223 @@
+"""Normalized deployment records: one shape for every resource flavour and source.
+
+Adapters (CrossGuard args, Pulumi mock registrations, ARM JSON) hand plain data to
+:func:`normalize`. Each field is a :data:`Field`: a string, ``None`` (absent), :class:`Unknown`
+(not known during preview) or :class:`Malformed` (present but of the wrong shape). Rules never
+see raw props, so no rule can crash on a list where an object belongs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from .vocabulary import AUTO_UPDATE, KNOWN_SKUS, UPGRADE_ON_EXPIRY, UPGRADE_OPTIONS, canonical
+
+Flavour = Literal["azure-native", "classic"]
+
+AZURE_NATIVE_TYPE = "azure-native:cognitiveservices:Deployment"
+CLASSIC_TYPE = "azure:cognitive/deployment:Deployment"
+# Versioned API tokens: azure-native:cognitiveservices/v20230501:Deployment, …/v20240401preview:…
+_NATIVE_TYPE_RE = re.compile(r"^azure-native:cognitiveservices(/v[0-9a-z]+)?:Deployment$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """A value the engine cannot know yet (computed during preview)."""
+
+    path: tuple[str, ...]
+    sentinel: str = ""
+
+    @property
+    def dotted(self) -> str:
+        return ".".join(self.path)
+
+
+@dataclass(frozen=True)
+class Malformed:
+    """A value that is present but not of the expected shape."""
+
+    path: str
+    expected: str
+    got: Any
+
+    def describe(self) -> str:
+        return f"{self.path} is {_shape(self.got)}, expected {self.expected}"
+
+
+Field = str | None | Unknown | Malformed
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Where each field lives in the resource's properties (for messages and remediation)."""
+
+    model: str
+    upgrade_option: str
+    sku: str
+
+
+NATIVE_PATHS = Paths("properties.model", "properties.versionUpgradeOption", "sku.name")
+CLASSIC_PATHS = Paths("model", "versionUpgradeOption", "sku.name")
+
+
+@dataclass(frozen=True)
+class DeploymentRecord:
+    """One model deployment, whatever declared it."""
+
+    name: str
+    resource_type: str
+    flavour: Flavour
+    urn: str
+    model_format: Field
+    model_name: Field
+    model_version: Field
+    upgrade_option: Field  # canonical spelling when recognised; None when absent
+    sku_name: Field  # canonical spelling for known SKUs, else the raw string
+    paths: Paths
+    account: str | None = None
+
+    @property
+    def default_upgrade_option(self) -> str:
+        """What applies when the option is absent: ARM treats null as upgrade-on-expiry, while the
+        classic provider (Terraform azurerm) documents OnceNewDefaultVersionAvailable."""
+        return AUTO_UPDATE if self.flavour == "classic" else UPGRADE_ON_EXPIRY
+
+    @property
+    def effective_upgrade_option(self) -> Field:
+        return self.default_upgrade_option if self.upgrade_option is None else self.upgrade_option
+
+    @property
+    def label(self) -> str:
+        """``model version`` for messages; tolerant of unknown or malformed parts."""
+        return f"{display(self.model_name)} {display(self.model_version)}"
+
+
+def deployment_flavour(resource_type: str) -> Flavour | None:
+    """The flavour of a resource type token, or None when versionguard does not judge it."""
+    if resource_type == CLASSIC_TYPE:
+        return "classic"
+    if _NATIVE_TYPE_RE.match(resource_type):
+        return "azure-native"
+    return None
+
+
+def normalize(
+    resource_type: str,
+    props: Any,
+    name: str,
+    urn: str = "",
+    account: str | None = None,
+) -> DeploymentRecord:
+    """Turn a deployment's plain-data properties into a record. Never raises on odd shapes."""
+    flavour = deployment_flavour(resource_type) or "azure-native"
+    paths = CLASSIC_PATHS if flavour == "classic" else NATIVE_PATHS
+    root: Any = props if props is not None else {}
+    if flavour == "classic":
+        body: Any = root
+        sku_holder = _lookup(root, ("sku",))
+        if sku_holder is None:  # provider versions before 4.0 used `scale { type }`
+            scale = _lookup(root, ("scale",))
+            if scale is not None:
+                paths = Paths(paths.model, paths.upgrade_option, "scale.type")
+    else:
+        body = _lookup(root, ("properties",))
+    model = _child(body, paths.model.split(".")[-1], paths.model)
+    return DeploymentRecord(
+        name=name,
+        resource_type=resource_type,
+        flavour=flavour,
+        urn=urn,
+        model_format=_string(_child(model, "format", f"{paths.model}.format"), f"{paths.model}.format"),
+        model_name=_string(_child(model, "name", f"{paths.model}.name"), f"{paths.model}.name"),
+        model_version=_string(_child(model, "version", f"{paths.model}.version"), f"{paths.model}.version"),
+        upgrade_option=_enum(
+            _child(body, "versionUpgradeOption", paths.upgrade_option), paths.upgrade_option, UPGRADE_OPTIONS
+        ),
+        sku_name=_sku(_path_value(root, paths.sku), paths.sku),
+        paths=paths,
+        account=account,
+    )
+
+
+def _path_value(root: Any, dotted: str) -> Any:
+    value: Any = root
+    walked: list[str] = []
+    for part in dotted.split("."):
+        value = _child(value, part, ".".join([*walked, part]))
+        walked.append(part)
+        if value is None or isinstance(value, Unknown | Malformed):
+            return value
+    return value
+
+
+def _lookup(root: Any, parts: tuple[str, ...]) -> Any:
+    value = root
+    for part in parts:
+        value = _child(value, part, part)
+        if value is None or isinstance(value, Unknown | Malformed):
+            return value
+    return value
+
+
+def _child(parent: Any, key: str, path: str) -> Any:
+    """``parent[key]`` with absent, unknown and malformed parents passed through."""
+    if parent is None or isinstance(parent, Unknown | Malformed):
+        return parent
+    if not isinstance(parent, Mapping):
+        parent_path = path.rsplit(".", 1)[0] if "." in path else "properties"
+        return Malformed(parent_path, "an object", parent)
+    return parent.get(key)
+
+
+def _string(value: Any, path: str) -> Field:
+    if value is None or isinstance(value, Unknown | Malformed):
+        return value
+    if isinstance(value, str):
+        stripped = value.strip()
+        return stripped or None
+    return Malformed(path, "a string", value)
+
+
+def _enum(value: Any, path: str, allowed: tuple[str, ...]) -> Field:
+    text = _string(value, path)
+    if not isinstance(text, str):
+        return text
+    found = canonical(text, allowed)
+    if found is None:
+        return Malformed(path, "one of " + ", ".join(allowed), value)
+    return found
+
+
+def _sku(value: Any, path: str) -> Field:
+    text = _string(value, path)
+    if not isinstance(text, str):
+        return text
+    # An unrecognised SKU stays as written: it is simply non-Standard.
+    return canonical(text, KNOWN_SKUS) or text
+
+
+def display(value: Field) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Unknown):
+        return "(unknown)"
+    if isinstance(value, Malformed):
+        return "(malformed)"
+    return "(none)"
+
+
+def _shape(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"a boolean ({value})"
+    if isinstance(value, int | float):
+        return f"a number ({value:g})"
+    if isinstance(value, str):
+        return f"a string ({value!r})"
+    if isinstance(value, Mapping):
+        return "an object"
+    if isinstance(value, Sequence):
+        return "a list"
+    return type(value).__name__

@@ -1,0 +1,33 @@
+"""The rule registry: every rule, in the order of the DESIGN table. Adding a rule = one module
+plus one line here."""
+
+from __future__ import annotations
+
+from . import (
+    auto_update_requires_standard_sku,
+    catalog_freshness,
+    model_version_known,
+    model_version_pinned,
+    no_auto_upgrade_near_retirement,
+    preview_model_version,
+    provisioned_migration_due,
+    retired_model_version,
+    upgrade_option_explicit,
+    waiver_hygiene,
+)
+from .base import Rule
+
+RULES: tuple[Rule, ...] = (
+    model_version_pinned.RULE,
+    upgrade_option_explicit.RULE,
+    no_auto_upgrade_near_retirement.RULE,
+    retired_model_version.RULE,
+    auto_update_requires_standard_sku.RULE,
+    provisioned_migration_due.RULE,
+    model_version_known.RULE,
+    preview_model_version.RULE,
+    catalog_freshness.RULE,
+    waiver_hygiene.RULE,
+)
+RULE_IDS: frozenset[str] = frozenset(r.meta.id for r in RULES)
+BY_ID: dict[str, Rule] = {r.meta.id: r for r in RULES}

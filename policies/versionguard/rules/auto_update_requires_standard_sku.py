@@ -1,0 +1,44 @@
+"""auto-update-requires-standard-sku — auto-update to default only on Standard deployment types.
+
+Rationale: Azure performs automatic model updates only for the Standard deployment types
+(``Standard``, ``GlobalStandard``, ``DataZoneStandard``). On a provisioned, batch or developer
+deployment ``OnceNewDefaultVersionAvailable`` promises an upgrade that never happens; the version
+silently ages until it retires. This includes the classic provider's default when the option is
+not set.
+
+Fix: set ``versionUpgradeOption: OnceCurrentVersionExpired`` or ``NoAutoUpgrade`` and plan the
+migration (in-place or multi-deployment), or move the deployment to a Standard type.
+"""
+
+from __future__ import annotations
+
+from ..records import DeploymentRecord
+from ..vocabulary import AUTO_UPDATE, is_standard_sku
+from .base import FAIL_ON_UNKNOWN, Context, Level, Outcome, Rule, RuleMeta, Violation, known, sku_phrase
+
+META = RuleMeta(
+    id="auto-update-requires-standard-sku",
+    title="Auto-update requires a Standard SKU",
+    description="OnceNewDefaultVersionAvailable is only honoured on Standard, GlobalStandard and "
+                "DataZoneStandard deployments.",
+    level=Level.MANDATORY,
+    severity="high",
+    remediation="Use OnceCurrentVersionExpired or NoAutoUpgrade on provisioned/batch deployments and plan "
+                "version migrations by hand, or deploy on a Standard deployment type.",
+    config=dict(FAIL_ON_UNKNOWN),
+)
+
+
+def check(rec: DeploymentRecord, ctx: Context) -> list[Outcome]:
+    if known(rec.effective_upgrade_option) != AUTO_UPDATE:
+        return []
+    sku = known(rec.sku_name)
+    if is_standard_sku(sku):
+        return []
+    how = "is set to" if rec.upgrade_option is not None else "defaults (classic provider) to"
+    return [Violation(
+        f"versionUpgradeOption {how} OnceNewDefaultVersionAvailable on {sku_phrase(sku)}, where Azure performs "
+        "no automatic model updates; the version will not move and will reach its retirement.")]
+
+
+RULE = Rule(META, check=check)

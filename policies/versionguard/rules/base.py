@@ -1,0 +1,145 @@
+"""What a rule is: metadata (id, level, docs, config schema) plus a pure check function.
+
+Rules read :class:`DeploymentRecord` fields through :func:`known`, which turns an unknown value
+into a :class:`NeedsValue` outcome and a malformed one into a :class:`Violation`, so a rule body
+only ever handles real strings and ``None``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from ..catalog import Catalog, VersionInfo
+from ..records import DeploymentRecord, Field, Malformed, Unknown
+from ..settings import RuleSettings
+from ..waivers import Waivers
+
+# Rule docs live in the repository; the link is relative to its root until the docs are published.
+DOCS_URL = "docs/rules.md"
+
+
+class Level(StrEnum):
+    ADVISORY = "advisory"
+    MANDATORY = "mandatory"
+    REMEDIATE = "remediate"
+    DISABLED = "disabled"
+
+
+class Scope(StrEnum):
+    RESOURCE = "resource"
+    STACK = "stack"
+
+
+# JSON-schema fragments for the config keys, shared so every rule documents them identically.
+WINDOW = {"retirementWindowDays": {
+    "type": "integer", "minimum": 0, "default": 90,
+    "description": "Days ahead of the as-of date in which a retirement counts as near."}}
+FAIL_ON_UNKNOWN = {"failOnUnknown": {
+    "type": "boolean", "default": False,
+    "description": "Report a value unknown during preview as a violation at this policy's level."}}
+
+
+@dataclass(frozen=True)
+class RuleMeta:
+    id: str
+    title: str
+    description: str  # one-line synopsis; CrossGuard prefixes every violation with it
+    level: Level
+    severity: str  # low | medium | high | critical
+    remediation: str
+    scope: Scope = Scope.RESOURCE
+    config: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        return f"{DOCS_URL}#{self.id}"
+
+
+@dataclass(frozen=True)
+class Violation:
+    message: str
+
+
+@dataclass(frozen=True)
+class NeedsValue:
+    """The rule needs a value that is unknown during preview."""
+
+    unknown: Unknown
+
+
+Outcome = Violation | NeedsValue
+
+
+@dataclass(frozen=True)
+class Context:
+    as_of: dt.date
+    catalog: Catalog
+    settings: RuleSettings = field(default_factory=RuleSettings)
+    waivers: Waivers = field(default_factory=Waivers)
+    stack: str | None = None
+
+
+class Undecidable(Exception):
+    """Raised by :func:`known`; the engine turns it into its outcome."""
+
+    def __init__(self, outcome: Outcome) -> None:
+        super().__init__(outcome)
+        self.outcome = outcome
+
+
+def known(value: Field) -> str | None:
+    if isinstance(value, Unknown):
+        raise Undecidable(NeedsValue(value))
+    if isinstance(value, Malformed):
+        raise Undecidable(Violation(f"cannot judge this deployment: {value.describe()}"))
+    return value
+
+
+def catalog_entry(rec: DeploymentRecord, ctx: Context) -> VersionInfo | None:
+    """The catalog entry of the deployment's model version, or None when either is absent."""
+    name, version = known(rec.model_name), known(rec.model_version)
+    if name is None or version is None:
+        return None
+    return ctx.catalog.lookup(name, version)
+
+
+def retirement(rec: DeploymentRecord, entry: VersionInfo) -> tuple[dt.date | None, str | None]:
+    """The retirement date for this deployment's SKU, and that SKU. The SKU is only read (and so
+    only needs to be known) when the version has per-SKU dates."""
+    if not entry.retirement_by_sku:
+        sku = rec.sku_name if isinstance(rec.sku_name, str) else None
+        return entry.retirement, sku
+    sku = known(rec.sku_name)
+    return entry.retirement_for(sku), sku
+
+
+def days_until(day: dt.date, ctx: Context) -> int:
+    return (day - ctx.as_of).days
+
+
+def in_window(day: dt.date | None, ctx: Context) -> bool:
+    """Retires after the as-of date but within the window (the retirement day itself is 'retired')."""
+    return day is not None and 0 < days_until(day, ctx) <= ctx.settings.retirement_window_days
+
+
+def sku_phrase(sku: str | None) -> str:
+    return f"the {sku} deployment type" if sku else "a deployment with no SKU"
+
+
+def replacement_hint(entry: VersionInfo) -> str:
+    return f" Azure names {entry.replacement} as its replacement." if entry.replacement else ""
+
+
+ResourceCheck = Callable[[DeploymentRecord, Context], Sequence[Outcome]]
+StackCheck = Callable[[Context], Sequence[Outcome]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    meta: RuleMeta
+    check: ResourceCheck | None = None
+    check_stack: StackCheck | None = None

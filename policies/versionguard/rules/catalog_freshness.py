@@ -1,0 +1,35 @@
+"""catalog-freshness — the lifecycle data the judgement rests on is recent.
+
+Rationale: Azure moves retirement dates often (gpt-4.1 moved a full year between two tables). A
+stale catalog passes deployments whose dates moved closer.
+
+Fix: refresh the catalog (``versionguard catalog import`` from the Models-List API, review with
+``versionguard catalog diff``) and update its ``as_of``. ``maxCatalogAgeDays`` (default 120).
+"""
+
+from __future__ import annotations
+
+from .base import Context, Level, Outcome, Rule, RuleMeta, Scope, Violation
+
+META = RuleMeta(
+    id="catalog-freshness",
+    title="Catalog freshness",
+    description="The model catalog should have been checked against its sources recently.",
+    level=Level.ADVISORY,
+    severity="low",
+    remediation="Refresh the catalog with versionguard catalog import and review it with catalog diff.",
+    scope=Scope.STACK,
+    config={"maxCatalogAgeDays": {"type": "integer", "minimum": 0, "default": 120,
+                                  "description": "Largest accepted age of the catalog's as_of date."}},
+)
+
+
+def check_stack(ctx: Context) -> list[Outcome]:
+    age = (ctx.as_of - ctx.catalog.as_of).days
+    if age <= ctx.settings.max_catalog_age_days:
+        return []
+    return [Violation(f"the catalog ({ctx.catalog.origin}) was last checked on {ctx.catalog.as_of}, {age} days "
+                      f"ago (limit {ctx.settings.max_catalog_age_days}).")]
+
+
+RULE = Rule(META, check_stack=check_stack)

@@ -1,0 +1,62 @@
+"""no-auto-upgrade-near-retirement — a NoAutoUpgrade deployment must not be about to retire.
+
+Rationale: with ``NoAutoUpgrade`` Azure never moves the deployment; on the retirement date of its
+model version (for its deployment type) every call returns an error. Inside the window there is
+little time left to test and roll out a newer version.
+
+Fix: deploy a newer version (the catalog's replacement when there is one), or switch to
+``OnceCurrentVersionExpired`` so Azure upgrades it at retirement. ``retirementWindowDays`` sets
+the window (default 90).
+"""
+
+from __future__ import annotations
+
+from ..records import DeploymentRecord
+from ..vocabulary import NO_AUTO_UPGRADE
+from .base import (
+    FAIL_ON_UNKNOWN,
+    WINDOW,
+    Context,
+    Level,
+    Outcome,
+    Rule,
+    RuleMeta,
+    Violation,
+    catalog_entry,
+    days_until,
+    in_window,
+    known,
+    replacement_hint,
+    retirement,
+    sku_phrase,
+)
+
+META = RuleMeta(
+    id="no-auto-upgrade-near-retirement",
+    title="NoAutoUpgrade near retirement",
+    description="NoAutoUpgrade deployments must not use a model version that retires within the window.",
+    level=Level.MANDATORY,
+    severity="critical",
+    remediation="Deploy a newer model version, or set versionUpgradeOption to OnceCurrentVersionExpired so "
+                "Azure upgrades the deployment when the version retires.",
+    config={**WINDOW, **FAIL_ON_UNKNOWN},
+)
+
+
+def check(rec: DeploymentRecord, ctx: Context) -> list[Outcome]:
+    if known(rec.effective_upgrade_option) != NO_AUTO_UPGRADE:
+        return []
+    entry = catalog_entry(rec, ctx)
+    if entry is None:
+        return []
+    retires, sku = retirement(rec, entry)
+    if not in_window(retires, ctx):
+        return []
+    assert retires is not None
+    return [Violation(
+        f"{entry.label} retires on {retires} for {sku_phrase(sku)} (in {days_until(retires, ctx)} days, window "
+        f"{ctx.settings.retirement_window_days}) and versionUpgradeOption is NoAutoUpgrade: the deployment stops "
+        f"working that day.{replacement_hint(entry)}")]
+
+
+RULE = Rule(META, check=check)
