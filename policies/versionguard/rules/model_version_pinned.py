@@ -10,7 +10,7 @@ Fix: set ``model.version`` to the version you tested, e.g. ``version: "2025-04-1
 from __future__ import annotations
 
 from ..records import DeploymentRecord, display
-from .base import Context, Level, Outcome, Rule, RuleMeta, Violation, known
+from .base import FAIL_ON_UNKNOWN, Context, Level, Outcome, Rule, RuleMeta, Violation, known
 
 META = RuleMeta(
     id="model-version-pinned",
@@ -19,6 +19,7 @@ META = RuleMeta(
     level=Level.MANDATORY,
     severity="high",
     remediation="Set model.version to the exact version you tested (for example \"2025-04-14\").",
+    config=dict(FAIL_ON_UNKNOWN),
 )
 
 

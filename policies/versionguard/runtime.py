@@ -1,0 +1,46 @@
+"""What one evaluation needs besides the resources: date, catalog, waivers, stack.
+
+Loaded once per pack process (or per CLI run) from the environment or explicit paths.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .catalog import Catalog, load_catalog
+from .settings import ENV_CATALOG, ENV_WAIVERS, as_of_from_env, path_from_env
+from .waivers import Waiver, Waivers, load_waivers
+
+# The pack ships its waivers beside the package: policies/waivers.yaml.
+DEFAULT_WAIVERS = Path(__file__).resolve().parent.parent / "waivers.yaml"
+
+WaivedHook = Callable[[str, str, str, str, Waiver], None]  # policy, name, urn, message, waiver
+
+
+@dataclass(frozen=True)
+class Runtime:
+    as_of: dt.date
+    catalog: Catalog
+    waivers: Waivers = field(default_factory=Waivers)
+    on_waived: WaivedHook | None = None  # the CLI lists waived findings; the pack drops them
+
+
+def load_runtime(
+    as_of: dt.date | None = None,
+    catalog_path: Path | None = None,
+    waivers_path: Path | None = None,
+    on_waived: WaivedHook | None = None,
+) -> Runtime:
+    """Explicit arguments win over ``VERSIONGUARD_*`` variables, which win over the defaults."""
+    catalog_path = catalog_path or path_from_env(ENV_CATALOG)
+    waivers_path = waivers_path or path_from_env(ENV_WAIVERS) or (DEFAULT_WAIVERS if DEFAULT_WAIVERS.is_file()
+                                                                   else None)
+    return Runtime(
+        as_of=as_of or as_of_from_env(),
+        catalog=load_catalog(catalog_path),
+        waivers=load_waivers(waivers_path),
+        on_waived=on_waived,
+    )
