@@ -1,0 +1,5 @@
+"""``python -m versionguard``."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,73 @@
+"""Findings and reports: the one result shape every command and output format shares."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+STACK_RESOURCE = "(stack)"
+
+
+@dataclass(frozen=True)
+class Finding:
+    stack: str
+    policy: str
+    level: str  # advisory | mandatory (remediate is reported as mandatory)
+    resource: str
+    type: str
+    urn: str
+    message: str
+    waived: bool = False
+    waiver_reason: str | None = None
+    waiver_expires: dt.date | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "stack": self.stack, "policy": self.policy, "level": self.level, "resource": self.resource,
+            "type": self.type, "urn": self.urn, "message": self.message, "waived": self.waived,
+        }
+        if self.waived:
+            out["waiver"] = {"reason": self.waiver_reason,
+                             "expires": self.waiver_expires.isoformat() if self.waiver_expires else None}
+        return out
+
+
+def _order(f: Finding) -> tuple[Any, ...]:
+    return (f.stack, f.waived, f.level != "mandatory", f.resource, f.policy, f.message)
+
+
+@dataclass(frozen=True)
+class Report:
+    as_of: dt.date
+    catalog_as_of: dt.date
+    stacks: Sequence[str]
+    findings: Sequence[Finding]
+    command: str = "check"
+    extra: dict[str, Any] = field(default_factory=dict)  # e.g. resources judged per stack
+
+    def sorted(self) -> list[Finding]:
+        return sorted(self.findings, key=_order)
+
+    @property
+    def summary(self) -> dict[str, int]:
+        active = [f for f in self.findings if not f.waived]
+        return {
+            "mandatory": sum(f.level == "mandatory" for f in active),
+            "advisory": sum(f.level == "advisory" for f in active),
+            "waived": sum(f.waived for f in self.findings),
+        }
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.summary["mandatory"] else 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "as_of": self.as_of.isoformat(),
+            "catalog_as_of": self.catalog_as_of.isoformat(),
+            "stacks": list(self.stacks),
+            "findings": [f.to_json() for f in self.sorted()],
+            "summary": self.summary,
+        }

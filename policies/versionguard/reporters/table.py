@@ -1,0 +1,34 @@
+"""A readable terminal table (rich), coloured when writing to a terminal."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from rich.table import Table
+
+from ..findings import Report
+
+_STYLE = {"mandatory": "bold red", "advisory": "yellow"}
+
+
+def render(report: Report, color: bool = False) -> str:
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=color, no_color=not color, width=160, highlight=False)
+    findings = report.sorted()
+    if findings:
+        table = Table(show_lines=False, header_style="bold")
+        for column in ("stack", "level", "policy", "resource", "message"):
+            table.add_column(column, overflow="fold", ratio=4 if column == "message" else None)
+        for f in findings:
+            level = "waived" if f.waived else f.level
+            table.add_row(f.stack, f"[{_STYLE.get(level, 'dim')}]{level}[/]", f.policy, f.resource,
+                          f.message + (f" (waived until {f.waiver_expires}: {f.waiver_reason})" if f.waived else ""))
+        console.print(table)
+    s = report.summary
+    verdict = "[bold red]FAIL[/]" if report.exit_code else "[bold green]PASS[/]"
+    console.print(
+        f"{verdict} {report.command} of {', '.join(report.stacks) or 'no stacks'} as of {report.as_of} "
+        f"(catalog {report.catalog_as_of}): {s['mandatory']} mandatory, {s['advisory']} advisory, "
+        f"{s['waived']} waived")
+    return buffer.getvalue()
