@@ -1,0 +1,135 @@
+"""The pack over the real analyzer protocol, started as the Pulumi CLI starts it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from google.protobuf import empty_pb2, json_format, struct_pb2
+from pulumi.runtime.proto import analyzer_pb2
+from tests.support.pack_process import PackProcess, PackStartError, start_pack
+
+from versionguard.policy_config import PolicyInfo, load_policy_config, reconcile
+from versionguard.rules import RULES
+
+ROOT = Path(__file__).resolve().parents[1]
+AS_OF = {"VERSIONGUARD_AS_OF": "2026-09-01"}
+NATIVE = "azure-native:cognitiveservices:Deployment"
+LEVELS = {"advisory": analyzer_pb2.ADVISORY, "mandatory": analyzer_pb2.MANDATORY,
+          "remediate": analyzer_pb2.REMEDIATE, "disabled": analyzer_pb2.DISABLED}
+NAMES = {v: k for k, v in LEVELS.items()}
+
+
+def props(option: str | None, sku: str = "GlobalStandard", version: str = "2024-11-20") -> struct_pb2.Struct:
+    body: dict[str, object] = {"model": {"format": "OpenAI", "name": "gpt-4o", "version": version}}
+    if option is not None:
+        body["versionUpgradeOption"] = option
+    s = struct_pb2.Struct()
+    s.update({"accountName": "acct", "properties": body, "sku": {"name": sku, "capacity": 10}})
+    return s
+
+
+def request(name: str, p: struct_pb2.Struct, type_: str = NATIVE) -> analyzer_pb2.AnalyzeRequest:
+    return analyzer_pb2.AnalyzeRequest(type=type_, properties=p, name=name,
+                                       urn=f"urn:pulumi:prod::foundry-deployments::{type_}::{name}")
+
+
+def configure(pack: PackProcess, config_file: Path | None) -> None:
+    """What the engine sends in Configure: schema defaults + file, every policy with a level."""
+    info = pack.stub.GetAnalyzerInfo(empty_pb2.Empty())
+    policies = [PolicyInfo(p.name, NAMES[p.enforcementLevel],
+                           json_format.MessageToDict(p.configSchema).get("properties", {})) for p in info.policies]
+    merged = reconcile(policies, load_policy_config(config_file) if config_file else {}, str(config_file))
+    req = analyzer_pb2.ConfigureAnalyzerRequest()
+    for name, setting in merged.items():
+        req.policyConfig[name].enforcementLevel = LEVELS[setting.level]
+        req.policyConfig[name].properties.update(setting.properties)
+    pack.stub.Configure(req)
+
+
+@pytest.fixture(scope="module")
+def pack() -> Iterator[PackProcess]:
+    proc = start_pack(env=AS_OF, stack="prod")
+    yield proc
+    proc.close()
+
+
+def test_analyzer_info_lists_every_rule_with_docs_and_schema(pack: PackProcess) -> None:
+    info = pack.stub.GetAnalyzerInfo(empty_pb2.Empty())
+    assert info.name == "versionguard"
+    by_name = {p.name: p for p in info.policies}
+    assert set(by_name) == {r.meta.id for r in RULES}
+    for rule in RULES:
+        p = by_name[rule.meta.id]
+        assert NAMES[p.enforcementLevel] == rule.meta.level.value
+        assert p.remediation_steps and p.url.endswith(f"#{rule.meta.id}") and p.description
+    window = json_format.MessageToDict(by_name["no-auto-upgrade-near-retirement"].configSchema)
+    assert window["properties"]["retirementWindowDays"]["default"] == 90
+    assert window["properties"]["failOnUnknown"]["default"] is False
+    assert by_name["catalog-freshness"].policy_type == analyzer_pb2.POLICY_TYPE_STACK
+
+
+def test_rejects_no_auto_upgrade_retiring_next_month_and_passes_upgrade_on_expiry(pack: PackProcess) -> None:
+    configure(pack, ROOT / "policies/config/prod.json")
+    bad = pack.stub.Analyze(request("prod-chat", props("NoAutoUpgrade")))
+    hits = {(d.policyName, NAMES[d.enforcementLevel]) for d in bad.diagnostics}
+    assert ("no-auto-upgrade-near-retirement", "mandatory") in hits
+    message = next(d.message for d in bad.diagnostics if d.policyName == "no-auto-upgrade-near-retirement")
+    assert "retires on 2026-10-01" in message and "stops working" in message
+    good = pack.stub.Analyze(request("prod-chat", props("OnceCurrentVersionExpired")))
+    assert not [d for d in good.diagnostics if d.enforcementLevel == analyzer_pb2.MANDATORY]
+
+
+def test_unknown_version_is_advisory_skip_by_default_and_violation_with_fail_on_unknown(
+        pack: PackProcess, tmp_path: Path) -> None:
+    from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
+
+    configure(pack, None)
+    resp = pack.stub.Analyze(request("x", props("NoAutoUpgrade", version=UNKNOWN_STRING_VALUE)))
+    skip = [d for d in resp.diagnostics if d.policyName == "retired-model-version"]
+    assert skip and skip[0].enforcementLevel == analyzer_pb2.ADVISORY
+    assert "can't be known during preview" in skip[0].message
+    cfg = tmp_path / "strict.json"
+    cfg.write_text('{"retired-model-version": {"failOnUnknown": true}}')
+    configure(pack, cfg)
+    resp = pack.stub.Analyze(request("x", props("NoAutoUpgrade", version=UNKNOWN_STRING_VALUE)))
+    strict = [d for d in resp.diagnostics if d.policyName == "retired-model-version"]
+    assert strict and strict[0].enforcementLevel == analyzer_pb2.MANDATORY
+    assert "failOnUnknown" in strict[0].message
+
+
+def test_remediate_writes_the_behaviour_that_applies(pack: PackProcess, tmp_path: Path) -> None:
+    cfg = tmp_path / "remediate.json"
+    cfg.write_text('{"upgrade-option-explicit": "remediate"}')
+    configure(pack, cfg)
+    resp = pack.stub.Remediate(request("dev-chat", props(None)))
+    assert [r.policyName for r in resp.remediations] == ["upgrade-option-explicit"]
+    fixed = json_format.MessageToDict(resp.remediations[0].properties)
+    assert fixed["properties"]["versionUpgradeOption"] == "OnceCurrentVersionExpired"
+    assert fixed["properties"]["model"]["version"] == "2024-11-20"
+
+
+def test_analyze_stack_reports_stale_catalog(pack: PackProcess) -> None:
+    configure(pack, None)
+    resp = pack.stub.AnalyzeStack(analyzer_pb2.AnalyzeStackRequest(resources=[
+        analyzer_pb2.AnalyzerResource(type=NATIVE, properties=props("NoAutoUpgrade"), urn="urn:x", name="x")]))
+    assert [d.policyName for d in resp.diagnostics] == ["catalog-freshness"]
+    assert "131 days ago" in resp.diagnostics[0].message
+
+
+def test_broken_catalog_stops_the_pack_naming_the_entry(tmp_path: Path) -> None:
+    broken = tmp_path / "catalog.yaml"
+    broken.write_text("schema: 1\nas_of: 2026-01-01\nmodels:\n  - name: gpt-4o\n    versions:\n"
+                      "      - {version: '2024-08-06', lifecycle: ga, retirement: soon}\n")
+    with pytest.raises(PackStartError) as err:
+        start_pack(env={**AS_OF, "VERSIONGUARD_CATALOG": str(broken)})
+    assert err.value.code == 2
+    assert str(broken) in err.value.output and "models[0] gpt-4o > versions[0] 2024-08-06 > retirement" in \
+        err.value.output
+
+
+def test_bad_as_of_stops_the_pack_naming_the_variable() -> None:
+    with pytest.raises(PackStartError) as err:
+        start_pack(env={"VERSIONGUARD_AS_OF": "next tuesday"})
+    assert "VERSIONGUARD_AS_OF" in err.value.output and "YYYY-MM-DD" in err.value.output
