@@ -62,7 +62,10 @@ def _run(project: Project, stack: str, config: dict[str, str]):
     source = str(project.stack_file(stack))
     try:
         return run_program(project.root, project.name, stack, config)
-    except InputError:
+    except InputError as e:
+        # The program names the stack file Pulumi would read; with --stack-dir the real one differs.
+        if Path(e.source).name == project.stack_file(stack).name and e.source != source:
+            raise InputError(source, e.key, e.expected, e.got) from None
         raise
     except pulumi.ConfigMissingError as e:
         raise InputError(source, f"config.{e.key}", "a value for this required key") from None

@@ -70,6 +70,8 @@ def check(
     project: ProjectOpt = Path("."),
     policy_config_dir: Annotated[Path | None, typer.Option(
         "--policy-config-dir", help="Directory of <stack>.json policy config (default: policies/config).")] = None,
+    stack_dir: Annotated[Path | None, typer.Option(
+        "--stack-dir", help="Directory of Pulumi.<stack>.yaml files (default: Pulumi.yaml's stackConfigDir).")] = None,
 ) -> None:
     """Run each stack's program offline and judge every resource with the policy pack."""
     from .check import check_stacks
@@ -77,7 +79,7 @@ def check(
 
     try:
         check_format(fmt)
-        proj = load_project(project.resolve())
+        proj = load_project(project.resolve(), stack_dir)
         if all_stacks == bool(stack):
             raise InputError("command line", "--stack/--all", "either --stack NAME (repeatable) or --all")
         names = proj.stacks() if all_stacks else list(stack or [])

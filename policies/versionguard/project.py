@@ -72,7 +72,7 @@ def _yaml(path: Path) -> Any:
                          str(getattr(exc, "problem", exc))) from None
 
 
-def load_project(root: Path) -> Project:
+def load_project(root: Path, stack_dir_override: Path | None = None) -> Project:
     path = root / "Pulumi.yaml"
     if not path.is_file():
         raise InputError(str(path), "(file)", "a Pulumi project file (run from the project root or pass --project)")
@@ -82,4 +82,8 @@ def load_project(root: Path) -> Project:
     stack_dir = data.get("stackConfigDir", ".")
     if not isinstance(stack_dir, str):
         raise InputError(str(path), "stackConfigDir", "a directory path", stack_dir)
+    if stack_dir_override is not None:
+        if not stack_dir_override.is_dir():
+            raise InputError(str(stack_dir_override), "--stack-dir", "an existing directory")
+        return Project(root, data["name"], stack_dir_override.resolve())
     return Project(root, data["name"], root / stack_dir)

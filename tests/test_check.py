@@ -1,0 +1,152 @@
+"""`versionguard check` over the shipped stacks and the fixture stacks: findings and exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from versionguard.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+FIX = ROOT / "tests" / "fixtures"
+BASE = ["--as-of", "2026-11-22", "--project", str(ROOT)]
+FIXTURE = [*BASE, "--stack-dir", str(FIX / "stacks"), "--catalog", str(FIX / "catalog.yaml")]
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, ["check", *args])
+    return result.exit_code, result.output
+
+
+def findings(*args: str) -> tuple[int, dict]:
+    code, out = run(*args, "--format", "json")
+    return code, json.loads(out)
+
+
+def test_shipped_stacks_pass_with_the_bundled_catalog() -> None:
+    code, report = findings(*BASE, "--all")
+    assert code == 0
+    assert report["stacks"] == ["dev", "prod", "staging"]
+    assert report["summary"]["mandatory"] == 0
+    # The bundled catalog was last checked 2026-04-23: an honest, advisory-only staleness note.
+    assert {f["policy"] for f in report["findings"]} <= {"catalog-freshness"}
+
+
+def test_compliant_fixture_is_clean() -> None:
+    code, report = findings(*FIXTURE, "--stack", "compliant")
+    assert code == 0
+    assert report["findings"] == []
+    assert report["summary"] == {"mandatory": 0, "advisory": 0, "waived": 0}
+
+
+def test_violations_fixture_reports_each_kind() -> None:
+    code, report = findings(*FIXTURE, "--stack", "violations")
+    assert code == 1
+    got = {(f["policy"], f["resource"], f["level"]) for f in report["findings"]}
+    assert got == {
+        ("no-auto-upgrade-near-retirement", "bad-noauto", "mandatory"),
+        ("retired-model-version", "bad-retired", "mandatory"),
+        ("retired-model-version", "bad-retired-standard", "mandatory"),
+        ("auto-update-requires-standard-sku", "bad-autoupdate-ptu", "mandatory"),
+        ("provisioned-migration-due", "bad-migration-ptu", "mandatory"),
+        ("model-version-known", "bad-unknown", "advisory"),
+        ("preview-model-version", "bad-preview", "advisory"),
+    }
+    first = report["findings"][0]
+    assert set(first) == {"stack", "policy", "level", "resource", "type", "urn", "message", "waived"}
+    assert first["type"] == "azure-native:cognitiveservices:Deployment"
+    assert first["urn"].startswith("urn:pulumi:violations::foundry-deployments::")
+    by_resource = {f["resource"]: f["message"] for f in report["findings"]}
+    assert "retired on 2026-03-31 for the Standard deployment type" in by_resource["bad-retired-standard"]
+    assert "Did you mean: gpt-4.1 2025-04-14?" in by_resource["bad-unknown"]
+
+
+def test_policy_config_changes_levels_and_windows(tmp_path: Path) -> None:
+    (tmp_path / "violations.json").write_text(json.dumps({
+        "all": "advisory", "preview-model-version": "mandatory",
+        "provisioned-migration-due": {"retirementWindowDays": 7}}))
+    code, report = findings(*FIXTURE, "--stack", "violations", "--policy-config-dir", str(tmp_path))
+    assert code == 1
+    mandatory = {(f["policy"], f["resource"]) for f in report["findings"] if f["level"] == "mandatory"}
+    assert mandatory == {("preview-model-version", "bad-preview")}
+    assert "bad-migration-ptu" not in {f["resource"] for f in report["findings"]}  # 13 days > 7
+
+
+def test_waiver_silences_and_is_listed(tmp_path: Path) -> None:
+    waivers = tmp_path / "waivers.yaml"
+    waivers.write_text("waivers:\n  - policy: no-auto-upgrade-near-retirement\n    resource: bad-noauto\n"
+                       "    stacks: [violations]\n    reason: migration booked as CHG-1\n    expires: 2026-12-01\n")
+    code, report = findings(*FIXTURE, "--stack", "violations", "--waivers", str(waivers))
+    waived = [f for f in report["findings"] if f["waived"]]
+    assert [(f["policy"], f["resource"]) for f in waived] == [("no-auto-upgrade-near-retirement", "bad-noauto")]
+    assert waived[0]["waiver"] == {"reason": "migration booked as CHG-1", "expires": "2026-12-01"}
+    assert report["summary"]["waived"] == 1 and report["summary"]["mandatory"] == 4
+    assert code == 1
+
+
+def test_expired_waiver_silences_nothing_and_fails_hygiene(tmp_path: Path) -> None:
+    waivers = tmp_path / "waivers.yaml"
+    waivers.write_text("waivers:\n  - policy: no-auto-upgrade-near-retirement\n    resource: bad-noauto\n"
+                       "    reason: old\n    expires: 2026-11-21\n")
+    _, report = findings(*FIXTURE, "--stack", "violations", "--waivers", str(waivers))
+    policies = {(f["policy"], f["resource"]) for f in report["findings"] if not f["waived"]}
+    assert ("no-auto-upgrade-near-retirement", "bad-noauto") in policies
+    assert ("waiver-hygiene", "(stack)") in policies
+
+
+def test_output_file_gets_the_format_and_terminal_a_summary(tmp_path: Path) -> None:
+    out = tmp_path / "nested" / "report.json"
+    code, text = run(*FIXTURE, "--stack", "violations", "--format", "json", "--output", str(out))
+    assert code == 1
+    assert json.loads(out.read_text())["summary"]["mandatory"] == 5
+    assert "FAIL check of violations" in text
+
+
+def test_several_stacks_in_one_run() -> None:
+    code, report = findings(*FIXTURE, "--stack", "compliant", "--stack", "violations")
+    assert code == 1
+    assert report["stacks"] == ["compliant", "violations"]
+    assert {f["stack"] for f in report["findings"]} == {"violations"}
+
+
+@pytest.mark.parametrize(("args", "needle"), [
+    (("--stack", "malformed"), "Pulumi.malformed.yaml: foundry-deployments:accounts[0].deployments[0].model.version"),
+    (("--stack", "nope"), "Pulumi.nope.yaml"),
+    (("--stack", "compliant", "--as-of", "2026-13-01"), "--as-of"),
+    (("--stack", "compliant", "--format", "xml"), "--format"),
+    (("--stack", "compliant", "--all"), "--stack/--all"),
+    ((), "--stack/--all"),
+])
+def test_bad_input_exits_2_naming_the_problem(args: tuple[str, ...], needle: str) -> None:
+    code, out = run(*FIXTURE, *args)
+    assert code == 2
+    assert needle in out
+
+
+def test_bad_catalog_and_policy_config_exit_2(tmp_path: Path) -> None:
+    broken = tmp_path / "catalog.yaml"
+    broken.write_text("schema: 1\nas_of: 2026-11-01\nmodels:\n  - name: m\n    versions:\n"
+                      "      - {version: '1', lifecycle: gone}\n")
+    code, out = run(*FIXTURE, "--stack", "compliant", "--catalog", str(broken))
+    assert code == 2 and "models[0] m > versions[0] 1 > lifecycle" in out
+    (tmp_path / "compliant.json").write_text('{"retired-model-version": {"retirementWindowDays": 10}}')
+    code, out = run(*FIXTURE, "--stack", "compliant", "--policy-config-dir", str(tmp_path))
+    assert code == 2 and "compliant.json: retired-model-version.retirementWindowDays" in out
+    (tmp_path / "compliant.json").write_text('{"no-auto-upgrade-near-retirement": {"retirementWindowDays": "x"}}')
+    code, out = run(*FIXTURE, "--stack", "compliant", "--policy-config-dir", str(tmp_path))
+    assert code == 2 and "no-auto-upgrade-near-retirement.retirementWindowDays" in out
+
+
+def test_raw_program_missing_option_unpinned_and_versioned_token() -> None:
+    code, report = findings("--as-of", "2026-11-22", "--project", str(FIX / "raw_project"), "--catalog",
+                            str(FIX / "catalog.yaml"), "--all")
+    assert code == 1
+    got = {(f["policy"], f["resource"], f["level"]) for f in report["findings"]}
+    assert ("upgrade-option-explicit", "raw-no-option", "advisory") in got
+    assert ("model-version-pinned", "raw-unpinned", "mandatory") in got
+    assert ("no-auto-upgrade-near-retirement", "raw-versioned-token", "mandatory") in got
+    token = next(f for f in report["findings"] if f["resource"] == "raw-versioned-token")
+    assert token["type"] == "azure-native:cognitiveservices/v20230501:Deployment"
