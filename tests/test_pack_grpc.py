@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2
-from tests.support.pack_process import PackProcess, PackStartError, start_pack
 
+from tests.support.pack_process import PackProcess, PackStartError, start_pack
 from versionguard.policy_config import PolicyInfo, load_policy_config, reconcile
 from versionguard.rules import RULES
 
