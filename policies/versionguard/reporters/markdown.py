@@ -1,0 +1,109 @@
+"""GitHub-flavoured Markdown for a pull-request comment or a job summary.
+
+Verdict heading, a per-stack count table, then one findings table per stack with waived findings
+folded into ``<details>``. Cell text is escaped so a message cannot break the table or inject HTML.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Mapping
+
+from ..findings import Finding, Report
+
+_EMOJI = {"mandatory": "❌", "advisory": "⚠️"}
+
+
+def render(report: Report, docs_base: str | None = None) -> str:
+    """``docs_base`` prefixes the repo-relative rule links; by default it is derived from the
+    GitHub Actions environment, where a relative link would resolve against the PR page."""
+    base = docs_base if docs_base is not None else actions_blob_base(os.environ)
+    lines = [_heading(report), "", _dates(report), ""]
+    if not report.findings:
+        lines.append(f"No findings in {', '.join(report.stacks) or 'any stack'}.")
+        return "\n".join(lines) + "\n"
+    lines += _summary_table(report)
+    for stack in _stacks(report):
+        lines += _stack_section(stack, [f for f in report.sorted() if f.stack == stack], base)
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _heading(report: Report) -> str:
+    s = report.summary
+    tail = f" · {s['advisory']} advisory" if s["advisory"] else ""
+    if report.exit_code:
+        return f"## ❌ versionguard {report.command}: {s['mandatory']} mandatory{tail}"
+    return f"## ✅ versionguard {report.command}: pass{tail}"
+
+
+def _dates(report: Report) -> str:
+    return f"As of **{report.as_of.isoformat()}** · catalog checked **{report.catalog_as_of.isoformat()}**"
+
+
+def _stacks(report: Report) -> list[str]:
+    """Reported stacks in order, plus any stack that only appears in a finding."""
+    return list(dict.fromkeys([*report.stacks, *(f.stack for f in report.findings)]))
+
+
+def _summary_table(report: Report) -> list[str]:
+    rows = ["| stack | mandatory | advisory | waived |", "|---|--:|--:|--:|"]
+    for stack in _stacks(report):
+        active = [f for f in report.findings if f.stack == stack and not f.waived]
+        waived = sum(f.waived for f in report.findings if f.stack == stack)
+        mandatory = sum(f.level == "mandatory" for f in active)
+        rows.append(f"| {cell(stack)} | {mandatory} | {len(active) - mandatory} | {waived} |")
+    return [*rows, ""]
+
+
+def _stack_section(stack: str, findings: list[Finding], base: str) -> list[str]:
+    if not findings:
+        return []
+    out = [f"### {cell(stack)}", ""]
+    active = [f for f in findings if not f.waived]
+    if active:
+        out += ["| | policy | resource | message |", "|---|---|---|---|"]
+        out += [f"| {_EMOJI.get(f.level, '•')} | {_policy(f, base)} | {code(f.resource)} | {cell(f.message)} |"
+                for f in active]
+        out.append("")
+    waived = [f for f in findings if f.waived]
+    if waived:
+        out += [f"<details><summary>{len(waived)} waived in {cell(stack)}</summary>", "",
+                "| policy | resource | expires | reason | message |", "|---|---|---|---|---|"]
+        out += [f"| {_policy(f, base)} | {code(f.resource)} | {f.waiver_expires or ''} | "
+                f"{cell(f.waiver_reason or '')} | {cell(f.message)} |" for f in waived]
+        out += ["", "</details>", ""]
+    return out
+
+
+def _policy(f: Finding, base: str) -> str:
+    return f"[{cell(f.policy)}]({docs_link(f'docs/rules.md#{f.policy}', base)})"
+
+
+def cell(text: str) -> str:
+    """One table cell: HTML-escaped (GitHub drops unknown tags), backslashes and pipes escaped (so a
+    literal ``\\|`` cannot end the cell), flattened onto one line."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return " ".join(text.replace("\\", "\\\\").replace("|", "\\|").split())
+
+
+def code(text: str) -> str:
+    """A code span inside a table cell: entities are not decoded in code, so only pipes (which the
+    table parser reads first) are escaped; the fence outgrows any backtick run in the text."""
+    text = " ".join(text.split()).replace("|", "\\|")
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def actions_blob_base(env: Mapping[str, str]) -> str:
+    """``<server>/<repo>/blob/<sha>/`` when running in GitHub Actions, else empty."""
+    parts: Iterable[str | None] = (env.get(k) for k in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_SHA"))
+    server, repo, sha = parts
+    return f"{server.rstrip('/')}/{repo}/blob/{sha}/" if server and repo and sha else ""
+
+
+def docs_link(relative: str, base: str | None = None) -> str:
+    """A repo-relative docs path, made absolute when a base is known (explicit or from Actions)."""
+    base = actions_blob_base(os.environ) if base is None else base
+    return f"{base}{relative}" if base else relative
