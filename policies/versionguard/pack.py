@@ -29,7 +29,7 @@ from pulumi_policy.proxy import UnknownValueError
 
 from . import engine
 from .errors import InputError
-from .records import deployment_flavour, normalize
+from .records import Unknown, deployment_flavour, normalize
 from .rules import RULES
 from .rules.base import Context, Level, NeedsValue, Rule
 from .runtime import Runtime, load_runtime
@@ -57,8 +57,6 @@ def to_plain(value: Any, path: tuple[str, ...] = ()) -> Any:
 
     Iterating a proxy does not read values, so an unknown only matters to a rule that needs it.
     """
-    from .records import Unknown
-
     if isinstance(value, Mapping):
         out: dict[str, Any] = {}
         for key in value:
@@ -82,6 +80,47 @@ def to_plain(value: Any, path: tuple[str, ...] = ()) -> Any:
     return value
 
 
+class _SafeView(Mapping[str, Any]):
+    """A read-only view of CrossGuard props where an unknown reads as ``records.Unknown``.
+
+    The engine reads half a dozen paths; wrapping lazily avoids copying every property for each
+    of the eight resource policies that run on one resource.
+    """
+
+    __slots__ = ("_path", "_target")
+
+    def __init__(self, target: Mapping[str, Any], path: tuple[str, ...] = ()) -> None:
+        self._target = target
+        self._path = path
+
+    def __getitem__(self, key: str) -> Any:
+        path = (*self._path, str(key))
+        try:
+            value = self._target[key]
+        except UnknownValueError as e:
+            return Unknown(tuple(e.props), e.unknown_type_sentinel)
+        if isinstance(value, str):
+            return Unknown(path, value) if value in _UNKNOWN_SENTINELS else value
+        if isinstance(value, Mapping):
+            return _SafeView(value, path)
+        if isinstance(value, Sequence):
+            return to_plain(value, path)
+        return value
+
+    def get(self, key: str, default: Any = None) -> Any:
+        # Not ``key in target``: Mapping.__contains__ reads the value, which raises on unknowns.
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+    def __iter__(self):
+        return iter(self._target)
+
+    def __len__(self) -> int:
+        return len(self._target)
+
+
 def _stack() -> str | None:
     # The language host sets PULUMI_STACK for the pack; the offline check sets it too.
     return os.environ.get("PULUMI_STACK") or None
@@ -93,7 +132,7 @@ def _resource_validator(rule: Rule, runtime: Runtime):
             return
         try:
             settings = rule_settings(args.get_config(), f"policy config of {rule.meta.id}")
-            record = normalize(args.resource_type, to_plain(args.props), args.name, args.urn)
+            record = normalize(args.resource_type, _SafeView(args.props), args.name, args.urn)
             ctx = Context(runtime.as_of, runtime.catalog, settings, runtime.waivers, _stack())
             outcomes = engine.evaluate(rule, record, ctx)
         except InputError as e:
@@ -145,7 +184,7 @@ def _write_default_upgrade_option(args: ResourceValidationArgs) -> Mapping[str, 
     if flavour is None:
         return None
     try:
-        record = normalize(args.resource_type, to_plain(args.props), args.name, args.urn)
+        record = normalize(args.resource_type, _SafeView(args.props), args.name, args.urn)
         if record.upgrade_option is not None:
             return None
         value = record.default_upgrade_option

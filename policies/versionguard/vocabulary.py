@@ -42,6 +42,11 @@ def canonical(value: str, allowed: Iterable[str]) -> str | None:
     return None
 
 
+def folding(allowed: Iterable[str]) -> dict[str, str]:
+    """A case-folded lookup table for a hot path: ``table.get(value.strip().casefold())``."""
+    return {a.casefold(): a for a in allowed}
+
+
 def closest(value: str, allowed: Iterable[str]) -> str | None:
     """The allowed value a typo most likely meant, or None when nothing is close."""
     pool = list(allowed)
@@ -50,6 +55,9 @@ def closest(value: str, allowed: Iterable[str]) -> str | None:
     return folded[hits[0]] if hits else None
 
 
+_STANDARD = folding(STANDARD_SKUS)
+
+
 def is_standard_sku(sku: str | None) -> bool:
     """True only for the three Standard deployment types; unknown or missing SKUs are not."""
-    return sku is not None and canonical(sku, STANDARD_SKUS) is not None
+    return sku is not None and sku.strip().casefold() in _STANDARD

@@ -1,0 +1,202 @@
+"""``versionguard catalog diff OLD NEW``: what a reviewer checks when the catalog is refreshed.
+
+Compares two loaded catalogs version by version (model name and version compared
+case-insensitively, as look-ups are): versions added and removed, and per version the fields the
+rules and the forecast read — lifecycle, default, dates (per SKU too), date status, lead days,
+replacement, format. ``notes`` and ``sources`` are commentary and are not compared.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .catalog import Catalog, VersionInfo
+
+DIFF_FORMATS = ("table", "json", "markdown")
+_DATE_FIELDS = ("default_since", "deprecation", "retirement")
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    old: Any
+    new: Any
+    note: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"field": self.field, "old": _plain(self.old), "new": _plain(self.new), "note": self.note}
+
+
+@dataclass(frozen=True)
+class VersionDiff:
+    model: str
+    version: str
+    status: str  # added | removed | changed
+    changes: tuple[Change, ...] = ()
+    summary: str = ""  # for added/removed: lifecycle and retirement
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"model": self.model, "version": self.version, "status": self.status}
+        if self.summary:
+            out["summary"] = self.summary
+        if self.changes:
+            out["changes"] = [c.to_json() for c in self.changes]
+        return out
+
+
+@dataclass(frozen=True)
+class CatalogDiff:
+    old: str
+    new: str
+    old_as_of: dt.date
+    new_as_of: dt.date
+    versions: tuple[VersionDiff, ...] = field(default_factory=tuple)
+
+    def count(self, status: str) -> int:
+        return sum(v.status == status for v in self.versions)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.versions)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "old": {"catalog": self.old, "as_of": self.old_as_of.isoformat()},
+            "new": {"catalog": self.new, "as_of": self.new_as_of.isoformat()},
+            "summary": {s: self.count(s) for s in ("added", "removed", "changed")},
+            "versions": [v.to_json() for v in self.versions],
+        }
+
+
+def diff_catalogs(old: Catalog, new: Catalog) -> CatalogDiff:
+    def key(v: VersionInfo) -> tuple[str, str]:
+        return v.model.casefold(), v.version.casefold()
+
+    before = {key(v): v for v in old.versions}
+    after = {key(v): v for v in new.versions}
+    out: list[VersionDiff] = []
+    for k in sorted(before.keys() | after.keys()):
+        a, b = before.get(k), after.get(k)
+        if a is None and b is not None:
+            out.append(VersionDiff(b.model, b.version, "added", summary=_summary(b)))
+        elif b is None and a is not None:
+            out.append(VersionDiff(a.model, a.version, "removed", summary=_summary(a)))
+        elif a is not None and b is not None:
+            changes = version_changes(a, b)
+            if changes:
+                out.append(VersionDiff(b.model, b.version, "changed", tuple(changes)))
+    return CatalogDiff(old.origin, new.origin, old.as_of, new.as_of, tuple(out))
+
+
+def version_changes(a: VersionInfo, b: VersionInfo) -> list[Change]:
+    """Field-level changes of one version, per-SKU maps expanded to one change per SKU."""
+    changes: list[Change] = []
+    for name in ("lifecycle", "format", "default", *_DATE_FIELDS, "date_status"):
+        old, new = getattr(a, name), getattr(b, name)
+        if old != new:
+            changes.append(Change(name, old, new, _moved(old, new)))
+    changes += _map_changes("retirement_by_sku", a.retirement_by_sku, b.retirement_by_sku)
+    if a.upgrade_lead_days != b.upgrade_lead_days:
+        changes.append(Change("upgrade_lead_days", a.upgrade_lead_days, b.upgrade_lead_days))
+    changes += _map_changes("upgrade_lead_days", a.upgrade_lead_by_sku, b.upgrade_lead_by_sku)
+    old_r, new_r = (str(a.replacement) if a.replacement else None), (str(b.replacement) if b.replacement else None)
+    if old_r != new_r:
+        changes.append(Change("replacement", old_r, new_r))
+    return changes
+
+
+def _map_changes(name: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Change]:
+    folded_old = {k.casefold(): (k, v) for k, v in old.items()}
+    folded_new = {k.casefold(): (k, v) for k, v in new.items()}
+    out = []
+    for k in sorted(folded_old.keys() | folded_new.keys()):
+        label = (folded_new.get(k) or folded_old[k])[0]
+        o, n = folded_old.get(k, (None, None))[1], folded_new.get(k, (None, None))[1]
+        if o != n:
+            out.append(Change(f"{name}.{label}", o, n, _moved(o, n)))
+    return out
+
+
+def _moved(old: Any, new: Any) -> str:
+    if isinstance(old, dt.date) and isinstance(new, dt.date):
+        days = (new - old).days
+        return f"{'earlier' if days < 0 else 'later'} by {abs(days)} days"
+    if old is None and isinstance(new, dt.date):
+        return "newly dated"
+    if isinstance(old, dt.date) and new is None:
+        return "date withdrawn"
+    return ""
+
+
+def _summary(v: VersionInfo) -> str:
+    parts = [v.lifecycle]
+    if v.retirement:
+        parts.append(f"retires {v.retirement}")
+    parts += [f"{sku} retires {d}" for sku, d in v.retirement_by_sku.items()]
+    if v.default:
+        parts.append("default")
+    return ", ".join(parts)
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(_plain(value))
+
+
+# --- output formats -------------------------------------------------------------------------------
+
+def _rows(diff: CatalogDiff) -> list[tuple[str, str, str, str, str, str, str]]:
+    rows = []
+    for v in diff.versions:
+        if v.status != "changed":
+            rows.append((v.status, v.model, v.version, "", "", "", v.summary))
+        for c in v.changes:
+            rows.append((v.status, v.model, v.version, c.field, _show(c.old), _show(c.new), c.note))
+    return rows
+
+
+def _headline(diff: CatalogDiff) -> str:
+    return (f"catalog diff {diff.old} (as of {diff.old_as_of}) -> {diff.new} (as of {diff.new_as_of}): "
+            f"{diff.count('added')} added, {diff.count('removed')} removed, {diff.count('changed')} changed")
+
+
+def render(diff: CatalogDiff, fmt: str, color: bool = False) -> str:
+    if fmt == "json":
+        return json.dumps(diff.to_json(), indent=2) + "\n"
+    if fmt == "markdown":
+        lines = [f"## {_headline(diff)}", ""]
+        if diff.versions:
+            lines += ["| change | model | version | field | old | new | note |", "|---|---|---|---|---|---|---|"]
+            lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in _rows(diff)]
+        else:
+            lines.append("No differences.")
+        return "\n".join(lines) + "\n"
+    import io
+
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=color, no_color=not color, width=160, highlight=False)
+    if diff.versions:
+        table = Table(header_style="bold")
+        for column in ("change", "model", "version", "field", "old", "new", "note"):
+            table.add_column(column, overflow="fold")
+        style = {"added": "green", "removed": "red", "changed": "yellow"}
+        for row in _rows(diff):
+            table.add_row(f"[{style[row[0]]}]{row[0]}[/]", *(escape(cell) for cell in row[1:]))
+        console.print(table)
+    console.print(_headline(diff))
+    return buffer.getvalue()

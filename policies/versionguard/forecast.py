@@ -1,0 +1,326 @@
+"""``versionguard forecast``: the dated lifecycle events ahead of each deployment.
+
+Pure core: :func:`forecast` takes normalized records per stack, a catalog, an as-of date and a
+horizon and returns :class:`Event` s; it decides nothing the rules decide (no pass/fail), it only
+dates what Azure will do (working-with-models, "versionUpgradeOption"):
+
+* ``auto-upgrade`` — ``OnceNewDefaultVersionAvailable`` on a Standard type: the deployment moves to
+  a new default version within two weeks of the designation (``default_since`` + 14 days).
+* ``upgrade-on-expiry`` — ``OnceCurrentVersionExpired`` on a Standard type: upgraded to the then
+  default version at retirement minus the catalog's ``upgrade_lead_days`` for the SKU. An
+  auto-update deployment still on a retiring version is upgraded at retirement at the latest.
+* ``stops-working`` — ``NoAutoUpgrade`` on a Standard type: calls fail from the retirement date.
+* ``migration-required`` — any non-Standard type, whatever the option: Azure never upgrades it.
+* ``deprecation`` — the version closes to new customers (existing deployments keep running).
+
+Retirement dates are per SKU (:meth:`VersionInfo.retirement_for`). Events already past are kept
+(except deprecation) and say so: an upgrade that should have happened or a deployment that no
+longer works is exactly what a reader must see. The stack adapter (:func:`stack_records`) runs the
+program offline like ``check``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .catalog import Catalog, VersionInfo
+from .records import DeploymentRecord, deployment_flavour, display, normalize
+from .vocabulary import AUTO_UPDATE, NO_AUTO_UPGRADE, UPGRADE_ON_EXPIRY, is_standard_sku
+
+if TYPE_CHECKING:
+    from .project import Project
+
+# Event kinds, in the order a legend lists them, with a short human label.
+KINDS: dict[str, str] = {
+    "auto-upgrade": "auto-upgrade to new default",
+    "upgrade-on-expiry": "upgrade when expired",
+    "stops-working": "stops working",
+    "migration-required": "migration required",
+    "deprecation": "deprecation (no new customers)",
+}
+# "automatically upgrades to the default version within two weeks of that designation change"
+AUTO_UPGRADE_DAYS = 14
+DEFAULT_HORIZON_DAYS = 180
+_ISO_VERSION = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class Event:
+    stack: str
+    deployment: str
+    model: str
+    version: str
+    sku: str | None
+    option: str
+    date: dt.date
+    kind: str
+    detail: str
+    days_from_as_of: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "stack": self.stack, "deployment": self.deployment, "model": self.model, "version": self.version,
+            "sku": self.sku, "option": self.option, "date": self.date.isoformat(), "kind": self.kind,
+            "detail": self.detail, "days_from_as_of": self.days_from_as_of,
+        }
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A deployment the forecast cannot date (not in the catalog, unreadable fields)."""
+
+    stack: str
+    deployment: str
+    reason: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"stack": self.stack, "deployment": self.deployment, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class Forecast:
+    as_of: dt.date
+    horizon_days: int
+    catalog_as_of: dt.date
+    stacks: Sequence[str]
+    events: Sequence[Event]
+    skipped: Sequence[Skipped] = ()
+    deployments: Mapping[str, int] = field(default_factory=dict)  # deployments read per stack
+
+    @property
+    def horizon_end(self) -> dt.date:
+        return self.as_of + dt.timedelta(days=self.horizon_days)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "as_of": self.as_of.isoformat(),
+            "horizon_days": self.horizon_days,
+            "catalog_as_of": self.catalog_as_of.isoformat(),
+            "stacks": list(self.stacks),
+            "events": [e.to_json() for e in self.events],
+            "skipped": [s.to_json() for s in self.skipped],
+            "deployments": dict(self.deployments),
+        }
+
+
+def forecast(
+    records: Mapping[str, Sequence[DeploymentRecord]],
+    catalog: Catalog,
+    as_of: dt.date,
+    horizon_days: int = DEFAULT_HORIZON_DAYS,
+) -> Forecast:
+    """Every dated event of every deployment (``{stack: records}``) up to ``as_of + horizon_days``."""
+    events: list[Event] = []
+    skipped: list[Skipped] = []
+    for stack, recs in records.items():
+        for rec in recs:
+            found, reason = deployment_events(stack, rec, catalog, as_of, horizon_days)
+            events += found
+            if reason is not None:
+                skipped.append(Skipped(stack, rec.name, reason))
+    events.sort(key=lambda e: (e.date, e.stack, e.deployment, list(KINDS).index(e.kind)))
+    return Forecast(as_of, horizon_days, catalog.as_of, list(records), events, skipped,
+                    {stack: len(recs) for stack, recs in records.items()})
+
+
+def deployment_events(stack: str, rec: DeploymentRecord, catalog: Catalog, as_of: dt.date,
+                      horizon_days: int) -> tuple[list[Event], str | None]:
+    """The events of one deployment, or a reason it cannot be forecast."""
+    name, version, option = rec.model_name, rec.model_version, rec.effective_upgrade_option
+    if not isinstance(name, str) or not isinstance(version, str):
+        return [], f"model {display(name)} version {display(version)}: nothing to look up in the catalog"
+    if not isinstance(option, str):
+        return [], f"versionUpgradeOption is {display(option)}, so Azure's behaviour cannot be dated"
+    entry = catalog.lookup(name, version)
+    if entry is None:
+        return [], f"{name} {version} is not in the catalog (as of {catalog.as_of})"
+    sku = rec.sku_name if isinstance(rec.sku_name, str) else None
+    dated = _dated(entry, catalog, sku, option, as_of)
+    end = as_of + dt.timedelta(days=horizon_days)
+    events = [
+        Event(stack, rec.name, entry.model, entry.version, sku, option, day, kind, detail, (day - as_of).days)
+        for day, kind, detail in dated
+        if day <= end and (day >= as_of or kind != "deprecation")
+    ]
+    reason = None
+    if not dated and entry.retirement_for(sku) is None and entry.lifecycle == "retired":
+        reason = f"{entry.label} is listed as retired but the catalog has no retirement date"
+    return events, reason
+
+
+def _dated(entry: VersionInfo, catalog: Catalog, sku: str | None, option: str,
+           as_of: dt.date) -> list[tuple[dt.date, str, str]]:
+    """(date, kind, detail) for every event, unfiltered by the horizon."""
+    out: list[tuple[dt.date, str, str]] = []
+    retires = entry.retirement_for(sku)
+    when = f"for {sku}" if sku else "(no SKU)"
+    tentative = " (tentative date)" if entry.date_status == "tentative" else ""
+    replacement = f" Azure names {entry.replacement} as its replacement." if entry.replacement else ""
+    moved_on: dt.date | None = None  # from this day the deployment runs another version
+    standard = is_standard_sku(sku)
+    if standard and option == AUTO_UPDATE:
+        default = catalog.default_version(entry.model)
+        if default is not None and default.default_since is not None and _moves_to(entry.version, default.version):
+            lands = default.default_since + dt.timedelta(days=AUTO_UPGRADE_DAYS)
+            detail = (f"moves to the default version {default.version} (default since {default.default_since}) "
+                      f"within {AUTO_UPGRADE_DAYS} days of the designation")
+            if lands < as_of:
+                detail += f"; this should already have happened {(as_of - lands).days} days ago: verify the deployment"
+            out.append((lands, "auto-upgrade", detail + "."))
+            moved_on = lands
+        if retires is not None and (moved_on is None or retires < moved_on):
+            out.append((retires, "upgrade-on-expiry", _past(
+                retires, as_of, f"{entry.label} retires {when}{tentative}; Azure upgrades an auto-update deployment "
+                f"still on it to the then-default version ({_target(entry, catalog)}) by this date at the latest.",
+                "should already have been upgraded; verify the deployment")))
+    elif standard and option == UPGRADE_ON_EXPIRY:
+        if retires is not None:
+            lead = entry.lead_days_for(sku)
+            fires = retires - dt.timedelta(days=lead)
+            timing = f"{lead} days before {entry.label} retires {when} on {retires}" if lead else \
+                f"when {entry.label} retires {when}"
+            out.append((fires, "upgrade-on-expiry", _past(
+                fires, as_of, f"upgraded to the then-default version ({_target(entry, catalog)}) {timing}{tentative}.",
+                "the upgrade should already have started; verify the deployment")))
+            moved_on = fires
+    elif standard and option == NO_AUTO_UPGRADE:
+        if retires is not None:
+            out.append((retires, "stops-working", _past(
+                retires, as_of, f"{entry.label} retires {when}{tentative}; with NoAutoUpgrade every call fails from "
+                f"this date. Deploy a newer version before then.{replacement}",
+                "the deployment no longer works")))
+    elif retires is not None:
+        what = f"the {sku} deployment type" if sku else "a deployment with no known SKU"
+        out.append((retires, "migration-required", _past(
+            retires, as_of, f"{entry.label} retires {when}{tentative}; Azure never upgrades {what} ({option} has no "
+            f"effect), so migrate it to a newer version by this date or it stops working.{replacement}",
+            "overdue: the version has retired and the deployment no longer works")))
+    if entry.deprecation is not None and (moved_on is None or entry.deprecation < moved_on):
+        out.append((entry.deprecation, "deprecation",
+                    f"{entry.label} closes to new customers; existing deployments keep running."))
+    return out
+
+
+def _past(day: dt.date, as_of: dt.date, detail: str, overdue: str) -> str:
+    return detail if day >= as_of else f"{detail} Past ({(as_of - day).days} days ago): {overdue}."
+
+
+def _moves_to(deployed: str, default: str) -> bool:
+    """Whether an auto-update deployment moves to ``default``: not when it already runs it, and not
+    when both are dated versions and the deployed one is newer (Azure does not move back)."""
+    if deployed.casefold() == default.casefold():
+        return False
+    return not (_ISO_VERSION.match(deployed) and _ISO_VERSION.match(default) and deployed > default)
+
+
+def _target(entry: VersionInfo, catalog: Catalog) -> str:
+    default = catalog.default_version(entry.model)
+    if default is not None and default.version.casefold() != entry.version.casefold():
+        return f"the catalog's current default is {default.label}"
+    if entry.replacement is not None:
+        return f"the catalog names no other default; Azure names {entry.replacement} as replacement"
+    return "the catalog names no other default version"
+
+
+def stack_records(project: Project, stack: str) -> list[DeploymentRecord]:
+    """Run a stack's program offline (as ``check`` does) and normalize its deployments."""
+    from google.protobuf.json_format import MessageToDict
+
+    from .check import _run  # the same program run and error mapping as check
+
+    run = _run(project, stack, project.stack_config(stack))
+    out: list[DeploymentRecord] = []
+    for res in run.resources:
+        if deployment_flavour(res.type) is None:
+            continue
+        props = MessageToDict(res.properties)
+        account = props.get("accountName")
+        out.append(normalize(res.type, props, res.name, res.urn, account if isinstance(account, str) else None))
+    return out
+
+
+def kind_label(kind: str) -> str:
+    return KINDS.get(kind, kind)
+
+
+# --- output formats -------------------------------------------------------------------------------
+
+FORECAST_FORMATS = ("table", "json", "markdown")
+_KIND_STYLE = {"auto-upgrade": "cyan", "upgrade-on-expiry": "blue", "stops-working": "bold red",
+               "migration-required": "red", "deprecation": "yellow"}
+
+
+def render(result: Forecast, fmt: str, color: bool = False) -> str:
+    """The forecast as ``table`` (rich), ``json`` or ``markdown``."""
+    if fmt == "json":
+        import json
+
+        return json.dumps(result.to_json(), indent=2) + "\n"
+    if fmt == "markdown":
+        return _markdown(result)
+    return _table(result, color)
+
+
+def _headline(result: Forecast) -> str:
+    stacks = ", ".join(result.stacks) or "no stacks"
+    count = sum(result.deployments.values())
+    return (f"forecast of {stacks} as of {result.as_of}, horizon {result.horizon_days} days (to "
+            f"{result.horizon_end}; catalog {result.catalog_as_of}): {len(result.events)} events for "
+            f"{len({(e.stack, e.deployment) for e in result.events})} of {count} deployments")
+
+
+def _when(e: Event) -> str:
+    return "today" if e.days_from_as_of == 0 else (f"in {e.days_from_as_of} d" if e.days_from_as_of > 0
+                                                   else f"{-e.days_from_as_of} d ago")
+
+
+def _table(result: Forecast, color: bool) -> str:
+    import io
+
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=color, no_color=not color, width=160, highlight=False)
+    if result.events:
+        table = Table(header_style="bold")
+        for column in ("date", "when", "stack", "deployment", "model version", "sku", "option", "event", "detail"):
+            table.add_column(column, overflow="fold", ratio=5 if column == "detail" else None,
+                             no_wrap=column in ("date", "when"))
+        for e in result.events:
+            style = _KIND_STYLE.get(e.kind, "")
+            table.add_row(str(e.date), _when(e), escape(e.stack), escape(e.deployment), escape(f"{e.model} {e.version}"),
+                          escape(e.sku or "(none)"), e.option, f"[{style}]{kind_label(e.kind)}[/]", escape(e.detail))
+        console.print(table)
+    for s in result.skipped:
+        console.print(escape(f"not forecast: {s.stack}/{s.deployment}: {s.reason}"))
+    console.print(_headline(result))
+    return buffer.getvalue()
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _markdown(result: Forecast) -> str:
+    lines = [f"## versionguard forecast as of {result.as_of}", "",
+             f"Horizon {result.horizon_days} days (to {result.horizon_end}); catalog as of {result.catalog_as_of}; "
+             f"stacks: {', '.join(result.stacks) or '(none)'}.", ""]
+    if result.events:
+        lines += ["| date | when | stack | deployment | model version | SKU | option | event | detail |",
+                  "|---|---|---|---|---|---|---|---|---|"]
+        lines += [f"| {e.date} | {_when(e)} | {_cell(e.stack)} | {_cell(e.deployment)} | "
+                  f"{_cell(e.model)} {_cell(e.version)} | {_cell(e.sku or '(none)')} | {e.option} | "
+                  f"{kind_label(e.kind)} | {_cell(e.detail)} |" for e in result.events]
+    else:
+        lines.append(f"No lifecycle events within {result.horizon_days} days.")
+    if result.skipped:
+        lines += ["", "Not forecast:", ""]
+        lines += [f"- `{s.stack}/{s.deployment}`: {_cell(s.reason)}" for s in result.skipped]
+    lines += ["", _headline(result)[0].upper() + _headline(result)[1:] + "."]
+    return "\n".join(lines) + "\n"
