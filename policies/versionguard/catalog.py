@@ -133,7 +133,11 @@ def _schema() -> dict[str, Any]:
     return json.loads(text)
 
 
-class _StringDatesLoader(yaml.SafeLoader):
+# libyaml's loader when PyYAML was built with it: ten times faster on the bundled catalog.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _StringDatesLoader(_SafeLoader):  # type: ignore[misc,valid-type]
     """YAML loader that keeps dates as text so one schema covers quoted and unquoted dates."""
 
 
