@@ -110,6 +110,9 @@ class OfflineAnalyzer:
             entry.enforcementLevel = _LEVEL_VALUES[setting.level]
             entry.properties.update(setting.properties)
         self.servicer.Configure(request, None)
+        # The engine calls Remediate for every resource; it can only change anything when some
+        # policy is at level remediate, so skip the (props-deserializing) call otherwise.
+        self.remediates = any(s.level == "remediate" for s in self.settings.values())
 
     def analyze(self, resources: Sequence[Resource], env: StackEnv) -> list[Diagnostic]:
         out: list[Diagnostic] = []
@@ -118,10 +121,10 @@ class OfflineAnalyzer:
         with env.applied():
             for res in resources:
                 request = _request(res)
-                remediated = self.servicer.Remediate(request, None)
-                for remediation in remediated.remediations:
-                    if remediation.HasField("properties"):
-                        request.properties.CopyFrom(remediation.properties)
+                if self.remediates:
+                    for remediation in self.servicer.Remediate(request, None).remediations:
+                        if remediation.HasField("properties"):
+                            request.properties.CopyFrom(remediation.properties)
                 res = Resource(res.type, res.name, res.urn, request.properties, res.parent, res.dependencies,
                                res.custom)
                 final.append(res)

@@ -1,0 +1,104 @@
+"""Policy pack cost: cold start, Analyze per deployment over gRPC, in-process engine per deployment.
+
+    .venv/bin/python bench/bench_pack.py [--deployments 1000] [--starts 5]
+
+Targets on a 2-core machine: cold start <= 1 s, Analyze <= 2 ms per resource over gRPC,
+engine <= 50 us per deployment. Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from google.protobuf import empty_pb2, struct_pb2  # noqa: E402
+from pulumi.runtime.proto import analyzer_pb2  # noqa: E402
+
+from bench.generate import native_props  # noqa: E402
+from tests.support.pack_process import start_pack  # noqa: E402
+from versionguard.catalog import load_catalog  # noqa: E402
+from versionguard.engine import judge  # noqa: E402
+from versionguard.records import normalize  # noqa: E402
+from versionguard.rules.base import Context  # noqa: E402
+
+NATIVE = "azure-native:cognitiveservices:Deployment"
+AS_OF = "2026-11-22"
+
+
+def cold_starts(n: int) -> list[float]:
+    times = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        pack = start_pack(env={"VERSIONGUARD_AS_OF": AS_OF})
+        pack.stub.GetAnalyzerInfo(empty_pb2.Empty())
+        times.append(time.perf_counter() - t0)
+        pack.close()
+    return times
+
+
+def grpc_analyze(n: int) -> list[float]:
+    pack = start_pack(env={"VERSIONGUARD_AS_OF": AS_OF})
+    try:
+        info = pack.stub.GetAnalyzerInfo(empty_pb2.Empty())
+        config = analyzer_pb2.ConfigureAnalyzerRequest()
+        for p in info.policies:
+            config.policyConfig[p.name].enforcementLevel = p.enforcementLevel
+        pack.stub.Configure(config)
+        requests = []
+        for i in range(n):
+            s = struct_pb2.Struct()
+            s.update(native_props(i))
+            requests.append(analyzer_pb2.AnalyzeRequest(type=NATIVE, properties=s, name=f"d{i}",
+                                                        urn=f"urn:pulumi:bench::p::{NATIVE}::d{i}"))
+        for r in requests[:50]:  # warm-up
+            pack.stub.Analyze(r)
+        times = []
+        for r in requests:
+            t0 = time.perf_counter()
+            pack.stub.Analyze(r)
+            times.append(time.perf_counter() - t0)
+        return times
+    finally:
+        pack.close()
+
+
+def engine_per_deployment(n: int) -> tuple[float, float]:
+    catalog = load_catalog()
+    ctx = Context(dt.date.fromisoformat(AS_OF), catalog)
+    props = [native_props(i) for i in range(n)]
+    t0 = time.perf_counter()
+    records = [normalize(NATIVE, p, f"d{i}") for i, p in enumerate(props)]
+    t1 = time.perf_counter()
+    judge(records, ctx)
+    t2 = time.perf_counter()
+    return (t1 - t0) / n, (t2 - t1) / n
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--deployments", type=int, default=1000)
+    parser.add_argument("--starts", type=int, default=5)
+    args = parser.parse_args()
+    os.environ["VERSIONGUARD_AS_OF"] = AS_OF
+    starts = cold_starts(args.starts)
+    print(f"pack cold start (spawn -> GetAnalyzerInfo), {args.starts} runs: median {statistics.median(starts):.3f} s, "
+          f"min {min(starts):.3f} s, max {max(starts):.3f} s")
+    times = grpc_analyze(args.deployments)
+    ms = sorted(t * 1000 for t in times)
+    print(f"Analyze over gRPC, {args.deployments} deployments: mean {statistics.mean(ms):.3f} ms, "
+          f"median {statistics.median(ms):.3f} ms, p95 {ms[int(len(ms) * 0.95)]:.3f} ms per resource")
+    norm, rules = engine_per_deployment(max(args.deployments, 10_000))
+    print(f"engine in-process, {max(args.deployments, 10_000)} deployments: normalize {norm * 1e6:.1f} us + "
+          f"all rules {rules * 1e6:.1f} us = {(norm + rules) * 1e6:.1f} us per deployment")
+
+
+if __name__ == "__main__":
+    main()

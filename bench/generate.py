@@ -1,0 +1,40 @@
+"""Synthetic stacks and deployment props for the benchmarks (deterministic)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+# A mix that exercises every rule path: Standard and provisioned, all options, per-SKU dates.
+MIX: list[tuple[str, str, str, str]] = [
+    ("gpt-4.1", "2025-04-14", "OnceNewDefaultVersionAvailable", "GlobalStandard"),
+    ("gpt-4.1", "2025-04-14", "NoAutoUpgrade", "GlobalProvisionedManaged"),
+    ("gpt-4o-mini", "2024-07-18", "OnceCurrentVersionExpired", "GlobalStandard"),
+    ("text-embedding-3-large", "1", "OnceCurrentVersionExpired", "Standard"),
+    ("gpt-5.1", "2025-11-13", "OnceCurrentVersionExpired", "DataZoneStandard"),
+]
+
+
+def native_props(i: int) -> dict[str, Any]:
+    model, version, option, sku = MIX[i % len(MIX)]
+    return {"accountName": f"acct-{i // 10}", "resourceGroupName": "rg-bench", "deploymentName": f"d{i}",
+            "properties": {"model": {"format": "OpenAI", "name": model, "version": version},
+                           "versionUpgradeOption": option},
+            "sku": {"name": sku, "capacity": 10}}
+
+
+def write_stack(stack_dir: Path, stack: str, deployments: int, per_account: int = 10) -> Path:
+    accounts = []
+    for a in range((deployments + per_account - 1) // per_account):
+        items = []
+        for i in range(a * per_account, min(deployments, (a + 1) * per_account)):
+            model, version, option, sku = MIX[i % len(MIX)]
+            items.append({"name": f"{stack}-d{i}", "model": {"name": model, "version": version},
+                          "versionUpgradeOption": option, "sku": {"name": sku, "capacity": 10}})
+        accounts.append({"name": f"aif-{stack}-{a}", "resourceGroupName": "rg-bench", "deployments": items})
+    path = stack_dir / f"Pulumi.{stack}.yaml"
+    path.write_text(yaml.safe_dump({"config": {"azure-native:location": "swedencentral",
+                                               "foundry-deployments:accounts": accounts}}, sort_keys=False))
+    return path
