@@ -128,6 +128,12 @@ def _fail(source: str, key: str, expected: str, value: object) -> InputError:
     return InputError(source, key, expected, value)
 
 
+def _suggest(value: object, allowed: Sequence[str]) -> str:
+    """`` (did you mean 'X'?)`` for the allowed value closest to ``value``, or nothing."""
+    hint = closest(str(value), allowed)
+    return f" (did you mean {hint!r}?)" if hint else ""
+
+
 def require_text(value: object, source: str, key: str, what: str = "a non-empty string") -> str:
     """A non-empty string, stripped."""
     if not isinstance(value, str) or not value.strip():
@@ -151,8 +157,7 @@ def require_choice(value: object, allowed: Sequence[str], source: str, key: str)
         raise _fail(source, key, expected, value)
     found = canonical(value, allowed)
     if found is None:
-        hint = closest(value, allowed)
-        raise InputError(source, key, expected + (f" (did you mean {hint!r}?)" if hint else ""), value)
+        raise InputError(source, key, expected + _suggest(value, allowed), value)
     return found
 
 
@@ -200,9 +205,7 @@ def _mapping(value: object, allowed: Sequence[str], source: str, key: str, what:
         raise _fail(source, key, what, value)
     for name in value:
         if name not in allowed:
-            hint = closest(str(name), allowed)
-            expected = "one of the keys " + ", ".join(allowed)
-            raise InputError(source, f"{key}.{name}", expected + (f" (did you mean {hint!r}?)" if hint else ""))
+            raise InputError(source, f"{key}.{name}", "one of the keys " + ", ".join(allowed) + _suggest(name, allowed))
     return value
 
 
@@ -336,8 +339,7 @@ def parse_stack_config(config: object, source: str) -> StackSpec:
         raise _fail(source, "config", "a mapping of config keys", config)
     for name in config:
         if isinstance(name, str) and name.startswith(f"{PROJECT}:") and name != ACCOUNTS_KEY:
-            hint = closest(name, [ACCOUNTS_KEY])
-            raise InputError(source, name, f"only {ACCOUNTS_KEY}" + (f" (did you mean {hint!r}?)" if hint else ""))
+            raise InputError(source, name, f"only {ACCOUNTS_KEY}" + _suggest(name, [ACCOUNTS_KEY]))
     location = config.get(LOCATION_KEY)
     if location is not None:
         location = require_text(location, source, LOCATION_KEY, "an Azure location such as swedencentral")
