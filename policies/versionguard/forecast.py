@@ -40,7 +40,7 @@ KINDS: dict[str, str] = {
     "upgrade-on-expiry": "upgrade when expired",
     "stops-working": "stops working",
     "migration-required": "migration required",
-    "deprecation": "deprecation (no new customers)",
+    "deprecation": "deprecation",
 }
 # "automatically upgrades to the default version within two weeks of that designation change"
 AUTO_UPGRADE_DAYS = 14
@@ -157,56 +157,53 @@ def _dated(entry: VersionInfo, catalog: Catalog, sku: str | None, option: str,
     """(date, kind, detail) for every event, unfiltered by the horizon."""
     out: list[tuple[dt.date, str, str]] = []
     retires = entry.retirement_for(sku)
-    when = f"for {sku}" if sku else "(no SKU)"
+    where = f"for {sku}" if sku else "(no SKU)"
     tentative = " (tentative date)" if entry.date_status == "tentative" else ""
-    replacement = f" Azure names {entry.replacement} as its replacement." if entry.replacement else ""
+    successor = f" Replacement: {entry.replacement}." if entry.replacement else ""
     moved_on: dt.date | None = None  # from this day the deployment runs another version
     standard = is_standard_sku(sku)
     if standard and option == AUTO_UPDATE:
         default = catalog.default_version(entry.model)
         if default is not None and default.default_since is not None and _moves_to(entry.version, default.version):
             lands = default.default_since + dt.timedelta(days=AUTO_UPGRADE_DAYS)
-            detail = (f"moves to the default version {default.version} (default since {default.default_since}) "
-                      f"within {AUTO_UPGRADE_DAYS} days of the designation")
-            if lands < as_of:
-                detail += f"; this should already have happened {(as_of - lands).days} days ago: verify the deployment"
-            out.append((lands, "auto-upgrade", detail + "."))
+            out.append((lands, "auto-upgrade", _past(
+                lands, as_of, f"Moves to the default version {default.version} (default since "
+                f"{default.default_since}) within {AUTO_UPGRADE_DAYS} days.",
+                "this should already have happened; verify the deployment")))
             moved_on = lands
         if retires is not None and (moved_on is None or retires < moved_on):
             out.append((retires, "upgrade-on-expiry", _past(
-                retires, as_of, f"{entry.label} retires {when}{tentative}; Azure upgrades an auto-update deployment "
-                f"still on it to the then-default version ({_target(entry, catalog)}) by this date at the latest.",
-                "should already have been upgraded; verify the deployment")))
+                retires, as_of, f"Retires {where}{tentative}; Azure moves an auto-update deployment still on it to "
+                f"the then-default version by this date at the latest ({_target(entry, catalog)}).",
+                "it should already have been upgraded; verify the deployment")))
     elif standard and option == UPGRADE_ON_EXPIRY:
         if retires is not None:
             lead = entry.lead_days_for(sku)
             fires = retires - dt.timedelta(days=lead)
-            timing = f"{lead} days before {entry.label} retires {when} on {retires}" if lead else \
-                f"when {entry.label} retires {when}"
+            timing = f"{lead} days before it retires {where} on {retires}" if lead else f"when it retires {where}"
             out.append((fires, "upgrade-on-expiry", _past(
-                fires, as_of, f"upgraded to the then-default version ({_target(entry, catalog)}) {timing}{tentative}.",
+                fires, as_of, f"Upgraded to the then-default version {timing}{tentative} ({_target(entry, catalog)}).",
                 "the upgrade should already have started; verify the deployment")))
             moved_on = fires
     elif standard and option == NO_AUTO_UPGRADE:
         if retires is not None:
             out.append((retires, "stops-working", _past(
-                retires, as_of, f"{entry.label} retires {when}{tentative}; with NoAutoUpgrade every call fails from "
-                f"this date. Deploy a newer version before then.{replacement}",
-                "the deployment no longer works")))
+                retires, as_of, f"Retires {where}{tentative}; with NoAutoUpgrade every call fails from this date: "
+                f"deploy a newer version before.{successor}", "the deployment no longer works")))
     elif retires is not None:
-        what = f"the {sku} deployment type" if sku else "a deployment with no known SKU"
+        what = f"{sku} deployments" if sku else "deployments without a known SKU"
         out.append((retires, "migration-required", _past(
-            retires, as_of, f"{entry.label} retires {when}{tentative}; Azure never upgrades {what} ({option} has no "
-            f"effect), so migrate it to a newer version by this date or it stops working.{replacement}",
-            "overdue: the version has retired and the deployment no longer works")))
+            retires, as_of, f"Retires {where}{tentative}; Azure never upgrades {what} ({option} has no effect): "
+            f"migrate by this date or it stops working.{successor}",
+            "the version has retired and the deployment no longer works")))
     if entry.deprecation is not None and (moved_on is None or entry.deprecation < moved_on):
         out.append((entry.deprecation, "deprecation",
-                    f"{entry.label} closes to new customers; existing deployments keep running."))
+                    "Closes to new customers; existing deployments keep running."))
     return out
 
 
 def _past(day: dt.date, as_of: dt.date, detail: str, overdue: str) -> str:
-    return detail if day >= as_of else f"{detail} Past ({(as_of - day).days} days ago): {overdue}."
+    return detail if day >= as_of else f"{detail} PAST ({(as_of - day).days} days ago): {overdue}."
 
 
 def _moves_to(deployed: str, default: str) -> bool:
@@ -220,10 +217,10 @@ def _moves_to(deployed: str, default: str) -> bool:
 def _target(entry: VersionInfo, catalog: Catalog) -> str:
     default = catalog.default_version(entry.model)
     if default is not None and default.version.casefold() != entry.version.casefold():
-        return f"the catalog's current default is {default.label}"
+        return f"today: {default.version}"
     if entry.replacement is not None:
-        return f"the catalog names no other default; Azure names {entry.replacement} as replacement"
-    return "the catalog names no other default version"
+        return f"no other default in the catalog; replacement: {entry.replacement}"
+    return "no other default in the catalog"
 
 
 def stack_records(project: Project, stack: str) -> list[DeploymentRecord]:
@@ -288,14 +285,17 @@ def _table(result: Forecast, color: bool) -> str:
     buffer = io.StringIO()
     console = Console(file=buffer, force_terminal=color, no_color=not color, width=160, highlight=False)
     if result.events:
-        table = Table(header_style="bold")
-        for column in ("date", "when", "stack", "deployment", "model version", "sku", "option", "event", "detail"):
-            table.add_column(column, overflow="fold", ratio=5 if column == "detail" else None,
-                             no_wrap=column in ("date", "when"))
+        table = Table(header_style="bold", expand=True)
+        table.add_column("date", no_wrap=True, min_width=10)
+        table.add_column("deployment", overflow="fold", ratio=2)
+        table.add_column("model, sku, option", overflow="fold", min_width=30)
+        table.add_column("event", overflow="fold", min_width=14)
+        table.add_column("detail", overflow="fold", ratio=5)
         for e in result.events:
             style = _KIND_STYLE.get(e.kind, "")
-            table.add_row(str(e.date), _when(e), escape(e.stack), escape(e.deployment), escape(f"{e.model} {e.version}"),
-                          escape(e.sku or "(none)"), e.option, f"[{style}]{kind_label(e.kind)}[/]", escape(e.detail))
+            table.add_row(f"{e.date}\n{_when(e)}", escape(f"{e.stack}/{e.deployment}"),
+                          escape(f"{e.model} {e.version}\n{e.sku or '(no SKU)'}\n{e.option}"),
+                          f"[{style}]{kind_label(e.kind)}[/]", escape(e.detail))
         console.print(table)
     for s in result.skipped:
         console.print(escape(f"not forecast: {s.stack}/{s.deployment}: {s.reason}"))

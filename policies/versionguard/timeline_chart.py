@@ -24,6 +24,7 @@ STYLE: dict[str, tuple[str, str]] = {
     "migration-required": ("#CC79A7", "s"),
     "deprecation": ("#E69F00", "D"),
 }
+LEGEND = {**KINDS, "deprecation": "deprecation (no new customers)"}
 
 
 def chart_format(path: Path) -> str:
@@ -47,8 +48,9 @@ def write_chart(result: Forecast, path: Path) -> None:
     as_of, end = result.as_of, result.horizon_end
     span = max(result.horizon_days, 30)
     earliest = min((e.date for e in result.events), default=as_of)
-    left = max(earliest, as_of - dt.timedelta(days=span // 3)) - dt.timedelta(days=max(span // 25, 3))
-    right = end + dt.timedelta(days=max(span // 25, 3))
+    pad = dt.timedelta(days=max(span // 25, 3))
+    left = min(as_of, max(earliest, as_of - dt.timedelta(days=span // 3))) - pad
+    right = end + pad
 
     fig = Figure(figsize=(13, 1.9 + 0.62 * max(len(rows), 1)), layout="constrained")
     ax = fig.add_subplot()
@@ -70,9 +72,11 @@ def write_chart(result: Forecast, path: Path) -> None:
             ax.plot([x], [y], marker="<" if pinned else marker, color=colour, markersize=11,
                     markeredgecolor="white", markeredgewidth=0.8, linestyle="none", zorder=3)
             close = sum(abs((x - p).days) < span / 14 for p in placed)
-            label = f"{e.date:%Y-%m-%d}" if pinned or e.date.year != as_of.year else f"{e.date:%b %d}"
-            ax.annotate(label, (x, y), xytext=(7, 7 if close % 2 == 0 else -11), textcoords="offset points",
-                        fontsize=8, color=colour, va="center", zorder=4)
+            label = f"{e.date:%Y-%m-%d}"
+            near_right = (right - x).days < (right - left).days * 0.12
+            ax.annotate(label, (x, y), xytext=(-7 if near_right else 7, 8 if close % 2 == 0 else -10),
+                        textcoords="offset points", ha="right" if near_right else "left", fontsize=8,
+                        color=colour, va="center", zorder=4)
             placed.append(x)
 
     ax.set_yticks(range(len(rows)), [label for label, _ in rows], fontsize=9)
@@ -91,15 +95,16 @@ def write_chart(result: Forecast, path: Path) -> None:
 
     kinds = [k for k in KINDS if any(e.kind == k for e in result.events)] or list(KINDS)
     handles = [Line2D([], [], marker=STYLE[k][1], color=STYLE[k][0], linestyle="none", markersize=9,
-                      label=KINDS[k]) for k in kinds]
+                      label=LEGEND[k]) for k in kinds]
     handles += [Line2D([], [], color="#222222", linewidth=1.6, label="as of (today)"),
                 Line2D([], [], color="#555555", linewidth=1.2, linestyle="--", label="horizon edge")]
     if any(e.date < left for e in result.events):
         handles.append(Line2D([], [], marker="<", color="#777777", linestyle="none", markersize=9,
                               label="overdue, date shown"))
-    fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 4), fontsize=9, frameon=False)
-    fig.suptitle(f"Model lifecycle forecast: {', '.join(result.stacks) or 'no stacks'} "
-                 f"(catalog as of {result.catalog_as_of})", fontsize=12, x=0.01, ha="left")
+    fig.legend(handles=handles, loc="outside lower center", ncols=len(handles) if len(handles) <= 6 else 4,
+               fontsize=9, frameon=False)
+    fig.suptitle(f"Model lifecycle forecast: {', '.join(result.stacks) or 'no stacks'}, as of {as_of}, next "
+                 f"{result.horizon_days} days (catalog as of {result.catalog_as_of})", fontsize=12, x=0.01, ha="left")
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, format=fmt, dpi=130 if fmt == "png" else None)
 

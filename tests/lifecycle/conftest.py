@@ -1,0 +1,25 @@
+"""Fixtures of the lifecycle tests (helpers live in lifecycle_helpers.py)."""
+
+from __future__ import annotations
+
+import pytest
+from lifecycle_helpers import SMALL_CATALOG
+from typer.testing import CliRunner
+from versionguard.catalog import Catalog, load_catalog
+
+
+@pytest.fixture(scope="session")
+def small_catalog() -> Catalog:
+    return load_catalog(SMALL_CATALOG)
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def _no_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The VERSIONGUARD_* variables of the developer's shell must not leak into a test."""
+    for name in ("VERSIONGUARD_AS_OF", "VERSIONGUARD_CATALOG", "VERSIONGUARD_WAIVERS"):
+        monkeypatch.delenv(name, raising=False)
