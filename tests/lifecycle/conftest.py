@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from lifecycle_helpers import SMALL_CATALOG
 from typer.testing import CliRunner
+
 from versionguard.catalog import Catalog, load_catalog
 
 
