@@ -2,6 +2,7 @@
 only constructs the PolicyPack (constructing it starts the analyzer server and never returns)."""
 
 from pulumi_policy import EnforcementLevel, PolicyPack
+
 from versionguard.pack import PACK_NAME, build_policies, load_runtime_or_exit
 
 PolicyPack(
