@@ -47,6 +47,19 @@ class _CapturingMonitor(pulumi_mocks.MockMonitor):
         super().__init__(mocks)
         self.captured: list[Resource] = []
 
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        """URNs as the engine builds them: the parent's qualified type chain, minus the root Stack.
+
+        (The stock mock monitor keeps only the immediate parent's type and includes the Stack, so
+        its URNs would not match the ones ``pulumi preview`` reports or a waiver names.)
+        """
+        qualified = type_
+        if parent and type_ != "pulumi:pulumi:Stack":
+            parent_type = parent.split("::")[2]
+            if parent_type != "pulumi:pulumi:Stack":
+                qualified = f"{parent_type}${type_}"
+        return "urn:pulumi:" + "::".join([pulumi.get_stack(), pulumi.get_project(), qualified, name])
+
     def RegisterResource(self, request: Any) -> Any:
         if request.type != "pulumi:pulumi:Stack":
             props = struct_pb2.Struct()
