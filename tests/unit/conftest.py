@@ -1,0 +1,45 @@
+"""Fixtures shared by the unit tests: a clean, date-pinned environment and pack factories."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.unit.testkit import Pack, make_runtime
+from versionguard.runtime import Runtime
+
+_ENV_VARS = ("VERSIONGUARD_AS_OF", "VERSIONGUARD_CATALOG", "VERSIONGUARD_WAIVERS",
+             "PULUMI_CONFIG", "PULUMI_PROJECT", "PULUMI_STACK", "PULUMI_DRY_RUN")
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No test sees the caller's VERSIONGUARD_* / PULUMI_* variables; the stack is ``dev``."""
+    for name in _ENV_VARS:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("PULUMI_STACK", "dev")
+    monkeypatch.setenv("PULUMI_PROJECT", "foundry-deployments")
+    yield
+
+
+@pytest.fixture
+def runtime() -> Runtime:
+    return make_runtime()
+
+
+@pytest.fixture
+def pack(runtime: Runtime) -> Pack:
+    """The pack at default levels and config over the test catalog."""
+    return Pack(runtime)
+
+
+@pytest.fixture
+def make_pack() -> Any:
+    """``make_pack(config=None, **runtime_kwargs)``: a pack with policy config and/or another runtime."""
+
+    def factory(config: dict[str, Any] | None = None, **runtime_kwargs: Any) -> Pack:
+        return Pack(make_runtime(**runtime_kwargs), config)
+
+    return factory

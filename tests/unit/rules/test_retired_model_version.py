@@ -1,0 +1,140 @@
+"""retired-model-version through the real CrossGuard servicer, plus an engine boundary table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.unit.testkit import (
+    AS_OF,
+    FLAVOURS,
+    MISSING,
+    UNKNOWN,
+    Pack,
+    context,
+    day,
+    deployment,
+    iso,
+    offset_catalog,
+    only,
+    outcomes,
+    record,
+)
+from versionguard.records import Unknown
+from versionguard.rules.base import NeedsValue, Violation
+
+POLICY = "retired-model-version"
+WINDOW_RULES = ("no-auto-upgrade-near-retirement", "provisioned-migration-due")
+OPTIONS = [MISSING, "NoAutoUpgrade", "OnceCurrentVersionExpired", "OnceNewDefaultVersionAvailable"]
+
+
+@pytest.mark.parametrize("flavour", FLAVOURS)
+@pytest.mark.parametrize("version", ["far", "soon", "tomorrow", "open", "preview"])
+def test_supported_versions_pass(pack: Pack, flavour: str, version: str) -> None:
+    assert pack.flavour(flavour, POLICY, version=version) == []
+
+
+@pytest.mark.parametrize("flavour", FLAVOURS)
+@pytest.mark.parametrize("option", OPTIONS)
+def test_retired_version_is_mandatory_whatever_the_option(pack: Pack, flavour: str, option: Any) -> None:
+    (diag,) = pack.flavour(flavour, POLICY, version="past", option=option, sku="GlobalStandard")
+    assert diag.level == "mandatory"
+    assert diag.message == (f"m past retired on {iso(-1)} for the GlobalStandard deployment type. "
+                            "Azure names m far as its replacement.")
+
+
+@pytest.mark.parametrize("flavour", FLAVOURS)
+@pytest.mark.parametrize("sku", ["ProvisionedManaged", "GlobalStandard"])
+def test_retirement_day_itself_is_retired_and_window_rules_stay_quiet(pack: Pack, flavour: str, sku: str) -> None:
+    diags = pack.flavour(flavour, version="today", option="NoAutoUpgrade", sku=sku)
+    (diag,) = only(diags, POLICY)
+    assert f"m today retired on {AS_OF.isoformat()}" in diag.message
+    for rule in WINDOW_RULES:
+        assert only(diags, rule) == []
+
+
+@pytest.mark.parametrize("flavour", FLAVOURS)
+def test_day_before_retirement_is_not_retired_but_window_rules_fire(pack: Pack, flavour: str) -> None:
+    diags = pack.flavour(flavour, version="tomorrow", option="NoAutoUpgrade", sku="ProvisionedManaged")
+    assert only(diags, POLICY) == []
+    for rule in WINDOW_RULES:
+        assert len(only(diags, rule)) == 1
+
+
+def test_retired_lifecycle_without_date(pack: Pack) -> None:
+    (diag,) = pack.flavour("native", POLICY, version="gone")
+    assert diag.message == "m gone is listed as retired."
+
+
+@pytest.mark.parametrize(("sku", "retired"), [
+    ("Standard", True), ("standard", True), ("STANDARD", True),
+    ("GlobalStandard", False), ("GLOBALSTANDARD", False), ("DataZoneStandard", False),
+    ("ProvisionedManaged", False), (MISSING, False),
+])
+@pytest.mark.parametrize("flavour", FLAVOURS)
+def test_per_sku_retirement(pack: Pack, flavour: str, sku: Any, retired: bool) -> None:
+    diags = pack.flavour(flavour, POLICY, version="split-gone", sku=sku)
+    assert len(diags) == int(retired)
+    if retired:
+        assert diags[0].message == f"m split-gone retired on {iso(-10)} for the Standard deployment type."
+
+
+def test_model_and_version_lookup_is_case_insensitive(pack: Pack) -> None:
+    assert len(pack.flavour("native", POLICY, model="M", version="PAST")) == 1
+
+
+@pytest.mark.parametrize("version", ["nope", MISSING, ""])
+def test_version_not_in_catalog_or_missing_is_left_to_other_rules(pack: Pack, version: Any) -> None:
+    assert pack.flavour("native", POLICY, version=version) == []
+
+
+@pytest.mark.parametrize("flavour", FLAVOURS)
+def test_unknown_version(make_pack: Any, flavour: str) -> None:
+    (skip,) = make_pack().flavour(flavour, POLICY, version=UNKNOWN)
+    assert skip.is_preview_skip and skip.level == "advisory"
+    (diag,) = make_pack({POLICY: {"failOnUnknown": True}}).flavour(flavour, POLICY, version=UNKNOWN)
+    assert diag.level == "mandatory"
+    assert diag.message.endswith("can't be known during preview and failOnUnknown is set.")
+
+
+def test_unknown_sku_only_matters_with_per_sku_dates(make_pack: Any) -> None:
+    pack = make_pack({POLICY: {"failOnUnknown": True}})
+    (needs,) = pack.flavour("native", POLICY, version="split-gone", sku=UNKNOWN)
+    assert needs.message == "value at .sku.name can't be known during preview and failOnUnknown is set."
+    (retired,) = pack.flavour("native", POLICY, version="past", sku=UNKNOWN)
+    assert retired.message.startswith(f"m past retired on {iso(-1)}")
+    assert pack.flavour("native", POLICY, version="far", sku=UNKNOWN) == []
+
+
+def test_unknown_option_does_not_matter(make_pack: Any) -> None:
+    pack = make_pack({POLICY: {"failOnUnknown": True}})
+    assert len(pack.flavour("classic", POLICY, version="past", option=UNKNOWN)) == 1
+
+
+@pytest.mark.parametrize("type_", ["azure-native:cognitiveservices:Account", "azure:cognitive/account:Account"])
+def test_non_deployment_types_are_ignored(pack: Pack, type_: str) -> None:
+    assert pack.analyze(deployment("native", version="past"), type_) == []
+    assert pack.analyze(deployment("classic", version="past"), type_) == []
+
+
+def test_as_of_moves_the_verdict(make_pack: Any) -> None:
+    """The same deployment is fine the day before its retirement and retired on the day."""
+    assert make_pack(as_of=day(-2)).flavour("native", POLICY, version="past") == []
+    assert len(make_pack(as_of=day(-1)).flavour("native", POLICY, version="past")) == 1
+
+
+# --- engine level ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("offset", "retired"), [(-365, True), (-1, True), (0, True), (1, False), (90, False)])
+@pytest.mark.parametrize("flavour", FLAVOURS)
+def test_engine_retirement_table(flavour: str, offset: int, retired: bool) -> None:
+    ctx = context(offset_catalog([offset]))
+    found = outcomes(POLICY, record(flavour, version=f"d{offset}"), ctx)
+    assert [type(o) for o in found] == ([Violation] if retired else [])
+
+
+def test_engine_unknown_sku_with_per_sku_dates_needs_the_value() -> None:
+    ctx = context(offset_catalog([10], {"Standard": -20}))
+    (needs,) = outcomes(POLICY, record("native", version="d10", sku=Unknown(("sku", "name"))), ctx)
+    assert isinstance(needs, NeedsValue)
