@@ -402,7 +402,7 @@ def dump_catalog(data: dict[str, Any]) -> str:
     return header + yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=110)
 
 
-class _Dumper(yaml.SafeDumper):
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # libyaml's emitter when built in
     """No anchors and aliases: every date is written out where it applies."""
 
     def ignore_aliases(self, data: Any) -> bool:
