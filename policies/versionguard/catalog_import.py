@@ -27,7 +27,7 @@ from typing import Any
 
 import yaml
 
-from .catalog import catalog_from_data
+from .catalog import Catalog, catalog_from_data
 from .dates import parse_timestamp
 from .errors import InputError
 from .vocabulary import KNOWN_SKUS, canonical
@@ -347,8 +347,9 @@ def _fmt(value: Any) -> str:
 
 # --- the whole import ----------------------------------------------------------------------------
 
-def import_catalog(paths: Sequence[Path], as_of: dt.date) -> ImportResult:
-    """Read every file and build a validated catalog dated ``as_of`` (the import date)."""
+def import_catalog(paths: Sequence[Path], as_of: dt.date, previous: Catalog | None = None) -> ImportResult:
+    """Read every file and build a validated catalog dated ``as_of`` (the import date). With
+    ``previous``, the two facts the API lacks are carried over from it (see :func:`carry_over`)."""
     ids = source_ids(paths)
     sightings: list[Sighting] = []
     notes: list[str] = []
@@ -360,14 +361,15 @@ def import_catalog(paths: Sequence[Path], as_of: dt.date) -> ImportResult:
         found, file_notes = parse_models_text(text, str(path), sid)
         sightings += found
         notes += file_notes
-    data = build_catalog_data(sightings, dict(zip(ids, (p.name for p in paths), strict=True)), as_of)
+    data = build_catalog_data(sightings, dict(zip(ids, (p.name for p in paths), strict=True)), as_of, previous)
     for name in sorted({n for s in sightings for n, _ in s.dropped_skus}):
         notes.append(f"SKU name '{name}' is not a deployment type; its dates were not kept per SKU (see notes)")
     versions = sum(len(m["versions"]) for m in data["models"])
     return ImportResult(data, notes, versions, len(paths))
 
 
-def build_catalog_data(sightings: Sequence[Sighting], sources: dict[str, str], as_of: dt.date) -> dict[str, Any]:
+def build_catalog_data(sightings: Sequence[Sighting], sources: dict[str, str], as_of: dt.date,
+                       previous: Catalog | None = None) -> dict[str, Any]:
     """Catalog data (docs/catalog.md) from sightings; ``sources`` maps source id -> file name."""
     grouped: dict[tuple[str, str], list[Sighting]] = {}
     for s in sightings:
@@ -390,8 +392,45 @@ def build_catalog_data(sightings: Sequence[Sighting], sources: dict[str, str], a
         "sources": {sid: {"title": name, "date": as_of} for sid, name in sources.items()},
         "models": out_models,
     }
+    if previous is not None:
+        carry_over(data, previous)
     catalog_from_data(data, "catalog import")  # the output must load; a failure here is a bug
     return data
+
+
+PREVIOUS_SOURCE = "previous-catalog"
+_KEY_ORDER = ("version", "lifecycle", "default", "default_since", "deprecation", "retirement", "retirement_by_sku",
+              "date_status", "upgrade_lead_days", "replacement", "notes", "sources")
+
+
+def carry_over(data: dict[str, Any], previous: Catalog) -> None:
+    """Copy from ``previous`` what the Models-List API does not report: ``default_since`` (only where
+    the previous catalog had the same version as default) and ``deprecation`` (the no-new-customers
+    date). Each carried value is noted and cites the previous catalog as a source."""
+    used = False
+    for model in data["models"]:
+        for i, entry in enumerate(model["versions"]):
+            prev = previous.lookup(model["name"], entry["version"])
+            if prev is None:
+                continue
+            carried = []
+            if entry.get("default") and prev.default and prev.default_since:
+                entry["default_since"] = prev.default_since
+                carried.append(f"default_since {prev.default_since}")
+            if prev.deprecation:
+                entry["deprecation"] = prev.deprecation
+                carried.append(f"deprecation {prev.deprecation}")
+            if not carried:
+                continue
+            used = True
+            note = (f"{' and '.join(carried)} carried over from the previous catalog ({previous.origin}, as of "
+                    f"{previous.as_of}); the API does not report {'them' if len(carried) > 1 else 'it'}.")
+            entry["notes"] = f"{entry['notes']} {note}" if entry.get("notes") else note
+            entry["sources"] = [*entry["sources"], PREVIOUS_SOURCE]
+            model["versions"][i] = {k: entry[k] for k in _KEY_ORDER if k in entry}
+    if used:
+        data["sources"][PREVIOUS_SOURCE] = {"title": f"previous catalog ({Path(previous.origin).name})",
+                                            "date": previous.as_of}
 
 
 def dump_catalog(data: dict[str, Any]) -> str:

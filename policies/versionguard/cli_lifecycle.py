@@ -134,14 +134,19 @@ def catalog_import(
                                                 "stdout).")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Import date YYYY-MM-DD, the catalog's as_of "
                                               "(default: $VERSIONGUARD_AS_OF, else today UTC).")] = None,
+    previous: Annotated[str | None, typer.Option(
+        "--previous", help=f"A catalog (file or {BUNDLED}) to carry default_since and deprecation dates over from "
+        "(the API does not report them).")] = None,
 ) -> None:
     """Build a catalog (docs/catalog.md format) from Models-List data; several regions are merged."""
+    from .catalog import load_catalog
     from .catalog_import import import_catalog
     from .settings import as_of_from_env
 
     try:
         day = parse_as_of(as_of) or as_of_from_env()
-        result = import_catalog(list(files), day)
+        before = None if previous is None else load_catalog(None if previous == BUNDLED else Path(previous))
+        result = import_catalog(list(files), day, before)
     except InputError as e:
         raise fail(e) from None
     for note in result.notes:

@@ -211,3 +211,27 @@ def test_malformed_input_exits_2_naming_file_and_path(runner, tmp_path, text, wh
 def test_missing_file_and_bad_as_of(runner, tmp_path):
     assert runner.invoke(app, ["catalog", "import", str(tmp_path / "none.json")]).exit_code == 2
     assert runner.invoke(app, ["catalog", "import", str(SPEC), "--as-of", "01/05/2026"]).exit_code == 2
+
+
+def test_previous_catalog_carries_default_since_and_deprecation(runner, tmp_path):
+    previous = tmp_path / "previous.yaml"
+    previous.write_text("""schema: 1
+as_of: 2026-04-01
+models:
+  - name: gpt-4o
+    versions:
+      - {version: "2024-08-06", lifecycle: ga, default: true, default_since: 2025-02-13, deprecation: 2025-08-06}
+      - {version: "2024-05-13", lifecycle: ga, default: false, default_since: 2024-06-01}
+""", "utf-8")
+    out = tmp_path / "new.yaml"
+    result = runner.invoke(app, ["catalog", "import", str(EAST), "--as-of", "2026-05-01", "--previous", str(previous),
+                                 "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    cat = load_catalog(out)
+    v = cat.lookup("gpt-4o", "2024-08-06")
+    assert v.default_since == D("2025-02-13") and v.deprecation == D("2025-08-06")
+    assert "carried over from the previous catalog" in v.notes and "previous-catalog" in v.sources
+    assert cat.lookup("gpt-4o", "2024-05-13").default_since is None  # not default now: nothing to carry
+    assert cat.sources["previous-catalog"].date == D("2026-04-01")
+    bad = runner.invoke(app, ["catalog", "import", str(EAST), "--previous", str(tmp_path / "missing.yaml")])
+    assert bad.exit_code == 2 and "missing.yaml" in bad.stderr
