@@ -120,10 +120,11 @@ class Catalog:
             labels = [v.version for v in same_model]
             close = difflib.get_close_matches(version, labels, n=limit, cutoff=0.0)
             return [f"{same_model[0].model} {v}" for v in close]
-        names = sorted({v.model for v in self.versions})
+        names = sorted({v.model.casefold() for v in self.versions})
         close_names = difflib.get_close_matches(model.strip().casefold(), names, n=limit, cutoff=0.6)
         return [v.label for name in close_names for v in self.versions_of(name) if v.version == version] or [
-            f"{name} ({', '.join(v.version for v in self.versions_of(name))})" for name in close_names
+            f"{self.versions_of(name)[0].model} ({', '.join(v.version for v in self.versions_of(name))})"
+            for name in close_names
         ]
 
 

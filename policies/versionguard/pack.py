@@ -143,16 +143,17 @@ def _resource_validator(rule: Rule, runtime: Runtime):
             return
         for outcome in outcomes:
             if isinstance(outcome, NeedsValue):
-                if settings.fail_on_unknown:
-                    report_violation(f"{engine.unknown_message(outcome)} and failOnUnknown is set.")
-                    continue
-                raise UnknownValueError(outcome.unknown.sentinel or _proxy.UNKNOWN_STRING_VALUE,
-                                        list(outcome.unknown.path))
+                if not settings.fail_on_unknown:
+                    raise UnknownValueError(outcome.unknown.sentinel or _proxy.UNKNOWN_STRING_VALUE,
+                                            list(outcome.unknown.path))
+                message = f"{engine.unknown_message(outcome)} and failOnUnknown is set."
+            else:
+                message = outcome.message
             waiver = runtime.waivers.find(rule.meta.id, args.name, args.urn, ctx.stack, runtime.as_of)
             if waiver is None:
-                report_violation(outcome.message)
+                report_violation(message)
             elif runtime.on_waived is not None:
-                runtime.on_waived(rule.meta.id, args.name, args.urn, outcome.message, waiver)
+                runtime.on_waived(rule.meta.id, args.name, args.urn, message, waiver)
 
     return validate
 
@@ -195,7 +196,7 @@ def _write_default_upgrade_option(args: ResourceValidationArgs) -> Mapping[str, 
         body = props.get("properties")
         if body is None:
             props["properties"] = {"versionUpgradeOption": value}
-        elif isinstance(body, Mapping) and not isinstance(body.get("versionUpgradeOption"), str):
+        elif isinstance(body, Mapping):  # the record said absent (or blank): unknowns never get here
             body["versionUpgradeOption"] = value  # type: ignore[index]
         else:
             return None
