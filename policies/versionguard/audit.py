@@ -30,7 +30,7 @@ from .policy_config import PolicyInfo, PolicySetting, load_policy_config, reconc
 from .records import AZURE_NATIVE_TYPE, DeploymentRecord, normalize
 from .rules import RULES
 from .rules.base import Context, Level
-from .settings import RuleSettings, rule_settings
+from .settings import rule_settings
 from .waivers import Waiver, Waivers
 
 ARM_DEPLOYMENT_TYPE = "Microsoft.CognitiveServices/accounts/deployments"
@@ -155,8 +155,7 @@ def audit(
     findings: list[Finding] = []
     for rule in RULES:
         setting = settings[rule.meta.id]
-        rs = rule_settings(setting.properties, f"policy config of {rule.meta.id}") if setting.properties \
-            else RuleSettings()
+        rs = rule_settings(setting.properties, f"policy config of {rule.meta.id}")
         ctx = Context(as_of, catalog, rs, waivers, stack_label)
         for j in engine.judge(records, ctx, levels={rule.meta.id: Level(setting.level)}, rules=[rule]):
             message = engine.message_of(j.outcome)

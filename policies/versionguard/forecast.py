@@ -217,7 +217,7 @@ def _moves_to(deployed: str, default: str) -> bool:
 def _target(entry: VersionInfo, catalog: Catalog) -> str:
     default = catalog.default_version(entry.model)
     if default is not None and default.version.casefold() != entry.version.casefold():
-        return f"today: {default.version}"
+        return f"default today: {default.label}"
     if entry.replacement is not None:
         return f"no other default in the catalog; replacement: {entry.replacement}"
     return "no other default in the catalog"

@@ -99,7 +99,7 @@ def test_details_say_what_happens(small_catalog):
     assert "PAST (106 days ago)" in late.detail and "should already have happened" in late.detail
     [lead] = run(small_catalog, native("gpt-4.1", "2025-01-01", "GlobalStandard", EXPIRY)).events
     assert "20 days before it retires for GlobalStandard on 2026-10-31" in lead.detail
-    assert "today: 2025-06-01" in lead.detail  # the then-default version as the catalog knows it today
+    assert "default today: gpt-4.1 2025-06-01" in lead.detail  # the then-default as the catalog knows it today
     [stop] = run(small_catalog, native("o9-preview", "1", "GlobalStandard", NOAUTO)).events
     assert "tentative" in stop.detail and "every call fails" in stop.detail
     _, migrate = run(small_catalog, native("gpt-4o", "2024-05-13", "ProvisionedManaged", AUTO)).events
