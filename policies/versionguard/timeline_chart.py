@@ -54,8 +54,8 @@ def write_chart(result: Forecast, path: Path) -> None:
 
     fig = Figure(figsize=(13, 1.9 + 0.62 * max(len(rows), 1)), layout="constrained")
     ax = fig.add_subplot()
-    ax.axvspan(left, as_of, color="#f0f0f0", zorder=0)
-    ax.axvline(as_of, color="#222222", linewidth=1.6, zorder=1)
+    ax.axvspan(left, as_of, color="#f0f0f0", linewidth=0, zorder=0)
+    ax.axvline(as_of, color="#222222", linewidth=1.6, zorder=2)
     ax.axvline(end, color="#555555", linewidth=1.2, linestyle="--", zorder=1)
     ax.text(as_of, 1.005, f" as of {as_of}", transform=ax.get_xaxis_transform(), ha="left", va="bottom",
             fontsize=9, color="#222222")
