@@ -11,7 +11,7 @@ import pulumi
 from .analyzer import OfflineAnalyzer, StackEnv
 from .errors import InputError
 from .findings import STACK_RESOURCE, Finding, Report
-from .offline import run_program
+from .offline import ProgramRun, run_program
 from .project import Project
 from .runtime import load_runtime
 from .waivers import Waiver
@@ -37,7 +37,7 @@ def check_stacks(
         if progress:
             progress(stack)
         config = project.stack_config(stack)
-        resources = _run(project, stack, config).resources
+        resources = run_stack(project, stack, config).resources
         counts[stack] = sum(r.type.split(":")[-1] == "Deployment" for r in resources)
         config_path = policy_config_dir / f"{stack}.json"
         analyzer = OfflineAnalyzer(runtime, config_path if config_path.is_file() else None)
@@ -58,7 +58,8 @@ def _level(analyzer: OfflineAnalyzer, policy: str) -> str:
     return "mandatory" if level == "remediate" else level
 
 
-def _run(project: Project, stack: str, config: dict[str, str]):
+def run_stack(project: Project, stack: str, config: dict[str, str]) -> ProgramRun:
+    """Run one stack's program offline; program and config errors become InputError naming the stack file."""
     source = str(project.stack_file(stack))
     try:
         return run_program(project.root, project.name, stack, config)

@@ -13,6 +13,7 @@ from .dates import parse_date
 from .errors import InputError
 from .findings import Report
 from .reporters import FORMATS, render
+from .reporters.table import summary_line
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Judge Azure OpenAI model deployments against the model lifecycle.")
@@ -52,8 +53,11 @@ def emit(report: Report, fmt: str, output: Path | None) -> None:
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(render(report, fmt), "utf-8")
-        if fmt != "table":
-            typer.echo(render(report, "table", color=sys.stderr.isatty()), err=True, nl=False)
+        # The terminal gets the verdict only: a table of thousands of findings belongs in the file.
+        from rich.console import Console
+
+        Console(stderr=True, no_color=not sys.stderr.isatty(), highlight=False).print(
+            summary_line(report) + f" → {output}")
         return
     typer.echo(render(report, fmt, color=fmt == "table" and sys.stdout.isatty()), nl=False)
 

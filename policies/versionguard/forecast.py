@@ -227,9 +227,9 @@ def stack_records(project: Project, stack: str) -> list[DeploymentRecord]:
     """Run a stack's program offline (as ``check`` does) and normalize its deployments."""
     from google.protobuf.json_format import MessageToDict
 
-    from .check import _run  # the same program run and error mapping as check
+    from .check import run_stack  # the same program run and error mapping as check
 
-    run = _run(project, stack, project.stack_config(stack))
+    run = run_stack(project, stack, project.stack_config(stack))
     out: list[DeploymentRecord] = []
     for res in run.resources:
         if deployment_flavour(res.type) is None:

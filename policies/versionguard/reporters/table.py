@@ -25,10 +25,14 @@ def render(report: Report, color: bool = False) -> str:
             table.add_row(f.stack, f"[{_STYLE.get(level, 'dim')}]{level}[/]", f.policy, f.resource,
                           f.message + (f" (waived until {f.waiver_expires}: {f.waiver_reason})" if f.waived else ""))
         console.print(table)
+    console.print(summary_line(report))
+    return buffer.getvalue()
+
+
+def summary_line(report: Report) -> str:
+    """The verdict line (rich markup): what a terminal shows when the report goes to a file."""
     s = report.summary
     verdict = "[bold red]FAIL[/]" if report.exit_code else "[bold green]PASS[/]"
-    console.print(
-        f"{verdict} {report.command} of {', '.join(report.stacks) or 'no stacks'} as of {report.as_of} "
-        f"(catalog {report.catalog_as_of}): {s['mandatory']} mandatory, {s['advisory']} advisory, "
-        f"{s['waived']} waived")
-    return buffer.getvalue()
+    return (f"{verdict} {report.command} of {', '.join(report.stacks) or 'no stacks'} as of {report.as_of} "
+            f"(catalog {report.catalog_as_of}): {s['mandatory']} mandatory, {s['advisory']} advisory, "
+            f"{s['waived']} waived")
