@@ -43,8 +43,9 @@ class _EchoMocks(pulumi.runtime.Mocks):
 
 
 class _CapturingMonitor(pulumi_mocks.MockMonitor):
-    def __init__(self, mocks: pulumi.runtime.Mocks) -> None:
+    def __init__(self, mocks: pulumi.runtime.Mocks, project: str, stack: str) -> None:
         super().__init__(mocks)
+        self.project, self.stack = project, stack  # not pulumi.get_stack(): runtime state is global
         self.captured: list[Resource] = []
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
@@ -58,7 +59,7 @@ class _CapturingMonitor(pulumi_mocks.MockMonitor):
             parent_type = parent.split("::")[2]
             if parent_type != "pulumi:pulumi:Stack":
                 qualified = f"{parent_type}${type_}"
-        return "urn:pulumi:" + "::".join([pulumi.get_stack(), pulumi.get_project(), qualified, name])
+        return "urn:pulumi:" + "::".join([self.stack, self.project, qualified, name])
 
     def RegisterResource(self, request: Any) -> Any:
         if request.type != "pulumi:pulumi:Stack":
@@ -85,7 +86,7 @@ class ProgramRun:
 def run_program(program_dir: Path, project: str, stack: str, config: Mapping[str, str]) -> ProgramRun:
     """Execute ``program_dir/__main__.py`` for one stack; config keys are ``namespace:key``."""
     mocks = _EchoMocks()
-    monitor = _CapturingMonitor(mocks)
+    monitor = _CapturingMonitor(mocks, project, stack)
     main = program_dir / "__main__.py"
     added = str(program_dir) not in sys.path
     if added:
