@@ -126,6 +126,19 @@ def in_window(day: dt.date | None, ctx: Context) -> bool:
     return day is not None and 0 < days_until(day, ctx) <= ctx.settings.retirement_window_days
 
 
+def retiring_in_window(rec: DeploymentRecord, ctx: Context) -> tuple[VersionInfo, str] | None:
+    """For the two window rules: the catalog entry and "<model version> retires on <date> for <SKU>
+    (in N days, window W)" when the version retires (for this SKU) inside the window, else None."""
+    entry = catalog_entry(rec, ctx)
+    if entry is None:
+        return None
+    retires, sku = retirement(rec, entry)
+    if retires is None or not in_window(retires, ctx):
+        return None
+    return entry, (f"{entry.label} retires on {retires} for {sku_phrase(sku)} (in {days_until(retires, ctx)} "
+                   f"days, window {ctx.settings.retirement_window_days})")
+
+
 def sku_phrase(sku: str | None) -> str:
     return f"the {sku} deployment type" if sku else "a deployment with no SKU"
 

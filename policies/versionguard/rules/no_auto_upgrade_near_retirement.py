@@ -22,13 +22,9 @@ from .base import (
     Rule,
     RuleMeta,
     Violation,
-    catalog_entry,
-    days_until,
-    in_window,
     known,
     replacement_hint,
-    retirement,
-    sku_phrase,
+    retiring_in_window,
 )
 
 META = RuleMeta(
@@ -46,17 +42,12 @@ META = RuleMeta(
 def check(rec: DeploymentRecord, ctx: Context) -> list[Outcome]:
     if known(rec.effective_upgrade_option) != NO_AUTO_UPGRADE:
         return []
-    entry = catalog_entry(rec, ctx)
-    if entry is None:
+    hit = retiring_in_window(rec, ctx)
+    if hit is None:
         return []
-    retires, sku = retirement(rec, entry)
-    if not in_window(retires, ctx):
-        return []
-    assert retires is not None
-    return [Violation(
-        f"{entry.label} retires on {retires} for {sku_phrase(sku)} (in {days_until(retires, ctx)} days, window "
-        f"{ctx.settings.retirement_window_days}) and versionUpgradeOption is NoAutoUpgrade: the deployment stops "
-        f"working that day.{replacement_hint(entry)}")]
+    entry, retiring = hit
+    return [Violation(f"{retiring} and versionUpgradeOption is NoAutoUpgrade: the deployment stops working "
+                      f"that day.{replacement_hint(entry)}")]
 
 
 RULE = Rule(META, check=check)

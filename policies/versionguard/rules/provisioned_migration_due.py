@@ -22,13 +22,9 @@ from .base import (
     Rule,
     RuleMeta,
     Violation,
-    catalog_entry,
-    days_until,
-    in_window,
     known,
     replacement_hint,
-    retirement,
-    sku_phrase,
+    retiring_in_window,
 )
 
 META = RuleMeta(
@@ -44,20 +40,14 @@ META = RuleMeta(
 
 
 def check(rec: DeploymentRecord, ctx: Context) -> list[Outcome]:
-    sku = known(rec.sku_name)
-    if is_standard_sku(sku):
+    if is_standard_sku(known(rec.sku_name)):
         return []
-    entry = catalog_entry(rec, ctx)
-    if entry is None:
+    hit = retiring_in_window(rec, ctx)
+    if hit is None:
         return []
-    retires, _ = retirement(rec, entry)
-    if not in_window(retires, ctx):
-        return []
-    assert retires is not None
-    return [Violation(
-        f"{entry.label} retires on {retires} for {sku_phrase(sku)} (in {days_until(retires, ctx)} days, window "
-        f"{ctx.settings.retirement_window_days}); Azure does not upgrade this deployment type, so plan the "
-        f"migration now.{replacement_hint(entry)}")]
+    entry, retiring = hit
+    return [Violation(f"{retiring}; Azure does not upgrade this deployment type, so plan the migration now."
+                      f"{replacement_hint(entry)}")]
 
 
 RULE = Rule(META, check=check)
