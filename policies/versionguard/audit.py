@@ -15,7 +15,6 @@ the rules, which fail closed on it.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -23,11 +22,12 @@ from pathlib import Path
 from typing import Any
 
 from . import engine
+from .arm_json import read_arm_list
 from .catalog import Catalog
 from .errors import InputError
 from .findings import STACK_RESOURCE, Finding, Report
 from .policy_config import PolicyInfo, PolicySetting, load_policy_config, reconcile
-from .records import AZURE_NATIVE_TYPE, DeploymentRecord, normalize
+from .records import AZURE_NATIVE_TYPE, DeploymentRecord, normalize, shape_of
 from .rules import RULES
 from .rules.base import Context, Level
 from .settings import rule_settings
@@ -66,21 +66,10 @@ class LiveInput:
 
 def parse_text(text: str, source: str) -> tuple[list[Any], str, list[str]]:
     """The item list of a Deployments-List response or an ``az`` array, its JSON path prefix and notes."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(source, f"line {exc.lineno} column {exc.colno}", "valid JSON", exc.msg) from None
-    notes: list[str] = []
-    if isinstance(data, list):
-        return data, "", notes
-    if not isinstance(data, dict) or "value" not in data:
-        raise InputError(source, "(top level)", _ENVELOPE, _kind(data))
-    if not isinstance(data["value"], list):
-        raise InputError(source, "value", "a list of deployments", _kind(data["value"]))
-    if data.get("nextLink"):
-        notes.append(f"{source}: the response has a nextLink; only this page was read (fetch every page, or use "
-                     "az cognitiveservices account deployment list)")
-    return data["value"], "value", notes
+    listing = read_arm_list(text, source, "deployments", _ENVELOPE)
+    notes = [f"{source}: the response has a nextLink; only this page was read (fetch every page, or use "
+             "az cognitiveservices account deployment list)"] if listing.paged else []
+    return listing.items, listing.prefix, notes
 
 
 def read_items(items: Sequence[Any], prefix: str, source: str) -> list[LiveDeployment]:
@@ -89,7 +78,7 @@ def read_items(items: Sequence[Any], prefix: str, source: str) -> list[LiveDeplo
     for i, item in enumerate(items):
         path = f"{prefix}[{i}]"
         if not isinstance(item, dict):
-            raise InputError(source, path, "a deployment object", _kind(item))
+            raise InputError(source, path, "a deployment object", shape_of(item))
         name = item.get("name")
         if not isinstance(name, str) or not name.strip():
             raise InputError(source, f"{path}.name", "the deployment name (a non-empty string)", name)
@@ -187,17 +176,3 @@ def find_waiver(waivers: Waivers, policy: str, d: LiveDeployment, stack: str, as
     return None
 
 
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return f"a string ({value[:40]!r})"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, dict):
-        return "an object without a \"value\" key"
-    return type(value).__name__

@@ -18,7 +18,6 @@ replacement, upgrade_lead_days and (``autoUpgradeStartDate``) notes.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from typing import Any
 
 import yaml
 
+from .arm_json import read_arm_list
 from .catalog import Catalog, catalog_from_data
 from .dates import parse_timestamp
 from .errors import InputError
@@ -92,22 +92,10 @@ def source_ids(paths: Sequence[Path]) -> list[str]:
 
 def parse_models_text(text: str, source: str, source_id: str) -> tuple[list[Sighting], list[str]]:
     """Sightings from one Models-List response or ``az`` array; errors name the JSON path."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(source, f"line {exc.lineno} column {exc.colno}", "valid JSON", exc.msg) from None
-    notes: list[str] = []
-    if isinstance(data, list):
-        items, prefix = data, ""
-    elif isinstance(data, dict) and isinstance(data.get("value"), list):
-        items, prefix = data["value"], "value"
-        if data.get("nextLink"):
-            notes.append(f"{source}: the response has a nextLink; only this page was read")
-    elif isinstance(data, dict) and "value" in data:
-        raise InputError(source, "value", "a list of models", data["value"])
-    else:
-        raise InputError(source, "(top level)", _ENVELOPE, type(data).__name__)
-    return [_sighting(item, f"{prefix}[{i}]", source, source_id) for i, item in enumerate(items)], notes
+    listing = read_arm_list(text, source, "models", _ENVELOPE)
+    notes = [f"{source}: the response has a nextLink; only this page was read"] if listing.paged else []
+    return [_sighting(item, f"{listing.prefix}[{i}]", source, source_id)
+            for i, item in enumerate(listing.items)], notes
 
 
 def _sighting(item: Any, path: str, source: str, source_id: str) -> Sighting:

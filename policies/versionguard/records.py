@@ -44,7 +44,7 @@ class Malformed:
     got: Any
 
     def describe(self) -> str:
-        return f"{self.path} is {_shape(self.got)}, expected {self.expected}"
+        return f"{self.path} is {shape_of(self.got)}, expected {self.expected}"
 
 
 Field = str | None | Unknown | Malformed
@@ -210,7 +210,10 @@ def display(value: Field) -> str:
     return "(none)"
 
 
-def _shape(value: Any) -> str:
+def shape_of(value: Any) -> str:
+    """A short description of a value's JSON shape, for error messages."""
+    if value is None:
+        return "null"
     if isinstance(value, bool):
         return f"a boolean ({value})"
     if isinstance(value, int | float):
