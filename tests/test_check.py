@@ -150,3 +150,21 @@ def test_raw_program_missing_option_unpinned_and_versioned_token() -> None:
     assert ("no-auto-upgrade-near-retirement", "raw-versioned-token", "mandatory") in got
     token = next(f for f in report["findings"] if f["resource"] == "raw-versioned-token")
     assert token["type"] == "azure-native:cognitiveservices/v20230501:Deployment"
+
+
+def test_a_crash_exits_2_not_1(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Exit 1 means mandatory violations; an internal error must never look like one."""
+    import sys
+
+    import versionguard.check
+    from versionguard.cli import main
+
+    def boom(*_args: object, **_kwargs: object) -> None:
+        raise ZeroDivisionError("bug")
+
+    monkeypatch.setattr(versionguard.check, "check_stacks", boom)
+    monkeypatch.setattr(sys, "argv", ["versionguard", "check", "--all", "--project", str(ROOT)])
+    with pytest.raises(SystemExit) as exit_:
+        main()
+    assert exit_.value.code == 2
+    assert "internal error" in capsys.readouterr().err

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+import traceback
 from pathlib import Path
 from typing import Annotated
 
@@ -116,7 +117,13 @@ from . import cli_lifecycle  # noqa: E402,F401  (imports app and adds its comman
 
 
 def main() -> None:
-    app()
+    """Entry point. A crash must never exit 1, which means "mandatory violations": it exits 2."""
+    try:
+        app()  # exits through SystemExit with the command's code, or 2 for usage errors
+    except Exception:
+        traceback.print_exc()
+        typer.echo("versionguard: internal error (a bug, please report it with the traceback above)", err=True)
+        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":
