@@ -22,20 +22,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.generate import write_stack  # noqa: E402
+from bench.timing import best  # noqa: E402
 from versionguard.check import check_stacks  # noqa: E402
 from versionguard.offline import run_program  # noqa: E402
 from versionguard.project import load_project  # noqa: E402
 
 AS_OF = dt.date(2026, 11, 22)
 
-
-def best(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
 
 
 def main() -> None:

@@ -25,12 +25,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
+from bench.timing import best  # noqa: E402
 from versionguard.audit import audit, load_live  # noqa: E402
 from versionguard.catalog import load_catalog  # noqa: E402
 from versionguard.catalog_import import import_catalog  # noqa: E402
@@ -94,14 +95,6 @@ def region_files(n: int, rng: random.Random, directory: Path) -> list[Path]:
         paths.append(path)
     return paths
 
-
-def best(fn: Callable[[], Any], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
 
 
 def line(label: str, records: int, seconds: float) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from .records import DeploymentRecord
 from .rules import RULES
@@ -73,6 +73,3 @@ def unknown_message(o: NeedsValue) -> str:
 def message_of(o: Outcome) -> str:
     return o.message if isinstance(o, Violation) else unknown_message(o)
 
-
-def with_settings(ctx: Context, **changes: object) -> Context:
-    return replace(ctx, settings=replace(ctx.settings, **changes))

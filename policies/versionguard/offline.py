@@ -80,7 +80,6 @@ class _CapturingMonitor(pulumi_mocks.MockMonitor):
 @dataclass(frozen=True)
 class ProgramRun:
     resources: list[Resource]
-    stack_urn: str
 
 
 def run_program(program_dir: Path, project: str, stack: str, config: Mapping[str, str]) -> ProgramRun:
@@ -104,4 +103,4 @@ def run_program(program_dir: Path, project: str, stack: str, config: Mapping[str
         asyncio.set_event_loop(None)
         if added:
             sys.path.remove(str(program_dir))
-    return ProgramRun(monitor.captured, monitor.make_urn("", "pulumi:pulumi:Stack", f"{project}-{stack}"))
+    return ProgramRun(monitor.captured)

@@ -36,7 +36,6 @@ from .runtime import Runtime, load_runtime
 from .settings import rule_settings
 
 PACK_NAME = "versionguard"
-STACK_RESOURCE = "(stack)"
 
 _UNKNOWN_SENTINELS = frozenset({
     _proxy.UNKNOWN_BOOLEAN_VALUE, _proxy.UNKNOWN_NUMBER_VALUE, _proxy.UNKNOWN_STRING_VALUE,
