@@ -13,6 +13,7 @@ from .errors import InputError
 from .findings import STACK_RESOURCE, Finding, Report
 from .offline import ProgramRun, run_program
 from .project import Project
+from .records import deployment_flavour
 from .runtime import load_runtime
 from .waivers import Waiver
 
@@ -38,7 +39,7 @@ def check_stacks(
             progress(stack)
         config = project.stack_config(stack)
         resources = run_stack(project, stack, config).resources
-        counts[stack] = sum(r.type.split(":")[-1] == "Deployment" for r in resources)
+        counts[stack] = sum(deployment_flavour(r.type) is not None for r in resources)
         config_path = policy_config_dir / f"{stack}.json"
         analyzer = OfflineAnalyzer(runtime, config_path if config_path.is_file() else None)
         types = {r.urn: r.type for r in resources}
