@@ -126,6 +126,11 @@ def test_bad_input_exits_2_naming_the_problem(args: tuple[str, ...], needle: str
     assert needle in out
 
 
+def test_missing_stack_dir_exits_2_naming_the_flag(tmp_path: Path) -> None:
+    code, out = run(*BASE, "--stack-dir", str(tmp_path / "absent"), "--all")
+    assert code == 2 and "--stack-dir: expected an existing directory" in out
+
+
 def test_bad_catalog_and_policy_config_exit_2(tmp_path: Path) -> None:
     broken = tmp_path / "catalog.yaml"
     broken.write_text("schema: 1\nas_of: 2026-11-01\nmodels:\n  - name: m\n    versions:\n"
