@@ -32,11 +32,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.timing import best  # noqa: E402
-from versionguard.audit import audit, load_live  # noqa: E402
-from versionguard.catalog import load_catalog  # noqa: E402
-from versionguard.catalog_import import import_catalog  # noqa: E402
+from versionguard.adapters.arm_deployments import load_live  # noqa: E402
+from versionguard.adapters.catalog_file import load_catalog  # noqa: E402
+from versionguard.adapters.models_list import import_catalog  # noqa: E402
+from versionguard.commands.audit import audit  # noqa: E402
+from versionguard.core.vocabulary import KNOWN_SKUS, UPGRADE_OPTIONS  # noqa: E402
 from versionguard.reporters import render  # noqa: E402
-from versionguard.vocabulary import KNOWN_SKUS, UPGRADE_OPTIONS  # noqa: E402
 
 AS_OF = dt.date(2026, 5, 1)
 REGIONS = ("eastus", "westeurope", "swedencentral", "japaneast")

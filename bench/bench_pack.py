@@ -24,10 +24,10 @@ from pulumi.runtime.proto import analyzer_pb2  # noqa: E402
 
 from bench.generate import native_props  # noqa: E402
 from tests.support.pack_process import start_pack  # noqa: E402
-from versionguard.catalog import load_catalog  # noqa: E402
-from versionguard.engine import judge  # noqa: E402
-from versionguard.records import normalize  # noqa: E402
-from versionguard.rules.base import Context  # noqa: E402
+from versionguard.adapters.catalog_file import load_catalog  # noqa: E402
+from versionguard.core.engine import judge  # noqa: E402
+from versionguard.core.records import normalize  # noqa: E402
+from versionguard.core.rules.base import Context  # noqa: E402
 
 NATIVE = "azure-native:cognitiveservices:Deployment"
 AS_OF = "2026-11-22"

@@ -21,8 +21,8 @@ from typing import Any
 
 import yaml
 
-from versionguard.errors import InputError
-from versionguard.vocabulary import KNOWN_SKUS, UPGRADE_OPTIONS, canonical, closest
+from versionguard.core.errors import InputError
+from versionguard.core.vocabulary import KNOWN_SKUS, UPGRADE_OPTIONS, canonical, closest
 
 PROJECT = "foundry-deployments"
 ACCOUNTS_KEY = f"{PROJECT}:accounts"

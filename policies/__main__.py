@@ -3,7 +3,7 @@ only constructs the PolicyPack (constructing it starts the analyzer server and n
 
 from pulumi_policy import EnforcementLevel, PolicyPack
 
-from versionguard.pack import PACK_NAME, build_policies, load_runtime_or_exit
+from versionguard.adapters.pack import PACK_NAME, build_policies, load_runtime_or_exit
 
 PolicyPack(
     name=PACK_NAME,

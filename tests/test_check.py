@@ -161,13 +161,13 @@ def test_a_crash_exits_2_not_1(monkeypatch: pytest.MonkeyPatch, capsys: pytest.C
     """Exit 1 means mandatory violations; an internal error must never look like one."""
     import sys
 
-    import versionguard.check
+    import versionguard.cli.check
     from versionguard.cli import main
 
     def boom(*_args: object, **_kwargs: object) -> None:
         raise ZeroDivisionError("bug")
 
-    monkeypatch.setattr(versionguard.check, "check_stacks", boom)
+    monkeypatch.setattr(versionguard.cli.check, "check_stacks", boom)
     monkeypatch.setattr(sys, "argv", ["versionguard", "check", "--all", "--project", str(ROOT)])
     with pytest.raises(SystemExit) as exit_:
         main()

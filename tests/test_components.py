@@ -23,7 +23,7 @@ from pulumi.runtime.mocks import MockMonitor, MockResourceArgs
 from components.foundry_account import FoundryAccount
 from components.model_deployment import ModelDeployment
 from components.stack_config import AccountSpec, DeploymentSpec, ModelSpec, SkuSpec
-from versionguard.errors import InputError
+from versionguard.core.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
 PROJECT = "foundry-deployments"

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from versionguard.policy_config import PolicyInfo, load_policy_config, reconcile
-from versionguard.rules import RULE_IDS, RULES
-from versionguard.rules.base import Rule
-from versionguard.settings import ENV_AS_OF, ENV_CATALOG, ENV_WAIVERS
-from versionguard.waivers import Waiver
+from versionguard.adapters.environment import ENV_AS_OF, ENV_CATALOG, ENV_WAIVERS
+from versionguard.adapters.policy_config import PolicyInfo, load_policy_config, reconcile
+from versionguard.core.rules import RULE_IDS, RULES
+from versionguard.core.rules.base import Rule
+from versionguard.core.waivers import Waiver
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"

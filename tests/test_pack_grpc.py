@@ -10,8 +10,8 @@ from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2
 
 from tests.support.pack_process import PackProcess, PackStartError, start_pack
-from versionguard.policy_config import PolicyInfo, load_policy_config, reconcile
-from versionguard.rules import RULES
+from versionguard.adapters.policy_config import PolicyInfo, load_policy_config, reconcile
+from versionguard.core.rules import RULES
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = {"VERSIONGUARD_AS_OF": "2026-09-01"}

@@ -16,11 +16,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from junitparser import JUnitXml, TestCase
 
-from versionguard.findings import STACK_RESOURCE, Finding, Report
+from versionguard.core.findings import STACK_RESOURCE, Finding, Report
+from versionguard.core.rules import BY_ID, RULES
 from versionguard.reporters import render
 from versionguard.reporters import sarif as sarif_mod
 from versionguard.reporters.markdown import cell, docs_link
-from versionguard.rules import BY_ID, RULES
 
 SCHEMA = Path(__file__).parent / "schemas" / "sarif-schema-2.1.0.json"
 DEPLOYMENT = "azure-native:cognitiveservices:Deployment"

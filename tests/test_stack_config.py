@@ -25,8 +25,8 @@ from components.stack_config import (
     parse_accounts,
     parse_stack_config,
 )
-from versionguard.errors import InputError
-from versionguard.vocabulary import STANDARD_SKUS
+from versionguard.core.errors import InputError
+from versionguard.core.vocabulary import STANDARD_SKUS
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = "stacks/Pulumi.test.yaml"

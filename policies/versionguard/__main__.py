@@ -1,5 +1,5 @@
 """``python -m versionguard``."""
 
-from .cli import main
+from versionguard.cli import main
 
 main()

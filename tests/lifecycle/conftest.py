@@ -6,7 +6,8 @@ import pytest
 from lifecycle_helpers import SMALL_CATALOG
 from typer.testing import CliRunner
 
-from versionguard.catalog import Catalog, load_catalog
+from versionguard.adapters.catalog_file import load_catalog
+from versionguard.core.catalog import Catalog
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from versionguard.records import AZURE_NATIVE_TYPE, CLASSIC_TYPE, DeploymentRecord, normalize
+from versionguard.core.records import AZURE_NATIVE_TYPE, CLASSIC_TYPE, DeploymentRecord, normalize
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]

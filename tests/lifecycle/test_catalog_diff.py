@@ -8,9 +8,9 @@ import json
 import pytest
 from lifecycle_helpers import SMALL_CATALOG
 
-from versionguard.catalog import load_catalog
-from versionguard.catalog_diff import diff_catalogs
+from versionguard.adapters.catalog_file import load_catalog
 from versionguard.cli import app
+from versionguard.core.catalog_diff import diff_catalogs
 
 NEW = """schema: 1
 as_of: 2026-05-20

@@ -18,7 +18,7 @@ import datetime as dt
 import pytest
 from lifecycle_helpers import AS_OF, classic, native
 
-from versionguard.forecast import Event, forecast
+from versionguard.core.forecast import Event, forecast
 
 AUTO = "OnceNewDefaultVersionAvailable"
 EXPIRY = "OnceCurrentVersionExpired"
@@ -164,7 +164,7 @@ def test_skipped_deployments_say_why(small_catalog):
 
 
 def test_malformed_option_is_skipped_not_guessed(small_catalog):
-    from versionguard.records import AZURE_NATIVE_TYPE, normalize
+    from versionguard.core.records import AZURE_NATIVE_TYPE, normalize
 
     rec = normalize(AZURE_NATIVE_TYPE, {"sku": {"name": "Standard"}, "properties": {
         "model": {"name": "gpt-4o", "version": "2024-05-13"}, "versionUpgradeOption": 3}}, "odd")

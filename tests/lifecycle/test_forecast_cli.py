@@ -9,8 +9,9 @@ import pytest
 from lifecycle_helpers import AS_OF, ROOT, native
 
 from versionguard.cli import app
-from versionguard.forecast import forecast, render
-from versionguard.timeline_chart import write_chart
+from versionguard.core.forecast import forecast
+from versionguard.reporters.forecast import render
+from versionguard.reporters.timeline_chart import write_chart
 
 CATALOG = """schema: 1
 as_of: 2026-04-20

@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 
 from tests.unit.testkit import catalog_data, version_entry
-from versionguard.catalog import BUNDLED_CATALOG, catalog_from_data, load_catalog, parse_catalog
-from versionguard.errors import InputError
-from versionguard.vocabulary import KNOWN_SKUS, LIFECYCLES
+from versionguard.adapters.catalog_file import load_catalog, parse_catalog
+from versionguard.core.catalog import BUNDLED_CATALOG, catalog_from_data
+from versionguard.core.errors import InputError
+from versionguard.core.vocabulary import KNOWN_SKUS, LIFECYCLES
 
 
 @pytest.fixture(scope="module")

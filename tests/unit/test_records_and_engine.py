@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from tests.unit.testkit import CLASSIC, FLAVOURS, MISSING, NATIVE, VERSIONED, context, day, make_catalog, record
-from versionguard.engine import judge, message_of
-from versionguard.records import Malformed, Unknown, deployment_flavour, normalize
-from versionguard.rules.base import Level, NeedsValue, Violation
+from versionguard.core.engine import judge, message_of
+from versionguard.core.records import Malformed, Unknown, deployment_flavour, normalize
+from versionguard.core.rules.base import Level, NeedsValue, Violation
 
 
 @pytest.mark.parametrize(("type_", "flavour"), [

@@ -25,21 +25,14 @@ from tests.unit.testkit import (
     struct_of,
     urn_of,
 )
-from versionguard.analyzer import OfflineAnalyzer, Resource, StackEnv
-from versionguard.catalog import BUNDLED_CATALOG
-from versionguard.errors import InputError
-from versionguard.policy_config import PolicyInfo, load_policy_config, reconcile
-from versionguard.rules import RULES
-from versionguard.runtime import load_runtime
-from versionguard.settings import (
-    ENV_AS_OF,
-    ENV_CATALOG,
-    ENV_WAIVERS,
-    RuleSettings,
-    as_of_from_env,
-    path_from_env,
-    rule_settings,
-)
+from versionguard.adapters.analyzer import OfflineAnalyzer, Resource, StackEnv
+from versionguard.adapters.environment import ENV_AS_OF, ENV_CATALOG, ENV_WAIVERS, as_of_from_env, path_from_env
+from versionguard.adapters.policy_config import PolicyInfo, load_policy_config, reconcile
+from versionguard.adapters.runtime import load_runtime
+from versionguard.core.catalog import BUNDLED_CATALOG
+from versionguard.core.errors import InputError
+from versionguard.core.rules import RULES
+from versionguard.core.settings import RuleSettings, rule_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG_DIR = ROOT / "policies" / "config"

@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 
 from tests.unit.testkit import AS_OF, NATIVE, UNKNOWN, Pack, day, deployment, iso, make_runtime, only, urn_of
-from versionguard.errors import InputError
-from versionguard.runtime import DEFAULT_WAIVERS
-from versionguard.waivers import Waiver, Waivers, load_waivers, waivers_from_data
+from versionguard.adapters.runtime import DEFAULT_WAIVERS
+from versionguard.adapters.waivers_file import load_waivers
+from versionguard.core.errors import InputError
+from versionguard.core.waivers import Waiver, Waivers, waivers_from_data
 
 POLICY = "retired-model-version"
 URN = urn_of(NATIVE, "dep")

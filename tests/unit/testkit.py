@@ -17,15 +17,15 @@ from pulumi_policy import EnforcementLevel
 from pulumi_policy.policy import _PolicyAnalyzerServicer
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
-from versionguard.catalog import Catalog, catalog_from_data
-from versionguard.engine import evaluate
-from versionguard.pack import PACK_NAME, build_policies
-from versionguard.records import DeploymentRecord, normalize
-from versionguard.rules import BY_ID, RULES
-from versionguard.rules.base import Context, Outcome
-from versionguard.runtime import Runtime, WaivedHook
-from versionguard.settings import RuleSettings
-from versionguard.waivers import Waivers, waivers_from_data
+from versionguard.adapters.pack import PACK_NAME, build_policies
+from versionguard.adapters.runtime import Runtime, WaivedHook
+from versionguard.core.catalog import Catalog, catalog_from_data
+from versionguard.core.engine import evaluate
+from versionguard.core.records import DeploymentRecord, normalize
+from versionguard.core.rules import BY_ID, RULES
+from versionguard.core.rules.base import Context, Outcome
+from versionguard.core.settings import RuleSettings
+from versionguard.core.waivers import Waivers, waivers_from_data
 
 AS_OF = dt.date(2026, 1, 15)
 WINDOW = 90  # the documented default of retirementWindowDays

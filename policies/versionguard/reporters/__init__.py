@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..findings import Report
+from versionguard.core.findings import Report
 
 FORMATS = ("table", "json", "sarif", "junit", "markdown")
 

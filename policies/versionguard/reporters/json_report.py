@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from ..findings import Report
+from versionguard.core.findings import Report
 
 
 def render(report: Report) -> str:

@@ -16,9 +16,9 @@ from collections.abc import Sequence
 from junitparser import Failure, JUnitXml, Skipped, TestCase, TestSuite
 from junitparser.junitparser import etree  # lxml.etree or xml.etree.ElementTree, as junitparser chose
 
-from ..findings import STACK_RESOURCE, Finding, Report
-from ..rules import RULES
-from ..rules.base import Scope
+from versionguard.core.findings import STACK_RESOURCE, Finding, Report
+from versionguard.core.rules import RULES
+from versionguard.core.rules.base import Scope
 
 ALL_RESOURCES = "(all deployments)"
 # XML 1.0 cannot carry these at all, escaped or not; ElementTree would write them raw.

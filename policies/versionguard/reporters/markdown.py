@@ -10,7 +10,7 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 
-from ..findings import Finding, Report
+from versionguard.core.findings import Finding, Report
 
 _EMOJI = {"mandatory": "❌", "advisory": "⚠️"}
 

@@ -21,10 +21,11 @@ from collections import Counter
 from typing import Any
 from urllib.parse import quote
 
-from .. import __version__
-from ..findings import Finding, Report
-from ..rules import RULES
-from ..rules.base import Level, Rule
+from versionguard import __version__
+from versionguard.core.findings import Finding, Report
+from versionguard.core.rules import RULES
+from versionguard.core.rules.base import Level, Rule
+
 from .markdown import docs_link
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"

@@ -7,7 +7,7 @@ import io
 from rich.console import Console
 from rich.table import Table
 
-from ..findings import Report
+from versionguard.core.findings import Report
 
 _STYLE = {"mandatory": "bold red", "advisory": "yellow"}
 

@@ -16,9 +16,9 @@ from tests.unit.testkit import (
     make_catalog,
     only,
 )
-from versionguard.catalog import load_catalog
-from versionguard.engine import evaluate_stack
-from versionguard.rules import BY_ID
+from versionguard.adapters.catalog_file import load_catalog
+from versionguard.core.engine import evaluate_stack
+from versionguard.core.rules import BY_ID
 
 POLICY = "catalog-freshness"
 

@@ -16,8 +16,8 @@ from tests.unit.testkit import (
     outcomes,
     record,
 )
-from versionguard.records import Unknown
-from versionguard.rules.base import NeedsValue, Violation
+from versionguard.core.records import Unknown
+from versionguard.core.rules.base import NeedsValue, Violation
 
 POLICY = "model-version-pinned"
 VERSION_PATH = {"native": "properties.model.version", "versioned": "properties.model.version",

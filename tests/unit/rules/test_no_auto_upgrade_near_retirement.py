@@ -20,7 +20,7 @@ from tests.unit.testkit import (
     outcomes,
     record,
 )
-from versionguard.rules.base import Violation
+from versionguard.core.rules.base import Violation
 
 POLICY = "no-auto-upgrade-near-retirement"
 RETIRED = "retired-model-version"

@@ -20,8 +20,8 @@ from tests.unit.testkit import (
     record,
     version_entry,
 )
-from versionguard.catalog import catalog_from_data
-from versionguard.rules.base import Violation
+from versionguard.core.catalog import catalog_from_data
+from versionguard.core.rules.base import Violation
 
 POLICY = "preview-model-version"
 

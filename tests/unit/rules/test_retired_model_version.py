@@ -21,8 +21,8 @@ from tests.unit.testkit import (
     outcomes,
     record,
 )
-from versionguard.records import Unknown
-from versionguard.rules.base import NeedsValue, Violation
+from versionguard.core.records import Unknown
+from versionguard.core.rules.base import NeedsValue, Violation
 
 POLICY = "retired-model-version"
 WINDOW_RULES = ("no-auto-upgrade-near-retirement", "provisioned-migration-due")

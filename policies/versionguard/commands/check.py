@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pulumi
 
-from .analyzer import OfflineAnalyzer, StackEnv
-from .errors import InputError
-from .findings import STACK_RESOURCE, Finding, Report
-from .offline import ProgramRun, run_program
-from .project import Project
-from .records import deployment_flavour
-from .runtime import load_runtime
-from .waivers import Waiver
+from versionguard.adapters.analyzer import OfflineAnalyzer, StackEnv
+from versionguard.adapters.offline import ProgramRun, run_program
+from versionguard.adapters.project import Project
+from versionguard.adapters.runtime import load_runtime
+from versionguard.core.errors import InputError
+from versionguard.core.findings import STACK_RESOURCE, Finding, Report
+from versionguard.core.records import deployment_flavour
+from versionguard.core.waivers import Waiver
 
 Progress = Callable[[str], None]
 

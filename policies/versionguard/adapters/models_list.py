@@ -26,11 +26,11 @@ from typing import Any
 
 import yaml
 
-from .arm_json import read_arm_list
-from .catalog import Catalog, catalog_from_data
-from .dates import parse_timestamp
-from .errors import InputError
-from .vocabulary import KNOWN_SKUS, canonical
+from versionguard.adapters.arm_json import read_arm_list
+from versionguard.core.catalog import Catalog, catalog_from_data
+from versionguard.core.dates import parse_timestamp
+from versionguard.core.errors import InputError
+from versionguard.core.vocabulary import KNOWN_SKUS, canonical
 
 LIFECYCLE_MAP: dict[str, str] = {
     "generallyavailable": "ga",

@@ -10,12 +10,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .catalog import Catalog, load_catalog
-from .settings import ENV_CATALOG, ENV_WAIVERS, as_of_from_env, path_from_env
-from .waivers import Waiver, Waivers, load_waivers
+from versionguard.adapters.catalog_file import load_catalog
+from versionguard.adapters.environment import ENV_CATALOG, ENV_WAIVERS, as_of_from_env, path_from_env
+from versionguard.adapters.waivers_file import load_waivers
+from versionguard.core.catalog import Catalog
+from versionguard.core.waivers import Waiver, Waivers
 
 # The pack ships its waivers beside the package: policies/waivers.yaml.
-DEFAULT_WAIVERS = Path(__file__).resolve().parent.parent / "waivers.yaml"
+DEFAULT_WAIVERS = Path(__file__).resolve().parents[2] / "waivers.yaml"
 
 WaivedHook = Callable[[str, str, str, str, Waiver], None]  # policy, name, urn, message, waiver
 

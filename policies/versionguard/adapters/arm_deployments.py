@@ -1,10 +1,8 @@
-"""``versionguard audit``: judge deployments as they exist in Azure, from ARM JSON.
+"""Read deployments as they exist in Azure from ARM JSON into :class:`DeploymentRecord` s.
 
 Input is the ARM Deployments-List response (``{"value": [...], "nextLink"?}``) or the array that
 ``az cognitiveservices account deployment list`` prints. Each item is normalized like an
-azure-native resource (ARM and azure-native share the shape) and judged by the same rules, at the
-same levels, with the same waivers as ``check``; the result is a :class:`Report` so every output
-format and exit code matches ``check``.
+azure-native resource (ARM and azure-native share the shape).
 
 The envelope must be right (JSON, the list, each item an object with ``name`` and an ARM
 deployment ``id``): otherwise an :class:`InputError` names the file and the JSON path. Anything
@@ -14,27 +12,17 @@ the rules, which fail closed on it.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import engine
-from .arm_json import read_arm_list
-from .catalog import Catalog
-from .errors import InputError
-from .findings import STACK_RESOURCE, Finding, Report
-from .policy_config import PolicyInfo, PolicySetting, load_policy_config, reconcile
-from .records import AZURE_NATIVE_TYPE, DeploymentRecord, normalize, shape_of
-from .rules import RULES
-from .rules.base import Context, Level
-from .settings import rule_settings
-from .waivers import Waiver, Waivers
+from versionguard.adapters.arm_json import read_arm_list
+from versionguard.core.errors import InputError
+from versionguard.core.records import AZURE_NATIVE_TYPE, DeploymentRecord, normalize, shape_of
 
 ARM_DEPLOYMENT_TYPE = "Microsoft.CognitiveServices/accounts/deployments"
-DEFAULT_STACK_LABEL = "live"
 _ARM_ID = re.compile(r"/providers/Microsoft\.CognitiveServices/accounts/([^/]+)/deployments/([^/]+)/?$",
                      re.IGNORECASE)
 _ENVELOPE = ('an object with a "value" list (ARM Deployments - List) or an array '
@@ -118,61 +106,3 @@ def load_live(paths: Iterable[Path]) -> LiveInput:
             seen[key] = d
             deployments.append(d)
     return LiveInput(deployments, notes)
-
-
-def policy_settings(path: Path | None) -> dict[str, PolicySetting]:
-    """Levels and properties per policy: defaults, or a ``policies/config/<stack>.json`` file merged
-    the way the Pulumi engine merges ``--policy-pack-config``."""
-    infos = [PolicyInfo(r.meta.id, r.meta.level.value, r.meta.config) for r in RULES]
-    given = load_policy_config(path) if path is not None else {}
-    return reconcile(infos, given, str(path) if path else "(defaults)")
-
-
-def audit(
-    live: Sequence[LiveDeployment],
-    catalog: Catalog,
-    as_of: dt.date,
-    waivers: Waivers | None = None,
-    stack_label: str = DEFAULT_STACK_LABEL,
-    settings: Mapping[str, PolicySetting] | None = None,
-) -> Report:
-    """Judge live deployments with every rule through :func:`engine.judge`."""
-    waivers = waivers or Waivers()
-    settings = settings if settings is not None else policy_settings(None)
-    by_record = {id(d.record): d for d in live}
-    records = [d.record for d in live]
-    findings: list[Finding] = []
-    for rule in RULES:
-        setting = settings[rule.meta.id]
-        rs = rule_settings(setting.properties, f"policy config of {rule.meta.id}")
-        ctx = Context(as_of, catalog, rs, waivers, stack_label)
-        for j in engine.judge(records, ctx, levels={rule.meta.id: Level(setting.level)}, rules=[rule]):
-            message = engine.message_of(j.outcome)
-            if j.record is None:
-                findings.append(Finding(stack_label, rule.meta.id, j.level.value, STACK_RESOURCE, "", "", message))
-                continue
-            d = by_record[id(j.record)]
-            waiver = find_waiver(waivers, rule.meta.id, d, stack_label, as_of)
-            findings.append(Finding(
-                stack_label, rule.meta.id, j.level.value, d.resource, d.arm_type, d.arm_id,
-                message, waived=waiver is not None, waiver_reason=waiver.reason if waiver else None,
-                waiver_expires=waiver.expires if waiver else None))
-    return Report(as_of, catalog.as_of, [stack_label], findings, command="audit",
-                  extra={"deployments": {stack_label: len(live)}})
-
-
-def find_waiver(waivers: Waivers, policy: str, d: LiveDeployment, stack: str, as_of: dt.date) -> Waiver | None:
-    """A waiver's ``resource`` may be the deployment name, ``<account>/<deployment>`` or the ARM id
-    (the id compared case-insensitively, as ARM does)."""
-    for name in (d.name, d.resource):
-        found = waivers.find(policy, name, d.arm_id, stack, as_of)
-        if found is not None:
-            return found
-    for w in waivers.items:
-        if w.resource.casefold() == d.arm_id.casefold():
-            found = waivers.find(policy, w.resource, w.resource, stack, as_of)
-            if found is not None:
-                return found
-    return None
-
-

@@ -22,9 +22,9 @@ from pulumi.runtime.proto import analyzer_pb2
 from pulumi_policy import EnforcementLevel
 from pulumi_policy.policy import _PolicyAnalyzerServicer
 
-from .pack import PACK_NAME, build_policies
-from .policy_config import PolicyInfo, PolicySetting, load_policy_config, reconcile
-from .runtime import Runtime
+from versionguard.adapters.pack import PACK_NAME, build_policies
+from versionguard.adapters.policy_config import PolicyInfo, PolicySetting, load_policy_config, reconcile
+from versionguard.adapters.runtime import Runtime
 
 # What pulumi_policy reports as its version when PulumiPolicy.yaml is not consulted.
 PACK_VERSION = "0.0.1"

@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
-
-import yaml
 
 from .dates import parse_date
 from .errors import InputError
@@ -49,23 +46,6 @@ class Waivers:
             if waiver.applies(policy, name, urn, stack) and waiver.is_active(as_of):
                 return waiver
         return None
-
-
-def load_waivers(path: str | Path | None) -> Waivers:
-    if path is None:
-        return Waivers()
-    source = str(path)
-    try:
-        text = Path(path).read_text("utf-8")
-    except OSError as exc:
-        raise InputError(source, "(file)", "a readable waivers file", exc.strerror) from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise InputError(source, f"line {mark.line + 1}" if mark else "(file)", "valid YAML",
-                         str(getattr(exc, "problem", exc))) from None
-    return waivers_from_data(data, source)
 
 
 def waivers_from_data(data: Any, source: str) -> Waivers:

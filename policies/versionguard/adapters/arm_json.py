@@ -6,8 +6,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import InputError
-from .records import shape_of
+from versionguard.core.errors import InputError
+from versionguard.core.records import shape_of
 
 
 @dataclass(frozen=True)

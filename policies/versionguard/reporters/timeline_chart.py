@@ -12,8 +12,8 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
-from .errors import InputError
-from .forecast import KINDS, Event, Forecast
+from versionguard.core.errors import InputError
+from versionguard.core.forecast import KINDS, Event, Forecast
 
 CHART_SUFFIXES = {".svg": "svg", ".png": "png"}
 # Okabe-Ito colours (distinguishable with colour-vision deficiencies) and distinct marker shapes.

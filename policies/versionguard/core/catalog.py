@@ -1,4 +1,4 @@
-"""The model catalog: loading, validation and look-ups.
+"""The model catalog: validation of plain data and look-ups (the file reader is in adapters).
 
 A malformed catalog raises :class:`InputError` naming the entry (``models[3] gpt-4o >
 versions[1] 2024-08-06 > retirement``); it never yields a catalog that passes everything.
@@ -13,11 +13,9 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import jsonschema
-import yaml
 
 from .dates import parse_date
 from .errors import InputError
@@ -132,43 +130,6 @@ class Catalog:
 def _schema() -> dict[str, Any]:
     text = resources.files("versionguard").joinpath("data/catalog.schema.json").read_text("utf-8")
     return json.loads(text)
-
-
-# libyaml's loader when PyYAML was built with it: ten times faster on the bundled catalog.
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _StringDatesLoader(_SafeLoader):  # type: ignore[misc,valid-type]
-    """YAML loader that keeps dates as text so one schema covers quoted and unquoted dates."""
-
-
-_StringDatesLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-def load_catalog(path: str | Path | None = None) -> Catalog:
-    """Load and validate a catalog file; ``None`` loads the bundled one."""
-    if path is None:
-        text = resources.files("versionguard").joinpath("data/catalog.yaml").read_text("utf-8")
-        return parse_catalog(text, BUNDLED_CATALOG)
-    source = str(path)
-    try:
-        text = Path(path).read_text("utf-8")
-    except OSError as exc:
-        raise InputError(source, "(file)", "a readable catalog file", exc.strerror) from None
-    return parse_catalog(text, source)
-
-
-def parse_catalog(text: str, source: str) -> Catalog:
-    try:
-        data = yaml.load(text, Loader=_StringDatesLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else "(file)"
-        raise InputError(source, where, "valid YAML", str(getattr(exc, "problem", exc))) from None
-    return catalog_from_data(data, source)
 
 
 def catalog_from_data(data: Any, source: str) -> Catalog:

@@ -22,7 +22,7 @@ from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import settings as pulumi_settings
 from pulumi.runtime.stack import run_pulumi_func
 
-from .analyzer import Resource
+from versionguard.adapters.analyzer import Resource
 
 
 class _EchoMocks(pulumi.runtime.Mocks):

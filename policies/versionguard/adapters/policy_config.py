@@ -17,7 +17,7 @@ from typing import Any
 
 import jsonschema
 
-from .errors import InputError
+from versionguard.core.errors import InputError
 
 LEVELS = ("advisory", "mandatory", "remediate", "disabled")
 

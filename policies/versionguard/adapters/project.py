@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from .errors import InputError
+from versionguard.core.errors import InputError
 
 
 @dataclass(frozen=True)

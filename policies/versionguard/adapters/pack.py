@@ -27,13 +27,13 @@ from pulumi_policy import (
 from pulumi_policy import proxy as _proxy
 from pulumi_policy.proxy import UnknownValueError
 
-from . import engine
-from .errors import InputError
-from .records import Unknown, deployment_flavour, normalize
-from .rules import RULES
-from .rules.base import Context, Level, NeedsValue, Rule
-from .runtime import Runtime, load_runtime
-from .settings import rule_settings
+from versionguard.adapters.runtime import Runtime, load_runtime
+from versionguard.core import engine
+from versionguard.core.errors import InputError
+from versionguard.core.records import Unknown, deployment_flavour, normalize
+from versionguard.core.rules import RULES
+from versionguard.core.rules.base import Context, Level, NeedsValue, Rule
+from versionguard.core.settings import rule_settings
 
 PACK_NAME = "versionguard"
 

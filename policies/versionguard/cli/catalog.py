@@ -1,0 +1,55 @@
+"""``versionguard catalog import|diff``: typer wiring for :mod:`versionguard.commands.catalog`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from versionguard.cli.options import Output, TextFormat, choose_format, fail, parse_as_of, write_text
+from versionguard.commands.catalog import BUNDLED, diff, import_models
+from versionguard.core.errors import InputError
+from versionguard.reporters.catalog_diff import DIFF_FORMATS, render
+
+
+def catalog_import(
+    files: Annotated[list[Path], typer.Argument(help="ARM Models-List responses or `az cognitiveservices model "
+                                                "list` output (JSON), e.g. one per region.")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the catalog here (default: "
+                                                "stdout).")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Import date YYYY-MM-DD, the catalog's as_of "
+                                              "(default: $VERSIONGUARD_AS_OF, else today UTC).")] = None,
+    previous: Annotated[str | None, typer.Option(
+        "--previous", help=f"A catalog (file or {BUNDLED}) to carry default_since and deprecation dates over from "
+        "(the API does not report them).")] = None,
+) -> None:
+    """Build a catalog (docs/catalog.md format) from Models-List data; several regions are merged."""
+    try:
+        result = import_models(files, parse_as_of(as_of), previous)
+    except InputError as e:
+        raise fail(e) from None
+    for note in result.notes:
+        typer.echo(f"versionguard: note: {note}", err=True)
+    summary = (f"catalog import: {len(result.data['models'])} models, {result.versions} versions from "
+               f"{result.files} file(s), as of {result.data['as_of']}" + (f" -> {output}" if output else "") + "\n")
+    write_text(result.to_yaml(), output, summary)
+
+
+def catalog_diff(
+    old: Annotated[str, typer.Argument(help=f"The catalog before (a file, or {BUNDLED} for the bundled one).")],
+    new: Annotated[str, typer.Argument(help=f"The catalog after (a file, or {BUNDLED}).")],
+    fmt: TextFormat = "table",
+    output: Output = None,
+    fail_on_change: Annotated[bool, typer.Option("--fail-on-change", help="Exit 1 when the catalogs differ.")] = False,
+) -> None:
+    """Versions added and removed, and changed dates, lifecycle, default and replacement per version."""
+    try:
+        choose_format(fmt, DIFF_FORMATS)
+        result = diff(old, new)
+    except InputError as e:
+        raise fail(e) from None
+    write_text(render(result, fmt, color=output is None and fmt == "table" and sys.stdout.isatty()), output,
+               render(result, "table", color=sys.stderr.isatty()) if fmt != "table" else "")
+    raise typer.Exit(1 if fail_on_change and result.changed else 0)

@@ -1,0 +1,63 @@
+"""``versionguard forecast``: typer wiring for :mod:`versionguard.commands.forecast`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from versionguard.adapters.project import load_project
+from versionguard.cli.options import (
+    AllOpt,
+    AsOf,
+    CatalogOpt,
+    Output,
+    ProjectOpt,
+    StackOpt,
+    TextFormat,
+    choose_format,
+    fail,
+    parse_as_of,
+    stack_names,
+    write_text,
+)
+from versionguard.commands.forecast import forecast_stacks
+from versionguard.core.errors import InputError
+from versionguard.reporters.forecast import FORECAST_FORMATS, render
+
+
+def forecast(
+    stack: StackOpt = None,
+    all_stacks: AllOpt = False,
+    as_of: AsOf = None,
+    catalog: CatalogOpt = None,
+    horizon: Annotated[int, typer.Option("--horizon", help="Days ahead of the as-of date to look.")] = 180,
+    fmt: TextFormat = "table",
+    output: Output = None,
+    chart: Annotated[Path | None, typer.Option("--chart", help="Also draw a timeline picture (.svg or .png).")] = None,
+    project: ProjectOpt = Path("."),
+) -> None:
+    """Dated lifecycle events ahead of each deployment: auto-upgrades, upgrades on expiry, retirements."""
+    try:
+        choose_format(fmt, FORECAST_FORMATS)
+        if horizon < 0:
+            raise InputError("--horizon", "--horizon", "a number of days >= 0", horizon)
+        if chart is not None:
+            from versionguard.reporters.timeline_chart import chart_format
+
+            chart_format(chart)
+        proj = load_project(project.resolve())
+        names = stack_names(all_stacks, stack, proj.stacks(), proj.stack_dir)
+        result = forecast_stacks(proj, names, horizon, parse_as_of(as_of), catalog)
+        if chart is not None:
+            from versionguard.reporters.timeline_chart import write_chart
+
+            write_chart(result, chart)
+    except InputError as e:
+        raise fail(e) from None
+    write_text(render(result, fmt, color=output is None and fmt == "table" and sys.stdout.isatty()), output,
+               render(result, "table", color=sys.stderr.isatty()) if fmt != "table" else "")
+    if chart is not None:
+        typer.echo(f"chart written to {chart}", err=True)

@@ -1,0 +1,79 @@
+"""What every command shares: option types, input parsing, the error exit and report output."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from versionguard.core.dates import parse_date
+from versionguard.core.errors import InputError
+from versionguard.core.findings import Report
+from versionguard.reporters import FORMATS, render
+from versionguard.reporters.table import summary_line
+
+Format = Annotated[str, typer.Option("--format", "-f", help="Output format: " + " | ".join(FORMATS))]
+TextFormat = Annotated[str, typer.Option("--format", "-f", help="Output format: table | json | markdown")]
+Output = Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")]
+AsOf = Annotated[str | None, typer.Option("--as-of", help="Evaluation date YYYY-MM-DD "
+                                          "(default: $VERSIONGUARD_AS_OF, else today UTC).")]
+CatalogOpt = Annotated[Path | None, typer.Option("--catalog", help="Catalog file replacing the bundled one "
+                                                 "(default: $VERSIONGUARD_CATALOG).")]
+WaiversOpt = Annotated[Path | None, typer.Option("--waivers", help="Waivers file (default: $VERSIONGUARD_WAIVERS, "
+                                                 "else policies/waivers.yaml).")]
+ProjectOpt = Annotated[Path, typer.Option("--project", help="Pulumi project directory.")]
+StackOpt = Annotated[list[str] | None, typer.Option("--stack", "-s", help="Stack to run on (repeatable).")]
+AllOpt = Annotated[bool, typer.Option("--all", help="Every stack in the stack config dir.")]
+StackDirOpt = Annotated[Path | None, typer.Option(
+    "--stack-dir", help="Directory of Pulumi.<stack>.yaml files (default: Pulumi.yaml's stackConfigDir).")]
+
+
+def fail(error: InputError | str) -> typer.Exit:
+    typer.echo(f"versionguard: error: {error}", err=True)
+    return typer.Exit(2)
+
+
+def parse_as_of(value: str | None) -> dt.date | None:
+    return None if value is None else parse_date(value, "--as-of", "--as-of")
+
+
+def choose_format(fmt: str, allowed: tuple[str, ...] = FORMATS) -> None:
+    if fmt not in allowed:
+        raise InputError("--format", "--format", "one of " + ", ".join(allowed), fmt)
+
+
+def stack_names(all_stacks: bool, stacks: list[str] | None, known: list[str], stack_dir: Path) -> list[str]:
+    """The stacks a command runs on: ``--stack`` (repeatable) or ``--all``, never both or neither."""
+    if all_stacks == bool(stacks):
+        raise InputError("command line", "--stack/--all", "either --stack NAME (repeatable) or --all")
+    names = known if all_stacks else list(stacks or [])
+    if not names:
+        raise InputError(str(stack_dir), "(files)", "at least one Pulumi.<stack>.yaml")
+    return names
+
+
+def emit(report: Report, fmt: str, output: Path | None) -> None:
+    """Write the report; with --output the file gets the format and the terminal a summary."""
+    if output is not None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(render(report, fmt), "utf-8")
+        # The terminal gets the verdict only: a table of thousands of findings belongs in the file.
+        from rich.console import Console
+
+        Console(stderr=True, no_color=not sys.stderr.isatty(), highlight=False).print(
+            summary_line(report) + f" → {output}")
+        return
+    typer.echo(render(report, fmt, color=fmt == "table" and sys.stdout.isatty()), nl=False)
+
+
+def write_text(text: str, output: Path | None, terminal: str) -> None:
+    """With --output the file gets ``text`` and stderr ``terminal``; otherwise stdout gets ``text``."""
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, "utf-8")
+    typer.echo(terminal, err=True, nl=False)

@@ -1,0 +1,1 @@
+"""Commands: each composes adapters and the core into a result object; none prints."""

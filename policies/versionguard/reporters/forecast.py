@@ -1,0 +1,84 @@
+"""The forecast as ``table`` (rich), ``json`` or ``markdown``."""
+
+from __future__ import annotations
+
+from versionguard.core.forecast import Event, Forecast, kind_label
+
+FORECAST_FORMATS = ("table", "json", "markdown")
+_KIND_STYLE = {"auto-upgrade": "cyan", "upgrade-on-expiry": "blue", "stops-working": "bold red",
+               "migration-required": "red", "deprecation": "yellow"}
+
+
+def render(result: Forecast, fmt: str, color: bool = False) -> str:
+    """The forecast as ``table`` (rich), ``json`` or ``markdown``."""
+    if fmt == "json":
+        import json
+
+        return json.dumps(result.to_json(), indent=2) + "\n"
+    if fmt == "markdown":
+        return _markdown(result)
+    return _table(result, color)
+
+
+def _headline(result: Forecast) -> str:
+    stacks = ", ".join(result.stacks) or "no stacks"
+    count = sum(result.deployments.values())
+    return (f"forecast of {stacks} as of {result.as_of}, horizon {result.horizon_days} days (to "
+            f"{result.horizon_end}; catalog {result.catalog_as_of}): {len(result.events)} events for "
+            f"{len({(e.stack, e.deployment) for e in result.events})} of {count} deployments")
+
+
+def _when(e: Event) -> str:
+    return "today" if e.days_from_as_of == 0 else (f"in {e.days_from_as_of} d" if e.days_from_as_of > 0
+                                                   else f"{-e.days_from_as_of} d ago")
+
+
+def _table(result: Forecast, color: bool) -> str:
+    import io
+
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=color, no_color=not color, width=160, highlight=False)
+    if result.events:
+        table = Table(header_style="bold", expand=True)
+        table.add_column("date", no_wrap=True, min_width=10)
+        table.add_column("deployment", overflow="fold", ratio=2)
+        table.add_column("model, sku, option", overflow="fold", min_width=30)
+        table.add_column("event", overflow="fold", min_width=14)
+        table.add_column("detail", overflow="fold", ratio=5)
+        for e in result.events:
+            style = _KIND_STYLE.get(e.kind, "")
+            table.add_row(f"{e.date}\n{_when(e)}", escape(f"{e.stack}/{e.deployment}"),
+                          escape(f"{e.model} {e.version}\n{e.sku or '(no SKU)'}\n{e.option}"),
+                          f"[{style}]{kind_label(e.kind)}[/]", escape(e.detail))
+        console.print(table)
+    for s in result.skipped:
+        console.print(escape(f"not forecast: {s.stack}/{s.deployment}: {s.reason}"))
+    console.print(_headline(result))
+    return buffer.getvalue()
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _markdown(result: Forecast) -> str:
+    lines = [f"## versionguard forecast as of {result.as_of}", "",
+             f"Horizon {result.horizon_days} days (to {result.horizon_end}); catalog as of {result.catalog_as_of}; "
+             f"stacks: {', '.join(result.stacks) or '(none)'}.", ""]
+    if result.events:
+        lines += ["| date | when | stack | deployment | model version | SKU | option | event | detail |",
+                  "|---|---|---|---|---|---|---|---|---|"]
+        lines += [f"| {e.date} | {_when(e)} | {_cell(e.stack)} | {_cell(e.deployment)} | "
+                  f"{_cell(e.model)} {_cell(e.version)} | {_cell(e.sku or '(none)')} | {e.option} | "
+                  f"{kind_label(e.kind)} | {_cell(e.detail)} |" for e in result.events]
+    else:
+        lines.append(f"No lifecycle events within {result.horizon_days} days.")
+    if result.skipped:
+        lines += ["", "Not forecast:", ""]
+        lines += [f"- `{s.stack}/{s.deployment}`: {_cell(s.reason)}" for s in result.skipped]
+    lines += ["", _headline(result)[0].upper() + _headline(result)[1:] + "."]
+    return "\n".join(lines) + "\n"
