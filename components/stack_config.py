@@ -15,12 +15,10 @@ import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-import yaml
-
+from versionguard.adapters.safe_load import read_yaml
 from versionguard.core.errors import InputError
 from versionguard.core.vocabulary import KNOWN_SKUS, UPGRADE_OPTIONS, canonical, closest
 
@@ -347,37 +345,12 @@ def parse_stack_config(config: object, source: str) -> StackSpec:
     return StackSpec(source=source, location=location, accounts=accounts, config=MappingProxyType(dict(config)))
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that rejects duplicate keys, as Pulumi's own YAML reader does."""
-
-
-def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
-        seen.add(key)
-    return loader.construct_mapping(node, deep=deep)
-
-
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
 def load_stack_file(path: str | os.PathLike[str]) -> StackSpec:
-    """Read and validate ``stacks/Pulumi.<stack>.yaml``; every failure is an InputError naming the file."""
+    """Read and validate ``stacks/Pulumi.<stack>.yaml``; every failure is an InputError naming the file.
+
+    versionguard's bounded YAML reader: duplicate keys, aliases, deep nesting and non-UTF-8 are errors."""
     source = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(source, "(file)", "a readable UTF-8 stack file", str(exc)) from exc
-    try:
-        doc = yaml.load(text, Loader=_StrictLoader)  # a SafeLoader subclass: no arbitrary objects
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(file)"
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise InputError(source, where, f"valid YAML ({problem})") from exc
+    doc = read_yaml(path, "UTF-8 stack file")
     if not isinstance(doc, Mapping):
         raise _fail(source, "(top level)", "a mapping with a 'config' key", doc)
     return parse_stack_config(doc.get("config", _MISSING), source)

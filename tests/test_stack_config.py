@@ -460,7 +460,8 @@ def test_missing_stack_file(tmp_path: Path) -> None:
 def test_non_utf8_stack_file(tmp_path: Path) -> None:
     path = tmp_path / "Pulumi.latin1.yaml"
     path.write_bytes("config:\n  x: caf\xe9\n".encode("latin-1"))
-    assert error_of(lambda: load_stack_file(path)).key == "(file)"
+    error = error_of(lambda: load_stack_file(path))
+    assert (error.key, error.expected) == ("line 2", "UTF-8 text")
 
 
 # --------------------------------------------------------------------------- the shipped stacks

@@ -217,8 +217,8 @@ def test_catalog_must_be_a_mapping(data: Any) -> None:
     assert "a mapping with schema, as_of and models" in str(err.value)
 
 
-@pytest.mark.parametrize(("text", "where"), [("models: [\n", "line 2"), ("a: b: c\n", "line 1"),
-                                             ("models:\n\t- x\n", "line 2")])
+@pytest.mark.parametrize(("text", "where"), [("models: [\n", "line 2, column 1"), ("a: b: c\n", "line 1, column 5"),
+                                             ("models:\n\t- x\n", "line 2, column 1")])
 def test_invalid_yaml_names_the_line(text: str, where: str) -> None:
     with pytest.raises(InputError) as err:
         parse_catalog(text, "c.yaml")

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from versionguard.adapters.arm_json import read_arm_list
+from versionguard.adapters.safe_load import read_text
 from versionguard.core.errors import InputError
 from versionguard.core.records import AZURE_NATIVE_TYPE, DeploymentRecord, normalize, shape_of
 
@@ -91,10 +92,7 @@ def load_live(paths: Iterable[Path]) -> LiveInput:
     seen: dict[str, LiveDeployment] = {}
     for path in paths:
         source = str(path)
-        try:
-            text = path.read_text("utf-8")
-        except OSError as exc:
-            raise InputError(source, "(file)", "a readable JSON file", exc.strerror) from None
+        text = read_text(path, "JSON file")
         items, prefix, file_notes = parse_text(text, source)
         notes += file_notes
         for d in read_items(items, prefix, source):

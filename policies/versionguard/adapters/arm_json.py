@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
+from versionguard.adapters.safe_load import parse_json
 from versionguard.core.errors import InputError
 from versionguard.core.records import shape_of
 
@@ -19,10 +19,7 @@ class ArmList:
 
 def read_arm_list(text: str, source: str, what: str, envelope: str) -> ArmList:
     """Parse ``text``; errors name the file and the JSON path. ``what`` names the items ("deployments")."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(source, f"line {exc.lineno} column {exc.colno}", "valid JSON", exc.msg) from None
+    data = parse_json(text, source)
     if isinstance(data, list):
         return ArmList(data, "", False)
     if not isinstance(data, dict) or "value" not in data:

@@ -9,7 +9,6 @@ engine ignores it silently, so a typo would quietly keep the default).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any
 
 import jsonschema
 
+from versionguard.adapters.safe_load import parse_json, read_text
 from versionguard.core.errors import InputError
 
 LEVELS = ("advisory", "mandatory", "remediate", "disabled")
@@ -39,16 +39,10 @@ class PolicySetting:
 def load_policy_config(path: Path) -> dict[str, tuple[str | None, dict[str, Any]]]:
     """Parse the file into ``{policy: (level or None, properties)}``; errors name file and key."""
     source = str(path)
-    try:
-        text = path.read_text("utf-8")
-    except OSError as exc:
-        raise InputError(source, "(file)", "a readable policy config file", exc.strerror) from None
+    text = read_text(path, "policy config file")
     if not text.strip():
         return {}
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(source, f"line {exc.lineno} column {exc.colno}", "valid JSON", exc.msg) from None
+    data = parse_json(text, source)
     if not isinstance(data, dict):
         raise InputError(source, "(top level)", "a JSON object keyed by policy name", type(data).__name__)
     out: dict[str, tuple[str | None, dict[str, Any]]] = {}

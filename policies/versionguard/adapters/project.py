@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from versionguard.adapters.safe_load import read_yaml
 from versionguard.core.errors import InputError
 
 
@@ -62,14 +61,7 @@ def _config_text(value: Any, source: str, key: str) -> str:
 
 
 def _yaml(path: Path) -> Any:
-    try:
-        return yaml.safe_load(path.read_text("utf-8"))
-    except OSError as exc:
-        raise InputError(str(path), "(file)", "a readable YAML file", exc.strerror) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise InputError(str(path), f"line {mark.line + 1}" if mark else "(file)", "valid YAML",
-                         str(getattr(exc, "problem", exc))) from None
+    return read_yaml(path, "YAML file")
 
 
 def load_project(root: Path, stack_dir_override: Path | None = None) -> Project:
