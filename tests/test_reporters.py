@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from versionguard.core.findings import STACK_RESOURCE, Finding, Report
 from versionguard.core.rules import BY_ID, RULES
 from versionguard.reporters import render
 from versionguard.reporters import sarif as sarif_mod
+from versionguard.reporters.inert import inert
 from versionguard.reporters.markdown import cell, docs_link
 
 SCHEMA = Path(__file__).parent / "schemas" / "sarif-schema-2.1.0.json"
@@ -218,7 +220,7 @@ def test_junit_empty_report(empty: Report) -> None:
 def test_junit_survives_characters_xml_cannot_carry() -> None:
     r = Report(AS_OF, CATALOG_AS_OF, ["dev"], [finding("dev", "model-version-pinned", "mandatory", "x", "a\x00b\x1bc")])
     (case,) = [c for c in cases(JUnitXml.fromstring(render(r, "junit"))).values() if c.is_failure]
-    assert case.result[0].text == "a\ufffdb\ufffdc"
+    assert case.result[0].text == "a\\x00b\\x1bc"  # visible escapes: inert, and what the input held
 
 
 # --- Markdown ----------------------------------------------------------------------------------
@@ -275,8 +277,8 @@ def test_markdown_cell_keeps_any_text_in_one_cell(message: str) -> None:
     row = f"| a | {cell(message)} | b |"
     assert "\n" not in row
     assert len(split_row(row)) == 3
-    unescaped = split_row(row)[1].strip().replace("\\|", "|").replace("\\\\", "\\")
-    assert html.unescape(unescaped) == " ".join(message.split())
+    unescaped = re.sub(r"\\([\\`*_\[\]|~])", r"\1", split_row(row)[1].strip())
+    assert html.unescape(unescaped) == " ".join(inert(message).split())
 
 
 # --- the same text through SARIF and JUnit -----------------------------------------------------
@@ -292,7 +294,7 @@ def test_any_message_survives_sarif_and_junit(message: str) -> None:
     r = Report(AS_OF, CATALOG_AS_OF, ["dev"], [finding("dev", "model-version-pinned", "mandatory", "x", message)])
     assert sarif(r)["runs"][0]["results"][0]["message"]["text"] == message
     (case,) = [c for c in cases(JUnitXml.fromstring(render(r, "junit"))).values() if c.is_failure]
-    assert case.result[0].text == message and case.result[0].message == message
+    assert case.result[0].text == inert(message) and case.result[0].message == inert(message)
 
 
 # --- JSON and table ----------------------------------------------------------------------------

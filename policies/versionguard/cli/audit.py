@@ -16,6 +16,7 @@ from versionguard.cli.options import (
     choose_format,
     emit,
     fail,
+    note,
     parse_as_of,
 )
 from versionguard.commands.audit import audit_files
@@ -44,7 +45,7 @@ def audit(
         run = audit_files(files, parse_as_of(as_of), catalog, waivers, stack_label.strip(), policy_config)
     except InputError as e:
         raise fail(e) from None
-    for note in run.notes:
-        typer.echo(f"versionguard: note: {note}", err=True)
+    for message in run.notes:
+        note(message)
     emit(run.report, fmt, output)
     raise typer.Exit(run.report.exit_code)

@@ -8,10 +8,11 @@ from typing import Annotated
 
 import typer
 
-from versionguard.cli.options import Output, TextFormat, choose_format, fail, parse_as_of, write_text
+from versionguard.cli.options import Output, TextFormat, choose_format, fail, note, parse_as_of, write_text
 from versionguard.commands.catalog import BUNDLED, diff, import_models
 from versionguard.core.errors import InputError
 from versionguard.reporters.catalog_diff import DIFF_FORMATS, render
+from versionguard.reporters.inert import inert
 
 
 def catalog_import(
@@ -30,10 +31,11 @@ def catalog_import(
         result = import_models(files, parse_as_of(as_of), previous)
     except InputError as e:
         raise fail(e) from None
-    for note in result.notes:
-        typer.echo(f"versionguard: note: {note}", err=True)
+    for message in result.notes:
+        note(message)
+    target = f" -> {inert(str(output))}" if output else ""
     summary = (f"catalog import: {len(result.data['models'])} models, {result.versions} versions from "
-               f"{result.files} file(s), as of {result.data['as_of']}" + (f" -> {output}" if output else "") + "\n")
+               f"{result.files} file(s), as of {result.data['as_of']}{target}\n")
     write_text(result.to_yaml(), output, summary)
 
 

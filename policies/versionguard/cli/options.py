@@ -13,6 +13,7 @@ from versionguard.core.dates import parse_date
 from versionguard.core.errors import InputError
 from versionguard.core.findings import Report
 from versionguard.reporters import FORMATS, render
+from versionguard.reporters.inert import inert
 from versionguard.reporters.table import summary_line
 
 Format = Annotated[str, typer.Option("--format", "-f", help="Output format: " + " | ".join(FORMATS))]
@@ -32,8 +33,13 @@ StackDirOpt = Annotated[Path | None, typer.Option(
 
 
 def fail(error: InputError | str) -> typer.Exit:
-    typer.echo(f"versionguard: error: {error}", err=True)
+    typer.echo(inert(f"versionguard: error: {error}"), err=True)
     return typer.Exit(2)
+
+
+def note(text: str) -> None:
+    """A note for the person at the terminal (paged input, duplicates); never part of the report."""
+    typer.echo(inert(f"versionguard: note: {text}"), err=True)
 
 
 def parse_as_of(value: str | None) -> dt.date | None:
@@ -58,13 +64,12 @@ def stack_names(all_stacks: bool, stacks: list[str] | None, known: list[str], st
 def emit(report: Report, fmt: str, output: Path | None) -> None:
     """Write the report; with --output the file gets the format and the terminal a summary."""
     if output is not None:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(render(report, fmt), "utf-8")
+        write_file(output, render(report, fmt))
         # The terminal gets the verdict only: a table of thousands of findings belongs in the file.
         from rich.console import Console
 
         Console(stderr=True, no_color=not sys.stderr.isatty(), highlight=False).print(
-            summary_line(report) + f" → {output}")
+            summary_line(report).append(f" → {inert(str(output))}"))
         return
     typer.echo(render(report, fmt, color=fmt == "table" and sys.stdout.isatty()), nl=False)
 
@@ -74,6 +79,14 @@ def write_text(text: str, output: Path | None, terminal: str) -> None:
     if output is None:
         typer.echo(text, nl=False)
         return
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(text, "utf-8")
+    write_file(output, text)
     typer.echo(terminal, err=True, nl=False)
+
+
+def write_file(path: Path, text: str, flag: str = "--output") -> None:
+    """Write an output file; a directory, a missing permission or a full disk is exit 2 naming it."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, "utf-8")
+    except OSError as exc:
+        raise fail(InputError(str(path), flag, "a writable file path", exc.strerror or str(exc))) from None

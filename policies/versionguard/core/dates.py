@@ -40,5 +40,12 @@ def parse_timestamp(value: object, source: str, key: str) -> dt.date:
     return parse_date(value, source, key)
 
 
+def add_days(day: dt.date, days: int) -> dt.date:
+    """``day`` moved by ``days``, saturating at 0001-01-01 and 9999-12-31 instead of overflowing: an
+    as-of date, horizon or catalog date at the calendar's edge yields an edge date, never a crash."""
+    ordinal = day.toordinal() + days  # int arithmetic: no timedelta, so any size is fine
+    return dt.date.fromordinal(min(max(ordinal, 1), dt.date.max.toordinal()))
+
+
 def today_utc() -> dt.date:
     return dt.datetime.now(dt.UTC).date()

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .catalog import Catalog, VersionInfo
+from .dates import add_days
 from .records import DeploymentRecord, display
 from .vocabulary import AUTO_UPDATE, NO_AUTO_UPGRADE, UPGRADE_ON_EXPIRY, is_standard_sku
 
@@ -90,7 +91,7 @@ class Forecast:
 
     @property
     def horizon_end(self) -> dt.date:
-        return self.as_of + dt.timedelta(days=self.horizon_days)
+        return add_days(self.as_of, self.horizon_days)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -137,7 +138,7 @@ def deployment_events(stack: str, rec: DeploymentRecord, catalog: Catalog, as_of
         return [], f"{name} {version} is not in the catalog (as of {catalog.as_of})"
     sku = rec.sku_name if isinstance(rec.sku_name, str) else None
     dated = _dated(entry, catalog, sku, option, as_of)
-    end = as_of + dt.timedelta(days=horizon_days)
+    end = add_days(as_of, horizon_days)
     events = [
         Event(stack, rec.name, entry.model, entry.version, sku, option, day, kind, detail, (day - as_of).days)
         for day, kind, detail in dated
@@ -162,7 +163,7 @@ def _dated(entry: VersionInfo, catalog: Catalog, sku: str | None, option: str,
     if standard and option == AUTO_UPDATE:
         default = catalog.default_version(entry.model)
         if default is not None and default.default_since is not None and _moves_to(entry.version, default.version):
-            lands = default.default_since + dt.timedelta(days=AUTO_UPGRADE_DAYS)
+            lands = add_days(default.default_since, AUTO_UPGRADE_DAYS)
             out.append((lands, "auto-upgrade", _past(
                 lands, as_of, f"Moves to the default version {default.version} (default since "
                 f"{default.default_since}) within {AUTO_UPGRADE_DAYS} days.",
@@ -176,7 +177,7 @@ def _dated(entry: VersionInfo, catalog: Catalog, sku: str | None, option: str,
     elif standard and option == UPGRADE_ON_EXPIRY:
         if retires is not None:
             lead = entry.lead_days_for(sku)
-            fires = retires - dt.timedelta(days=lead)
+            fires = add_days(retires, -lead)
             timing = f"{lead} days before it retires {where} on {retires}" if lead else f"when it retires {where}"
             out.append((fires, "upgrade-on-expiry", _past(
                 fires, as_of, f"Upgraded to the then-default version {timing}{tentative} ({_target(entry, catalog)}).",

@@ -6,6 +6,8 @@ import json
 
 from versionguard.core.catalog_diff import CatalogDiff, show
 
+from .inert import md_cell, plain
+
 DIFF_FORMATS = ("table", "json", "markdown")
 
 
@@ -28,17 +30,16 @@ def render(diff: CatalogDiff, fmt: str, color: bool = False) -> str:
     if fmt == "json":
         return json.dumps(diff.to_json(), indent=2) + "\n"
     if fmt == "markdown":
-        lines = [f"## {_headline(diff)}", ""]
+        lines = [f"## {md_cell(_headline(diff))}", ""]
         if diff.versions:
             lines += ["| change | model | version | field | old | new | note |", "|---|---|---|---|---|---|---|"]
-            lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in _rows(diff)]
+            lines += ["| " + " | ".join(map(md_cell, row)) + " |" for row in _rows(diff)]
         else:
             lines.append("No differences.")
         return "\n".join(lines) + "\n"
     import io
 
     from rich.console import Console
-    from rich.markup import escape
     from rich.table import Table
 
     buffer = io.StringIO()
@@ -49,7 +50,7 @@ def render(diff: CatalogDiff, fmt: str, color: bool = False) -> str:
             table.add_column(column, overflow="fold")
         style = {"added": "green", "removed": "red", "changed": "yellow"}
         for row in _rows(diff):
-            table.add_row(f"[{style[row[0]]}]{row[0]}[/]", *(escape(cell) for cell in row[1:]))
+            table.add_row(plain(row[0], style[row[0]]), *map(plain, row[1:]))
         console.print(table)
-    console.print(_headline(diff))
+    console.print(plain(_headline(diff)))
     return buffer.getvalue()

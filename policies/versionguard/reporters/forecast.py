@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from versionguard.core.forecast import Event, Forecast, kind_label
 
+from .inert import md_cell, md_code, plain
+
 FORECAST_FORMATS = ("table", "json", "markdown")
 _KIND_STYLE = {"auto-upgrade": "cyan", "upgrade-on-expiry": "blue", "stops-working": "bold red",
                "migration-required": "red", "deprecation": "yellow"}
@@ -37,7 +39,6 @@ def _table(result: Forecast, color: bool) -> str:
     import io
 
     from rich.console import Console
-    from rich.markup import escape
     from rich.table import Table
 
     buffer = io.StringIO()
@@ -50,35 +51,31 @@ def _table(result: Forecast, color: bool) -> str:
         table.add_column("event", overflow="fold", min_width=14)
         table.add_column("detail", overflow="fold", ratio=5)
         for e in result.events:
-            style = _KIND_STYLE.get(e.kind, "")
-            table.add_row(f"{e.date}\n{_when(e)}", escape(f"{e.stack}/{e.deployment}"),
-                          escape(f"{e.model} {e.version}\n{e.sku or '(no SKU)'}\n{e.option}"),
-                          f"[{style}]{kind_label(e.kind)}[/]", escape(e.detail))
+            table.add_row(f"{e.date}\n{_when(e)}", plain(f"{e.stack}/{e.deployment}"),
+                          plain(f"{e.model} {e.version}\n{e.sku or '(no SKU)'}\n{e.option}"),
+                          plain(kind_label(e.kind), _KIND_STYLE.get(e.kind, "")), plain(e.detail))
         console.print(table)
     for s in result.skipped:
-        console.print(escape(f"not forecast: {s.stack}/{s.deployment}: {s.reason}"))
-    console.print(_headline(result))
+        console.print(plain(f"not forecast: {s.stack}/{s.deployment}: {s.reason}"))
+    console.print(plain(_headline(result)))
     return buffer.getvalue()
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def _markdown(result: Forecast) -> str:
     lines = [f"## versionguard forecast as of {result.as_of}", "",
              f"Horizon {result.horizon_days} days (to {result.horizon_end}); catalog as of {result.catalog_as_of}; "
-             f"stacks: {', '.join(result.stacks) or '(none)'}.", ""]
+             f"stacks: {', '.join(map(md_cell, result.stacks)) or '(none)'}.", ""]
     if result.events:
         lines += ["| date | when | stack | deployment | model version | SKU | option | event | detail |",
                   "|---|---|---|---|---|---|---|---|---|"]
-        lines += [f"| {e.date} | {_when(e)} | {_cell(e.stack)} | {_cell(e.deployment)} | "
-                  f"{_cell(e.model)} {_cell(e.version)} | {_cell(e.sku or '(none)')} | {e.option} | "
-                  f"{kind_label(e.kind)} | {_cell(e.detail)} |" for e in result.events]
+        lines += [f"| {e.date} | {_when(e)} | {md_cell(e.stack)} | {md_cell(e.deployment)} | "
+                  f"{md_cell(f'{e.model} {e.version}')} | {md_cell(e.sku or '(none)')} | {md_cell(e.option)} | "
+                  f"{kind_label(e.kind)} | {md_cell(e.detail)} |" for e in result.events]
     else:
         lines.append(f"No lifecycle events within {result.horizon_days} days.")
     if result.skipped:
         lines += ["", "Not forecast:", ""]
-        lines += [f"- `{s.stack}/{s.deployment}`: {_cell(s.reason)}" for s in result.skipped]
-    lines += ["", _headline(result)[0].upper() + _headline(result)[1:] + "."]
+        lines += [f"- {md_code(f'{s.stack}/{s.deployment}')}: {md_cell(s.reason)}" for s in result.skipped]
+    headline = md_cell(_headline(result))
+    lines += ["", headline[0].upper() + headline[1:] + "."]
     return "\n".join(lines) + "\n"

@@ -10,7 +10,6 @@ finding in a stack gets one passing case, so the suite shows what was checked.
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Sequence
 
 from junitparser import Failure, JUnitXml, Skipped, TestCase, TestSuite
@@ -20,9 +19,9 @@ from versionguard.core.findings import STACK_RESOURCE, Finding, Report
 from versionguard.core.rules import RULES
 from versionguard.core.rules.base import Scope
 
+from .inert import inert
+
 ALL_RESOURCES = "(all deployments)"
-# XML 1.0 cannot carry these at all, escaped or not; ElementTree would write them raw.
-_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def render(report: Report) -> str:
@@ -39,7 +38,7 @@ def render(report: Report) -> str:
 
 
 def stack_suite(report: Report, stack: str) -> TestSuite:
-    suite = TestSuite(stack)
+    suite = TestSuite(_clean(stack))
     suite.add_property("as_of", report.as_of.isoformat())
     suite.add_property("catalog_as_of", report.catalog_as_of.isoformat())
     findings = [f for f in report.sorted() if f.stack == stack]
@@ -84,4 +83,6 @@ def _waiver(f: Finding) -> str:
 
 
 def _clean(text: str) -> str:
-    return _INVALID_XML.sub("\ufffd", text)
+    # XML 1.0 cannot carry most control characters at all, escaped or not (ElementTree would write them
+    # raw): the shared helper shows every one of them as a visible escape instead.
+    return inert(text)

@@ -7,10 +7,12 @@ folded into ``<details>``. Cell text is escaped so a message cannot break the ta
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable, Mapping
 
 from versionguard.core.findings import Finding, Report
+
+from .inert import md_cell as cell
+from .inert import md_code as code
 
 _EMOJI = {"mandatory": "❌", "advisory": "⚠️"}
 
@@ -21,7 +23,7 @@ def render(report: Report, docs_base: str | None = None) -> str:
     base = docs_base if docs_base is not None else actions_blob_base(os.environ)
     lines = [_heading(report), "", _dates(report), ""]
     if not report.findings:
-        lines.append(f"No findings in {', '.join(report.stacks) or 'any stack'}.")
+        lines.append(f"No findings in {', '.join(map(cell, report.stacks)) or 'any stack'}.")
         return "\n".join(lines) + "\n"
     lines += _summary_table(report)
     for stack in _stacks(report):
@@ -78,22 +80,6 @@ def _stack_section(stack: str, findings: list[Finding], base: str) -> list[str]:
 
 def _policy(f: Finding, base: str) -> str:
     return f"[{cell(f.policy)}]({docs_link(f'docs/rules.md#{f.policy}', base)})"
-
-
-def cell(text: str) -> str:
-    """One table cell: HTML-escaped (GitHub drops unknown tags), backslashes and pipes escaped (so a
-    literal ``\\|`` cannot end the cell), flattened onto one line."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return " ".join(text.replace("\\", "\\\\").replace("|", "\\|").split())
-
-
-def code(text: str) -> str:
-    """A code span inside a table cell: entities are not decoded in code, so only pipes (which the
-    table parser reads first) are escaped; the fence outgrows any backtick run in the text."""
-    text = " ".join(text.split()).replace("|", "\\|")
-    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def actions_blob_base(env: Mapping[str, str]) -> str:

@@ -40,7 +40,8 @@ _SARIF_LEVEL = {Level.MANDATORY: "error", Level.REMEDIATE: "error", Level.ADVISO
 
 
 def render(report: Report) -> str:
-    return json.dumps(build(report), indent=2, ensure_ascii=False) + "\n"
+    # ensure_ascii: control, bidi and every other non-ASCII character is written as a \u escape.
+    return json.dumps(build(report), indent=2) + "\n"
 
 
 def build(report: Report) -> dict[str, Any]:

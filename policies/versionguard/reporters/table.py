@@ -6,8 +6,11 @@ import io
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from versionguard.core.findings import Report
+
+from .inert import plain
 
 _STYLE = {"mandatory": "bold red", "advisory": "yellow"}
 
@@ -22,17 +25,20 @@ def render(report: Report, color: bool = False) -> str:
             table.add_column(column, overflow="fold", ratio=4 if column == "message" else None)
         for f in findings:
             level = "waived" if f.waived else f.level
-            table.add_row(f.stack, f"[{_STYLE.get(level, 'dim')}]{level}[/]", f.policy, f.resource,
-                          f.message + (f" (waived until {f.waiver_expires}: {f.waiver_reason})" if f.waived else ""))
+            message = f.message + (f" (waived until {f.waiver_expires}: {f.waiver_reason})" if f.waived else "")
+            table.add_row(plain(f.stack), plain(level, _STYLE.get(level, "dim")), plain(f.policy),
+                          plain(f.resource), plain(message))
         console.print(table)
     console.print(summary_line(report))
     return buffer.getvalue()
 
 
-def summary_line(report: Report) -> str:
-    """The verdict line (rich markup): what a terminal shows when the report goes to a file."""
+def summary_line(report: Report) -> Text:
+    """The verdict line: what a terminal shows when the report goes to a file. Stack names are
+    user input, so the line is built as ``Text`` (never parsed as console markup)."""
     s = report.summary
-    verdict = "[bold red]FAIL[/]" if report.exit_code else "[bold green]PASS[/]"
-    return (f"{verdict} {report.command} of {', '.join(report.stacks) or 'no stacks'} as of {report.as_of} "
-            f"(catalog {report.catalog_as_of}): {s['mandatory']} mandatory, {s['advisory']} advisory, "
-            f"{s['waived']} waived")
+    verdict = ("FAIL", "bold red") if report.exit_code else ("PASS", "bold green")
+    return Text.assemble(verdict, plain(
+        f" {report.command} of {', '.join(report.stacks) or 'no stacks'} as of {report.as_of} "
+        f"(catalog {report.catalog_as_of}): {s['mandatory']} mandatory, {s['advisory']} advisory, "
+        f"{s['waived']} waived"))

@@ -12,8 +12,11 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
+from versionguard.core.dates import add_days
 from versionguard.core.errors import InputError
 from versionguard.core.forecast import KINDS, Event, Forecast
+
+from .inert import inert
 
 CHART_SUFFIXES = {".svg": "svg", ".png": "png"}
 # Okabe-Ito colours (distinguishable with colour-vision deficiencies) and distinct marker shapes.
@@ -48,9 +51,9 @@ def write_chart(result: Forecast, path: Path) -> None:
     as_of, end = result.as_of, result.horizon_end
     span = max(result.horizon_days, 30)
     earliest = min((e.date for e in result.events), default=as_of)
-    pad = dt.timedelta(days=max(span // 25, 3))
-    left = min(as_of, max(earliest, as_of - dt.timedelta(days=span // 3))) - pad
-    right = end + pad
+    pad = max(span // 25, 3)
+    left = add_days(min(as_of, max(earliest, add_days(as_of, -(span // 3)))), -pad)
+    right = add_days(end, pad)
 
     fig = Figure(figsize=(13, 1.9 + 0.62 * max(len(rows), 1)), layout="constrained")
     ax = fig.add_subplot()
@@ -68,7 +71,7 @@ def write_chart(result: Forecast, path: Path) -> None:
         for e in events:
             colour, marker = STYLE.get(e.kind, ("#333333", "o"))
             pinned = e.date < left
-            x = left + dt.timedelta(days=max(span // 60, 2)) if pinned else e.date
+            x = add_days(left, max(span // 60, 2)) if pinned else e.date
             ax.plot([x], [y], marker="<" if pinned else marker, color=colour, markersize=11,
                     markeredgecolor="white", markeredgewidth=0.8, linestyle="none", zorder=3)
             close = sum(abs((x - p).days) < span / 14 for p in placed)
@@ -103,10 +106,13 @@ def write_chart(result: Forecast, path: Path) -> None:
                               label="overdue, date shown"))
     fig.legend(handles=handles, loc="outside lower center", ncols=len(handles) if len(handles) <= 6 else 4,
                fontsize=9, frameon=False)
-    fig.suptitle(f"Model lifecycle forecast: {', '.join(result.stacks) or 'no stacks'}, as of {as_of}, next "
+    fig.suptitle(f"Model lifecycle forecast: {_label(', '.join(result.stacks)) or 'no stacks'}, as of {as_of}, next "
                  f"{result.horizon_days} days (catalog as of {result.catalog_as_of})", fontsize=12, x=0.01, ha="left")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, format=fmt, dpi=130 if fmt == "png" else None)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fig.savefig(path, format=fmt, dpi=130 if fmt == "png" else None)
+    except OSError as exc:
+        raise InputError(str(path), "--chart", "a writable file path", exc.strerror or str(exc)) from None
 
 
 def _rows(events: Sequence[Event]) -> list[tuple[str, list[Event]]]:
@@ -118,5 +124,10 @@ def _rows(events: Sequence[Event]) -> list[tuple[str, list[Event]]]:
     out = []
     for (stack, deployment), evs in ordered:
         first = evs[0]
-        out.append((f"{deployment} ({stack})\n{first.model} {first.version} · {first.sku or 'no SKU'}", evs))
+        out.append((_label(f"{deployment} ({stack})\n{first.model} {first.version} · {first.sku or 'no SKU'}"), evs))
     return out
+
+
+def _label(text: str) -> str:
+    """User text on the picture: inert, and ``$`` escaped so matplotlib does not read it as mathtext."""
+    return inert(text).replace("$", r"\$")
