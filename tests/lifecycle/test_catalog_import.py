@@ -134,7 +134,7 @@ def test_stdout_and_default_as_of_from_environment(runner, monkeypatch):
 
 
 def test_round_trip_import_then_audit_and_forecast(runner, tmp_path):
-    out, _ = imported(runner, tmp_path, EAST, SWEDEN)
+    out, _ = imported(runner, tmp_path, EAST, SWEDEN, as_of="2026-03-01")  # a catalog is never dated after the audit
     live = write_json(tmp_path / "live.json", {"value": [
         arm_item("acct", "chat", {"format": "OpenAI", "name": "gpt-4o", "version": "2024-08-06"}, sku="Standard",
                  option="NoAutoUpgrade"),

@@ -26,6 +26,7 @@ from tests.unit.testkit import (
     urn_of,
 )
 from versionguard.adapters.analyzer import OfflineAnalyzer, Resource, StackEnv
+from versionguard.adapters.catalog_file import load_catalog
 from versionguard.adapters.environment import ENV_AS_OF, ENV_CATALOG, ENV_WAIVERS, as_of_from_env, path_from_env
 from versionguard.adapters.policy_config import PolicyInfo, load_policy_config, reconcile
 from versionguard.adapters.runtime import load_runtime
@@ -102,7 +103,7 @@ def test_explicit_arguments_win_over_environment(tmp_path: Path, monkeypatch: py
 
 
 def test_defaults_without_environment() -> None:
-    runtime = load_runtime(as_of=AS_OF)
+    runtime = load_runtime(as_of=load_catalog().as_of)
     assert runtime.catalog.origin == BUNDLED_CATALOG
 
 
@@ -124,7 +125,7 @@ def test_load_runtime_bad_catalog_content_names_the_file(tmp_path: Path, monkeyp
 
 
 def test_as_of_env_drives_the_pack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(ENV_CATALOG, str(_write_catalog(tmp_path)))
+    monkeypatch.setenv(ENV_CATALOG, str(_write_catalog(tmp_path, as_of=iso(-10))))
     monkeypatch.setenv(ENV_AS_OF, iso(-2))
     assert only(Pack(load_runtime()).analyze(deployment("native", version="past")), "retired-model-version") == []
     monkeypatch.setenv(ENV_AS_OF, iso(-1))

@@ -13,7 +13,7 @@ from pathlib import Path
 from versionguard.adapters.catalog_file import load_catalog
 from versionguard.adapters.environment import ENV_CATALOG, ENV_WAIVERS, as_of_from_env, path_from_env
 from versionguard.adapters.waivers_file import load_waivers
-from versionguard.core.catalog import Catalog
+from versionguard.core.catalog import Catalog, dated_by
 from versionguard.core.waivers import Waiver, Waivers
 
 # The pack ships its waivers beside the package: policies/waivers.yaml.
@@ -40,9 +40,10 @@ def load_runtime(
     catalog_path = catalog_path or path_from_env(ENV_CATALOG)
     waivers_path = waivers_path or path_from_env(ENV_WAIVERS) or (DEFAULT_WAIVERS if DEFAULT_WAIVERS.is_file()
                                                                    else None)
+    day = as_of or as_of_from_env()
     return Runtime(
-        as_of=as_of or as_of_from_env(),
-        catalog=load_catalog(catalog_path),
+        as_of=day,
+        catalog=dated_by(load_catalog(catalog_path), day),
         waivers=load_waivers(waivers_path),
         on_waived=on_waived,
     )

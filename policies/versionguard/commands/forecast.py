@@ -12,6 +12,7 @@ from versionguard.adapters.catalog_file import load_catalog
 from versionguard.adapters.environment import ENV_CATALOG, as_of_from_env, path_from_env
 from versionguard.adapters.project import Project
 from versionguard.commands.check import run_stack  # the same program run and error mapping as check
+from versionguard.core.catalog import dated_by
 from versionguard.core.forecast import Forecast, forecast
 from versionguard.core.records import DeploymentRecord, deployment_flavour, normalize
 
@@ -21,7 +22,7 @@ def forecast_stacks(project: Project, stacks: Sequence[str], horizon_days: int, 
     """The forecast of every named stack (each program run as ``check`` runs it). ``as_of`` and the
     catalog default to ``VERSIONGUARD_AS_OF`` / ``VERSIONGUARD_CATALOG``, then today and the bundled one."""
     day = as_of or as_of_from_env()
-    catalog = load_catalog(catalog_path or path_from_env(ENV_CATALOG))
+    catalog = dated_by(load_catalog(catalog_path or path_from_env(ENV_CATALOG)), day)
     return forecast({name: stack_records(project, name) for name in stacks}, catalog, day, horizon_days)
 
 

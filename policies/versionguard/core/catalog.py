@@ -126,6 +126,15 @@ class Catalog:
         ]
 
 
+def dated_by(catalog: Catalog, as_of: dt.date) -> Catalog:
+    """``catalog`` if it was checked on or before ``as_of``. A catalog dated later is an error: its
+    facts cannot have been checked yet, and its ``as_of`` would silence catalog-freshness for ever."""
+    if catalog.as_of > as_of:
+        raise InputError(catalog.origin, "as_of", f"a date on or before the as-of date {as_of}",
+                         catalog.as_of.isoformat())
+    return catalog
+
+
 @functools.cache
 def _schema() -> dict[str, Any]:
     text = resources.files("versionguard").joinpath("data/catalog.schema.json").read_text("utf-8")
@@ -233,6 +242,8 @@ def _expected(error: jsonschema.ValidationError) -> str:
         return f"only known keys ({error.message})"
     if "pattern" in schema and "\\d{4}" in str(schema["pattern"]):
         return "a date YYYY-MM-DD"
+    if error.validator == "pattern" and schema is _schema()["$defs"]["trimmed"]:
+        return "non-empty text without surrounding whitespace (a padded name or version never matches a deployment)"
     if error.validator == "enum":
         return "one of " + ", ".join(repr(v) for v in schema.get("enum", []))
     if error.validator == "const":
