@@ -217,3 +217,12 @@ def test_waiver_also_silences_a_fail_on_unknown_violation() -> None:
     diags = pack.analyze(deployment("native", version="soon", option=UNKNOWN), NATIVE, "dep", URN)
     assert only(diags, policy) == []
     assert [(p, n) for p, n, *_ in seen] == [(policy, "dep")]
+
+
+def test_a_waiver_granted_after_the_as_of_date_silences_nothing_yet() -> None:
+    """A waiver is in force from ``granted`` (when given) to ``expires``; waiver-hygiene reports the future grant."""
+    (w,) = parse(entry(granted=iso(1))).items
+    assert not w.is_active(AS_OF)
+    assert w.is_active(day(1))
+    pack = Pack(make_runtime(waivers=[entry(granted=iso(1))]))
+    assert len(only(pack.analyze(_retired_props(), NATIVE, "dep", URN), POLICY)) == 1

@@ -32,8 +32,8 @@ class Waiver:
         return self.stacks is None or (stack is not None and stack in self.stacks)
 
     def is_active(self, as_of: dt.date) -> bool:
-        """Silences findings: has a reason and expires on or after the as-of date."""
-        return bool(self.reason) and as_of <= self.expires
+        """Silences findings: has a reason, is granted (when a date is given) and has not expired."""
+        return bool(self.reason) and (self.granted is None or self.granted <= as_of) and as_of <= self.expires
 
 
 @dataclass(frozen=True)

@@ -110,3 +110,30 @@ def test_stacks_filter_follows_pulumi_stack(make_pack: Any, monkeypatch: pytest.
 def test_configured_level(make_pack: Any, level: str, expected: str | None) -> None:
     diags = hygiene(make_pack, waiver(reason=""), config={POLICY: level})
     assert [d.level for d in diags] == ([expected] if expected else [])
+
+
+# --- fail closed: waivers that would silence nothing, or dodge maxWaiverDays -----------------------
+
+@pytest.mark.parametrize("policy", ["catalog-freshness", "waiver-hygiene"])
+def test_a_waiver_naming_a_stack_policy_is_a_violation(make_pack: Any, policy: str) -> None:
+    (diag,) = hygiene(make_pack, waiver(policy=policy))
+    assert diag.level == "mandatory"
+    assert diag.message == (f"waiver #1 ({policy} on dep, {ORIGIN}) names the stack policy {policy}, which judges "
+                            "the stack, not a resource: no waiver can silence it.")
+
+
+@pytest.mark.parametrize(("granted", "future"), [(0, False), (1, True), (300, True)])
+def test_a_waiver_granted_after_the_as_of_date_is_a_violation(make_pack: Any, granted: int, future: bool) -> None:
+    diags = [d for d in hygiene(make_pack, waiver(granted=iso(granted), expires=iso(granted + 30)))
+             if "is granted on" in d.message]
+    assert len(diags) == int(future)
+    if future:
+        assert diags[0].level == "mandatory"
+        assert diags[0].message.startswith(f"waiver #1 (retired-model-version on dep, {ORIGIN}) is granted on "
+                                           f"{iso(granted)}, after the as-of date {iso(0)}")
+
+
+def test_a_future_grant_date_does_not_shorten_the_measured_length(make_pack: Any) -> None:
+    """granted 300 days ahead, expires 330 days ahead: 30 days from granted, but 330 from the as-of date."""
+    messages = [d.message for d in hygiene(make_pack, waiver(granted=iso(300), expires=iso(330)))]
+    assert any(m.endswith(f"runs 330 days from {iso(0)} to {iso(330)}, longer than 90.") for m in messages)
