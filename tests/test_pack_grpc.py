@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from google.protobuf import empty_pb2, json_format, struct_pb2
+from pulumi.runtime import rpc
 from pulumi.runtime.proto import analyzer_pb2
 
 from tests.support.pack_process import PackProcess, PackStartError, start_pack
@@ -133,3 +134,42 @@ def test_bad_as_of_stops_the_pack_naming_the_variable() -> None:
     with pytest.raises(PackStartError) as err:
         start_pack(env={"VERSIONGUARD_AS_OF": "next tuesday"})
     assert "VERSIONGUARD_AS_OF" in err.value.output and "YYYY-MM-DD" in err.value.output
+
+
+def _secret(value: object) -> dict[str, object]:
+    return {rpc._special_sig_key: rpc._special_secret_sig, "value": value}
+
+
+def test_secret_inputs_are_shown_as_secret_over_grpc(pack: PackProcess) -> None:
+    """The engine sends secrets marked (KeepSecrets); no diagnostic may carry a secret's value."""
+    configure(pack, ROOT / "policies/config/prod.json")
+    wire = json_format.MessageToDict(props("noautoupgrade", version="2024-11-20"))
+    wire["properties"]["versionUpgradeOption"] = _secret("noautoupgrade")
+    wire["properties"]["model"]["name"] = _secret("gpt-4o")
+    s = struct_pb2.Struct()
+    s.update(wire)
+    diags = pack.stub.Analyze(request("prod-chat", s)).diagnostics
+    hits = {d.policyName for d in diags}
+    assert "no-auto-upgrade-near-retirement" in hits  # still judged on the real values
+    for d in diags:
+        body = d.message.split("\n", 1)[-1]  # after CrossGuard's prefix, the policy's fixed description
+        assert "gpt-4o" not in body and "noautoupgrade" not in body.casefold(), body
+    near = next(d.message for d in diags if d.policyName == "no-auto-upgrade-near-retirement")
+    assert "[secret] 2024-11-20 retires on 2026-10-01" in near
+
+
+@pytest.mark.parametrize(("variable", "text", "where"), [
+    ("VERSIONGUARD_WAIVERS", "waivers: &a [*a, *a]\n", "line 1, column 10: expected no YAML anchors"),
+    ("VERSIONGUARD_CATALOG", "schema: 1\nas_of: 2026-01-01\nmodels: " + "[" * 5000 + "]" * 5000 + "\n",
+     "line 3, column 72: expected nesting at most 64 levels deep"),
+    ("VERSIONGUARD_CATALOG", "schema: 1\nas_of: 2026-01-01\nas_of: 2026-01-02\nmodels: []\n",
+     "line 3, column 1: expected each key once per mapping"),
+])
+def test_hostile_files_stop_the_pack_naming_file_and_line(tmp_path: Path, variable: str, text: str,
+                                                         where: str) -> None:
+    path = tmp_path / "hostile.yaml"
+    path.write_text(text)
+    with pytest.raises(PackStartError) as err:
+        start_pack(env={**AS_OF, variable: str(path)})
+    assert err.value.code == 2
+    assert f"{path}: {where}" in err.value.output

@@ -3,7 +3,8 @@
 ``build_policies`` is what ``policies/__main__.py`` hands to ``PolicyPack`` and what the offline
 ``check`` hands to pulumi_policy's analyzer servicer, so both judge through the same code path.
 Validations never raise: bad input becomes a violation naming it (fail closed); only
-``UnknownValueError`` is raised on purpose, to get CrossGuard's standard advisory skip.
+``UnknownValueError`` is raised on purpose, to get CrossGuard's standard advisory skip. Secret inputs
+are shown as ``[secret]`` in every message (``pack_secrets``).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from pulumi_policy import (
 from pulumi_policy import proxy as _proxy
 from pulumi_policy.proxy import UnknownValueError
 
+from versionguard.adapters import pack_secrets
 from versionguard.adapters.runtime import Runtime, load_runtime
 from versionguard.core import engine
 from versionguard.core.errors import InputError
@@ -126,9 +128,17 @@ def _stack() -> str | None:
 
 
 def _resource_validator(rule: Rule, runtime: Runtime):
-    def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
+        secrets = pack_secrets.take()
         if deployment_flavour(args.resource_type) is None:
             return
+        if secrets is None:  # the secrets hook did not see this request: no message may show a value
+            report("versionguard cannot tell this resource's secret inputs from plain ones, failing closed.")
+            return
+
+        def report_violation(message: str) -> None:
+            report(pack_secrets.redact(message, secrets))
+
         try:
             settings = rule_settings(args.get_config(), f"policy config of {rule.meta.id}")
             record = normalize(args.resource_type, _SafeView(args.props), args.name, args.urn)
@@ -152,7 +162,7 @@ def _resource_validator(rule: Rule, runtime: Runtime):
             if waiver is None:
                 report_violation(message)
             elif runtime.on_waived is not None:
-                runtime.on_waived(rule.meta.id, args.name, args.urn, message, waiver)
+                runtime.on_waived(rule.meta.id, args.name, args.urn, pack_secrets.redact(message, secrets), waiver)
 
     return validate
 
@@ -206,6 +216,7 @@ def _write_default_upgrade_option(args: ResourceValidationArgs) -> Mapping[str, 
 
 def build_policies(runtime: Runtime) -> list[Policy]:
     """One CrossGuard policy per rule, with docs, severity, level and config schema."""
+    pack_secrets.install()  # messages must be able to tell secret inputs apart
     policies: list[Policy] = []
     for rule in RULES:
         meta = rule.meta
