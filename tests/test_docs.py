@@ -270,3 +270,11 @@ def test_policy_config_page_documents_the_environment_and_properties() -> None:
         assert name in text, f"docs/policy-config.md does not mention {name}"
     for key in {k for r in RULES for k in r.meta.config}:
         assert f"`{key}`" in text, f"docs/policy-config.md does not document {key}"
+
+
+def test_waivers_page_says_what_the_code_does_with_fail_on_unknown() -> None:
+    """A waiver silences a failOnUnknown violation of its policy (tests/unit/test_waivers.py pins the code)."""
+    text = " ".join(WAIVERS_MD.read_text("utf-8").split())
+    not_silenced = text.split("What a waiver does **not** silence:", 1)[1].split("**Unknown values", 1)[0]
+    assert "failOnUnknown` property is `true`" not in not_silenced and "violation" in not_silenced
+    assert "a matching active waiver silences it like any other violation of that policy" in text

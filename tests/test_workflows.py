@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import pytest
 import yaml
 
 from tests.e2e.harness import install_cli
@@ -13,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 
 
+@pytest.mark.e2e  # builds actionlint (and the Pulumi CLI) from the Go module proxy on first use
 def test_actionlint_is_clean() -> None:
     assert WORKFLOWS
     actionlint = install_cli() / "actionlint"  # built from the Go module proxy with the Pulumi CLI
