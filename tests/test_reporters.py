@@ -232,7 +232,8 @@ def test_markdown_verdict_summary_and_escaping(report: Report) -> None:
     assert "2026-05-01" in lines[2] and "2026-04-23" in lines[2]
     assert "| dev | 0 | 2 | 1 |" in lines and "| prod | 2 | 1 | 1 |" in lines
     (row,) = [line for line in lines if "prod-chat" in line and "retired-model-version" in line]
-    assert row.startswith("| ❌ | [retired-model-version](docs/rules.md#retired-model-version) | `prod-chat` |")
+    assert row.startswith("| ❌ | [retired-model-version](docs/rules.md#retired-model-version) | "
+                          "<code>prod-chat</code> |")
     assert r"retired \| since &lt;2026-03-31&gt; &amp; " in row and "second line: café ✓ 模型 |" in row
     assert any(line.startswith("| ⚠️ | [upgrade-option-explicit]") for line in lines)
 
@@ -241,7 +242,7 @@ def test_markdown_waived_in_details(report: Report) -> None:
     md = render(report, "markdown")
     details = md.split("<details>")[2].split("</details>")[0]  # dev comes first, prod second
     assert "1 waived in prod" in details
-    assert r"| `prod-batch` | 2026-06-30 | CHG-1234 \| migrate &lt;gpt-4.1&gt; |" in details
+    assert r"| <code>prod-batch</code> | 2026-06-30 | CHG-1234 \| migrate &lt;gpt-4.1&gt; |" in details
     active = md.split("### prod")[1].split("<details>")[0]
     assert "prod-batch" not in active
 

@@ -12,7 +12,7 @@ from versionguard.cli.options import Output, TextFormat, choose_format, fail, no
 from versionguard.commands.catalog import BUNDLED, diff, import_models
 from versionguard.core.errors import InputError
 from versionguard.reporters.catalog_diff import DIFF_FORMATS, render
-from versionguard.reporters.inert import inert
+from versionguard.reporters.inert import inert_line
 
 
 def catalog_import(
@@ -33,7 +33,7 @@ def catalog_import(
         raise fail(e) from None
     for message in result.notes:
         note(message)
-    target = f" -> {inert(str(output))}" if output else ""
+    target = f" -> {inert_line(str(output))}" if output else ""
     summary = (f"catalog import: {len(result.data['models'])} models, {result.versions} versions from "
                f"{result.files} file(s), as of {result.data['as_of']}{target}\n")
     write_text(result.to_yaml(), output, summary)

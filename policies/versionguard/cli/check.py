@@ -27,7 +27,7 @@ from versionguard.cli.options import (
 )
 from versionguard.commands.check import check_stacks
 from versionguard.core.errors import InputError
-from versionguard.reporters.inert import inert
+from versionguard.reporters.inert import inert_line
 
 
 def check(
@@ -64,6 +64,6 @@ def _progress(total: int):
 
     def note(stack: str) -> None:
         seen[0] += 1
-        typer.echo(f"\r[{seen[0]}/{total}] checking {inert(stack)}…", err=True, nl=seen[0] == total)
+        typer.echo(f"\r[{seen[0]}/{total}] checking {inert_line(stack)}…", err=True, nl=seen[0] == total)
 
     return note

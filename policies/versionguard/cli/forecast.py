@@ -26,7 +26,7 @@ from versionguard.cli.options import (
 from versionguard.commands.forecast import forecast_stacks
 from versionguard.core.errors import InputError
 from versionguard.reporters.forecast import FORECAST_FORMATS, render
-from versionguard.reporters.inert import inert
+from versionguard.reporters.inert import inert_line
 
 
 def forecast(
@@ -61,4 +61,4 @@ def forecast(
     write_text(render(result, fmt, color=output is None and fmt == "table" and sys.stdout.isatty()), output,
                render(result, "table", color=sys.stderr.isatty()) if fmt != "table" else "")
     if chart is not None:
-        typer.echo(inert(f"chart written to {chart}"), err=True)
+        typer.echo(inert_line(f"chart written to {chart}"), err=True)

@@ -13,7 +13,7 @@ from versionguard.core.dates import parse_date
 from versionguard.core.errors import InputError
 from versionguard.core.findings import Report
 from versionguard.reporters import FORMATS, render
-from versionguard.reporters.inert import inert
+from versionguard.reporters.inert import inert_line
 from versionguard.reporters.table import summary_line
 
 Format = Annotated[str, typer.Option("--format", "-f", help="Output format: " + " | ".join(FORMATS))]
@@ -33,13 +33,13 @@ StackDirOpt = Annotated[Path | None, typer.Option(
 
 
 def fail(error: InputError | str) -> typer.Exit:
-    typer.echo(inert(f"versionguard: error: {error}"), err=True)
+    typer.echo(inert_line(f"versionguard: error: {error}"), err=True)
     return typer.Exit(2)
 
 
 def note(text: str) -> None:
     """A note for the person at the terminal (paged input, duplicates); never part of the report."""
-    typer.echo(inert(f"versionguard: note: {text}"), err=True)
+    typer.echo(inert_line(f"versionguard: note: {text}"), err=True)
 
 
 def parse_as_of(value: str | None) -> dt.date | None:
@@ -69,7 +69,7 @@ def emit(report: Report, fmt: str, output: Path | None) -> None:
         from rich.console import Console
 
         Console(stderr=True, no_color=not sys.stderr.isatty(), highlight=False).print(
-            summary_line(report).append(f" → {inert(str(output))}"))
+            summary_line(report).append(f" → {inert_line(str(output))}"), soft_wrap=True)
         return
     typer.echo(render(report, fmt, color=fmt == "table" and sys.stdout.isatty()), nl=False)
 

@@ -7,9 +7,11 @@ must be shown, never acted on:
   (Trojan Source), line/paragraph separators, lone surrogates and non-characters become visible
   escapes (``\\x1b``, ``\\u202e``). An ANSI colour, an OSC 8 hyperlink or a cursor move in a name
   is printed as text, and every output stays encodable as UTF-8.
+- :func:`inert_line`: the same for a one-line message (summary, note, error), where a newline from
+  input could otherwise start a line that looks like a verdict.
 - :func:`plain`: a rich ``Text``, which rich never parses as console markup, so ``gpt-4o[/]`` or
   ``[link=…]`` is shown literally instead of crashing the table or becoming a link.
-- :func:`md_cell` / :func:`md_code`: a GitHub Markdown table cell / code span, inert and escaped
+- :func:`md_cell` / :func:`md_code`: a GitHub Markdown table cell (plain / monospace), inert and escaped
   so that it neither breaks the table nor renders HTML, links, images or emphasis.
 
 JSON and SARIF need none of this: ``json.dumps`` escapes every non-ASCII and control character.
@@ -21,21 +23,30 @@ import re
 
 from rich.text import Text
 
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069"
-                     "\ud800-\udfff\ufffe\uffff]")
+_UNSAFE_CLASS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff"
+_UNSAFE = re.compile(f"[{_UNSAFE_CLASS}]")
+_UNSAFE_IN_LINE = re.compile(f"[\t\n{_UNSAFE_CLASS}]")  # a one-line message: a newline could fake a verdict
+_SHORT = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 # ASCII punctuation that opens Markdown inline syntax (links, images, emphasis, code, strikethrough)
 # or ends a table cell; GitHub's Markdown honours a backslash before any of them.
 _MARKDOWN_ACTIVE = re.compile(r"([\\`*_\[\]|~])")
 
 
 def _escape(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    char = match.group()
+    code = ord(char)
+    return _SHORT.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
 
 
 def inert(text: str) -> str:
-    """``text`` with every character that could act on a terminal or reader shown as an escape."""
+    """``text`` with every character that could act on a terminal or reader shown as an escape
+    (tab and newline kept: table cells and multi-line messages use them)."""
     return _UNSAFE.sub(_escape, text)
+
+
+def inert_line(text: str) -> str:
+    """:func:`inert` for a line of its own (verdict, note, error): tab and newline are escaped too."""
+    return _UNSAFE_IN_LINE.sub(_escape, text)
 
 
 def plain(text: str, style: str = "") -> Text:
@@ -52,9 +63,8 @@ def md_cell(text: str) -> str:
 
 
 def md_code(text: str) -> str:
-    """A code span inside a table cell: entities are not decoded in code, so only pipes (which the
-    table parser reads first) are escaped; the fence outgrows any backtick run in the text."""
-    text = " ".join(inert(text).split()).replace("|", "\\|")
-    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
+    """Monospace text inside a table cell. Not a backtick code span: GitHub's table parser splits cells
+    before it sees code spans and reads ``\\|`` as an escaped backslash followed by a cell border, which
+    no escaping inside a code span can avoid. ``<code>`` around a :func:`md_cell` renders the same and
+    keeps every character literal."""
+    return f"<code>{md_cell(text)}</code>"

@@ -169,12 +169,12 @@ def justification(f: Finding) -> str:
 def fingerprint(f: Finding) -> str:
     """Stable across runs and message wording: only stack, policy and resource go in."""
     key = "\0".join((f.stack, f.policy, f.resource))
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]  # any str, even a lone surrogate
 
 
 def stack_file(stack: str) -> str:
     """Repo-relative URI of the stack's config file. An org/project/stack name keeps only the stack."""
-    return f"{STACK_CONFIG_DIR}/Pulumi.{quote(stack.rsplit('/', 1)[-1])}.yaml"
+    return f"{STACK_CONFIG_DIR}/Pulumi.{quote(stack.rsplit('/', 1)[-1], errors='surrogatepass')}.yaml"
 
 
 def _physical(stack: str) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from rich.text import Text
 
 from versionguard.core.findings import Report
 
-from .inert import plain
+from .inert import inert_line, plain
 
 _STYLE = {"mandatory": "bold red", "advisory": "yellow"}
 
@@ -38,7 +38,7 @@ def summary_line(report: Report) -> Text:
     user input, so the line is built as ``Text`` (never parsed as console markup)."""
     s = report.summary
     verdict = ("FAIL", "bold red") if report.exit_code else ("PASS", "bold green")
-    return Text.assemble(verdict, plain(
+    return Text.assemble(verdict, inert_line(
         f" {report.command} of {', '.join(report.stacks) or 'no stacks'} as of {report.as_of} "
         f"(catalog {report.catalog_as_of}): {s['mandatory']} mandatory, {s['advisory']} advisory, "
         f"{s['waived']} waived"))
