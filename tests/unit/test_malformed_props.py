@@ -19,6 +19,8 @@ from tests.unit.testkit import (
     make_runtime,
     struct_to_dict,
 )
+from versionguard.adapters.pack import to_plain
+from versionguard.core.records import Unknown, normalize
 
 PINNED, EXPLICIT, NO_AUTO, RETIRED, AUTO_STD, MIGRATION, KNOWN, PREVIEW = RESOURCE_POLICIES
 MODEL_RULES = {PINNED, RETIRED, KNOWN, PREVIEW}  # need model name/version whatever the SKU and option
@@ -167,22 +169,34 @@ def remediating_pack() -> Pack:
 
 
 def _check_never_raises(pack: Pack, props: dict[str, Any], type_: str) -> None:
+    """No validation raises, and the judgement fails closed: a deployment whose model version is not a
+    readable string always gets a model-version-pinned verdict (mandatory, or the preview skip for an
+    unknown), never a silent pass; no message leaks an unknown-value sentinel."""
     diags = pack.analyze(props, type_)
     for d in diags:
         assert d.policy in ALL_POLICIES
         assert d.level in ("advisory", "mandatory")
         assert "internal error" not in d.message, d.message
+        assert not any(sentinel in d.message for sentinel in SENTINELS), d.message
+    version = normalize(type_, to_plain(props), "dep").model_version
+    pinned = [d for d in diags if d.policy == PINNED]
+    if isinstance(version, str):
+        assert pinned == []
+    elif isinstance(version, Unknown):
+        assert [(d.level, d.is_preview_skip) for d in pinned] == [("advisory", True)]
+    else:  # absent, blank or of the wrong shape
+        assert [d.level for d in pinned] == ["mandatory"], (version, diags)
     response = pack.remediate(props, type_)
     for r in response.remediations:
         assert r.policyName == "upgrade-option-explicit"
         assert r.diagnostic == ""
         after = pack.analyze(struct_to_dict(r.properties), type_)
         assert all(d.policy in ALL_POLICIES and "internal error" not in d.message for d in after)
+        assert not any(d.policy == EXPLICIT and not d.is_preview_skip for d in after)  # the remediation took
 
 
 @pytest.mark.parametrize("flavour", FLAVOURS)
-@settings(max_examples=120, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=120, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(props=props_strategy)
 def test_arbitrary_props_never_raise(module_pack: Pack, remediating_pack: Pack, flavour: str,
                                      props: dict[str, Any]) -> None:
@@ -191,8 +205,7 @@ def test_arbitrary_props_never_raise(module_pack: Pack, remediating_pack: Pack, 
 
 
 @pytest.mark.parametrize("flavour", FLAVOURS)
-@settings(max_examples=120, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=120, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_mutated_deployments_never_raise(module_pack: Pack, remediating_pack: Pack, flavour: str,
                                          data: st.DataObject) -> None:

@@ -22,6 +22,8 @@ from typing import Any
 from pulumi_policy import policy as _policy_module
 from pulumi_policy.deserialize import SPECIAL_SECRET_SIG, SPECIAL_SIG_KEY
 
+from versionguard.core.vocabulary import KNOWN_SKUS, UPGRADE_OPTIONS, canonical
+
 SECRET = "[secret]"
 # None = the hook did not run for this validation (pulumi_policy changed): the caller fails closed.
 _NOTED: ContextVar[frozenset[str] | None] = ContextVar("versionguard_secret_texts", default=None)
@@ -46,7 +48,8 @@ def secret_texts(props: Any, inside: bool = False) -> frozenset[str]:
 def _forms(value: Any) -> set[str]:
     forms = {str(value)}
     if isinstance(value, str):
-        forms |= {value.strip(), repr(value)[1:-1]}
+        # The engine shows enum values in their canonical spelling (any case-fold match of the input).
+        forms |= {value.strip(), repr(value)[1:-1], canonical(value, UPGRADE_OPTIONS + KNOWN_SKUS) or ""}
     elif isinstance(value, int | float) and not isinstance(value, bool):
         forms.add(f"{value:g}")
     return {f for f in forms if f.strip()}
