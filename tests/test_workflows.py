@@ -45,3 +45,8 @@ def test_pre_commit_hooks_run_the_check() -> None:
         assert {"id", "name", "entry", "language"} <= set(hook)
         assert hook["entry"].endswith("versionguard check --all")
         assert hook["pass_filenames"] is False
+
+
+def test_building_the_go_tools_happens_only_under_the_e2e_marker() -> None:
+    """`-m "not e2e"` must never reach the Go module proxy (actionlint is built with the Pulumi CLI)."""
+    assert "e2e" in {mark.name for mark in getattr(test_actionlint_is_clean, "pytestmark", [])}

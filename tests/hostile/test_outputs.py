@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from junitparser import JUnitXml
 
 from tests.hostile.strategies import MARKUP, any_hostile_text, forbidden, hostile_text
-from versionguard.cli.options import emit, fail, note
+from versionguard.cli.options import emit, fail
 from versionguard.core.catalog_diff import CatalogDiff, Change, VersionDiff
 from versionguard.core.errors import InputError
 from versionguard.core.findings import Finding, Report
@@ -35,7 +35,6 @@ from versionguard.reporters.catalog_diff import DIFF_FORMATS
 from versionguard.reporters.catalog_diff import render as render_diff
 from versionguard.reporters.forecast import FORECAST_FORMATS
 from versionguard.reporters.forecast import render as render_forecast
-from versionguard.reporters.inert import inert
 from versionguard.reporters.timeline_chart import write_chart
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -112,6 +111,8 @@ def test_sarif_is_valid_and_lossless(sarif_validator: Any, report: Report) -> No
 @settings(max_examples=40)
 @given(reports())
 def test_junit_is_well_formed_and_inert(report: Report) -> None:
+    from versionguard.reporters.inert import inert
+
     out = render(report, "junit")
     assert forbidden(out) == []
     ET.fromstring(out.encode("utf-8"))  # well-formed XML 1.0
@@ -224,6 +225,8 @@ def test_the_chart_is_valid_svg(tmp_path: Path, result: Forecast) -> None:
 @given(reports(), hostile_text)
 def test_terminal_lines_are_inert(tmp_path: Path, capsys: pytest.CaptureFixture[str], report: Report,
                                   text: str) -> None:
+    from versionguard.cli.options import note
+
     emit(report, "json", tmp_path / "report.json")
     note(text)
     fail(InputError(text, text, text, text))

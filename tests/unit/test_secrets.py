@@ -20,7 +20,6 @@ from tests.unit.testkit import (
     secret,
     urn_of,
 )
-from versionguard.adapters import pack_secrets
 
 
 def _body(props: dict[str, Any], flavour: str) -> dict[str, Any]:
@@ -84,6 +83,8 @@ def test_plain_values_are_not_redacted(pack: Pack) -> None:
 
 def test_without_the_secrets_hook_a_validation_fails_closed(pack: Pack, monkeypatch: pytest.MonkeyPatch) -> None:
     """If pulumi_policy stopped calling the hooked deserializer, no message may show a value."""
+    from versionguard.adapters import pack_secrets
+
     monkeypatch.setattr(pack_secrets, "take", lambda: None)
     found = pack.analyze(deployment("native", model="gpt-plain", version="far"))
     assert found and {d.message for d in found} == {
@@ -95,4 +96,6 @@ def test_without_the_secrets_hook_a_validation_fails_closed(pack: Pack, monkeypa
     ("a'b\n", {"a'b\n", "a'b", "a'b\\n"}), (10.0, {"10.0", "10"}), (True, {"True"}), ("  ", set()),
 ])
 def test_secret_forms(value: Any, forms: set[str]) -> None:
+    from versionguard.adapters import pack_secrets
+
     assert pack_secrets.secret_texts({"x": secret(value)}) == forms
