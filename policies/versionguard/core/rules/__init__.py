@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from . import (
     auto_update_requires_standard_sku,
+    auto_upgrade_needs_target,
     catalog_freshness,
+    deprecated_model_version,
     model_version_known,
     model_version_pinned,
     no_auto_upgrade_near_retirement,
@@ -26,6 +28,8 @@ RULES: tuple[Rule, ...] = (
     provisioned_migration_due.RULE,
     model_version_known.RULE,
     preview_model_version.RULE,
+    auto_upgrade_needs_target.RULE,
+    deprecated_model_version.RULE,
     catalog_freshness.RULE,
     waiver_hygiene.RULE,
 )

@@ -14,8 +14,10 @@ from enum import StrEnum
 from typing import Any
 
 from ..catalog import Catalog, VersionInfo
+from ..lifecycle import format_caveat, resolve, upgrade_path
 from ..records import DeploymentRecord, Field, Malformed, Unknown
 from ..settings import RuleSettings
+from ..vocabulary import is_standard_sku, known_sku
 from ..waivers import Waivers
 
 # Rule docs live in the repository; the link is relative to its root until the docs are published.
@@ -99,12 +101,19 @@ def known(value: Field) -> str | None:
     return value
 
 
+def readable(value: Field) -> str | None:
+    """A field's value for optional context in a message: unknown or malformed reads as None
+    (unlike :func:`known`, never decides the outcome)."""
+    return value if isinstance(value, str) else None
+
+
 def catalog_entry(rec: DeploymentRecord, ctx: Context) -> VersionInfo | None:
-    """The catalog entry of the deployment's model version, or None when either is absent."""
+    """The catalog entry the deployment is judged on, looked up by (format, name, version) and
+    resolving fine-tuned model names to their base version's fine-tuned dates; None when absent."""
     name, version = known(rec.model_name), known(rec.model_version)
     if name is None or version is None:
         return None
-    return ctx.catalog.lookup(name, version)
+    return resolve(ctx.catalog, known(rec.model_format), name, version)
 
 
 def retirement(rec: DeploymentRecord, entry: VersionInfo) -> tuple[dt.date | None, str | None]:
@@ -126,25 +135,57 @@ def in_window(day: dt.date | None, ctx: Context) -> bool:
     return day is not None and 0 < days_until(day, ctx) <= ctx.settings.retirement_window_days
 
 
-def retiring_in_window(rec: DeploymentRecord, ctx: Context) -> tuple[VersionInfo, str] | None:
-    """For the two window rules: the catalog entry and "<model version> retires on <date> for <SKU>
-    (in N days, window W)" when the version retires (for this SKU) inside the window, else None."""
+@dataclass(frozen=True)
+class Retiring:
+    """A version retiring (for the deployment's SKU) inside the window; ``phrase`` is "<model
+    version> retires on <date> for <SKU> (in N days, window W)"."""
+
+    entry: VersionInfo
+    day: dt.date
+    sku: str | None
+    phrase: str
+
+
+def retiring_in_window(rec: DeploymentRecord, ctx: Context) -> Retiring | None:
+    """For the window rules: the retirement inside the window, else None."""
     entry = catalog_entry(rec, ctx)
     if entry is None:
         return None
     retires, sku = retirement(rec, entry)
     if retires is None or not in_window(retires, ctx):
         return None
-    return entry, (f"{entry.label} retires on {retires} for {sku_phrase(sku)} (in {days_until(retires, ctx)} "
-                   f"days, window {ctx.settings.retirement_window_days})")
+    return Retiring(entry, retires, sku, f"{entry.label} retires on {retires} for {sku_phrase(sku, entry)} "
+                                         f"(in {days_until(retires, ctx)} days, window "
+                                         f"{ctx.settings.retirement_window_days})")
 
 
-def sku_phrase(sku: str | None) -> str:
-    return f"the {sku} deployment type" if sku else "a deployment with no SKU"
+def sku_phrase(sku: str | None, entry: VersionInfo | None = None) -> str:
+    """"the Standard deployment type"; with per-SKU dates, a missing or unrecognised SKU says that
+    the earliest date over all types was used."""
+    phrase = f"the {sku} deployment type" if sku else "a deployment with no SKU"
+    if entry is not None and entry.retirement_by_sku and known_sku(sku) is None:
+        phrase += " (the earliest date over all deployment types applies)"
+    return phrase
 
 
 def replacement_hint(entry: VersionInfo) -> str:
     return f" Azure names {entry.replacement} as its replacement." if entry.replacement else ""
+
+
+def expiry_upgrade_hint(ctx: Context, entry: VersionInfo, sku: str | None) -> str:
+    """Whether letting Azure upgrade at retirement (OnceCurrentVersionExpired) would save a
+    deployment: only on a Standard type and only when the catalog has an upgrade target."""
+    retires = entry.retirement_for(sku)
+    if not is_standard_sku(sku) or retires is None:
+        return ""
+    path = upgrade_path(ctx.catalog, entry, sku, retires)
+    if path.target is not None:
+        return (f" Or set versionUpgradeOption to OnceCurrentVersionExpired: Azure then upgrades it to the "
+                f"default version, {path.target.label} in the catalog.{format_caveat(entry.format)}")
+    newer = f" (it lists {', '.join(v.version for v in path.candidates)} as newer GA versions)" \
+        if path.candidates else ""
+    return (f" Setting versionUpgradeOption to OnceCurrentVersionExpired would not save it: Azure upgrades only to "
+            f"a newer default version of {entry.model}, and the catalog records none{newer}.")
 
 
 ResourceCheck = Callable[[DeploymentRecord, Context], Sequence[Outcome]]
