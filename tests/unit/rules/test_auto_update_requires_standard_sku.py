@@ -38,7 +38,7 @@ def test_auto_update_on_non_standard_sku_is_mandatory(pack: Pack, flavour: str, 
     (diag,) = pack.flavour(flavour, POLICY, option=AUTO, sku=sku)
     assert diag.level == "mandatory"
     assert diag.message.startswith("versionUpgradeOption is set to OnceNewDefaultVersionAvailable on the ")
-    assert diag.message.endswith("do not count on the version moving before it retires.")
+    assert diag.message.endswith(". Do not count on the version moving before it retires.")
 
 
 @pytest.mark.parametrize(("sku", "reason"), [

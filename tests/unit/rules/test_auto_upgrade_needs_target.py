@@ -230,6 +230,7 @@ def test_not_in_catalog_is_left_to_model_version_known(tpack: Pack) -> None:
 def test_fine_tuned_deployment_is_judged_on_its_base_versions_deployment_retirement(tpack: Pack, flavour: str) -> None:
     (diag,) = diags(tpack, flavour, model=f"base-{V}.ft-0e2081b9", version="1")
     assert diag.message.startswith(f"base-{V}.ft-0e2081b9 1 (fine-tuned from base {V}) retires on {iso(30)}")
+    assert "the catalog holds no newer version of this fine-tuned model that outlives it" in diag.message
     # the legacy name form takes the base version from model.version
     (legacy,) = diags(tpack, flavour, model="base.ft-0e2081b9", version=V)
     assert f"(fine-tuned from base {V}) retires on {iso(30)}" in legacy.message

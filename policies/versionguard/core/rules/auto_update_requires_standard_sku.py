@@ -39,7 +39,7 @@ def check(rec: DeploymentRecord, ctx: Context) -> list[Outcome]:
     how = "is set to" if rec.upgrade_option is not None else "defaults (classic provider) to"
     return [Violation(
         f"versionUpgradeOption {how} OnceNewDefaultVersionAvailable on {sku_phrase(sku)}, but "
-        f"{not_upgraded_reason(sku)}: do not count on the version moving before it retires.")]
+        f"{not_upgraded_reason(sku)}. Do not count on the version moving before it retires.")]
 
 
 RULE = Rule(META, check=check)

@@ -64,11 +64,12 @@ def check(rec: DeploymentRecord, ctx: Context) -> list[Outcome]:
     successor = (f" Azure names {entry.replacement} as its replacement: a different model, so moving to it is a "
                  "change to make and test before then." if entry.replacement else
                  " The catalog names no replacement.")
+    what = "no newer version of this fine-tuned model" if entry.base is not None else \
+        f"no GA version of {entry.model} newer than {entry.version}"
     return [Violation(
         f"{hit.phrase} and relies on an automatic upgrade (versionUpgradeOption {how} {option}), but the catalog "
-        f"holds no GA version of {entry.model} newer than {entry.version} that outlives it: Azure upgrades only to "
-        f"a newer version of the same model, so the deployment stops working on {hit.day}."
-        f"{successor}{format_caveat(entry.format)}")]
+        f"holds {what} that outlives it: Azure upgrades only to a newer version of the same model, so the "
+        f"deployment stops working on {hit.day}.{successor}{format_caveat(entry.format)}")]
 
 
 RULE = Rule(META, check=check)

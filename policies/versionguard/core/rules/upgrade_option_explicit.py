@@ -62,7 +62,7 @@ def _native(rec: DeploymentRecord, ctx: Context) -> str:
         return (f"{head}: when its version retires on {retires}, Azure upgrades it to the default version "
                 f"({path.target.label} in the catalog)")
     return (f"{head}, but the catalog has no newer default version of {entry.model} for Azure to upgrade to: the "
-            f"deployment stops working when its version retires on {retires}")
+            f"deployment stops working when its version retires on {retires}, unless Azure designates one by then")
 
 
 def _classic(rec: DeploymentRecord) -> str:
