@@ -53,8 +53,8 @@ def test_past_deprecation_is_an_advisory_naming_the_replacement(dpack: Pack, fla
     (diag,) = diags(dpack, flavour, option=option)
     assert diag.level == "advisory"
     assert diag.message == (
-        f"dep past has been deprecated since {iso(-10)}: Azure no longer offers it to new customers, so a new "
-        f"deployment of it in a new subscription fails; existing deployments keep working until it retires on "
+        f"dep past has been deprecated since {iso(-10)}: closed to new customers, so a new deployment of it in a "
+        f"new subscription fails; existing deployments keep working until it retires on "
         f"{iso(200)} for the GlobalStandard deployment type. Azure names next 2026-01-01 as its replacement.")
 
 
@@ -73,14 +73,15 @@ def test_retired_version_is_reported_by_retired_model_version_only(dpack: Pack) 
 
 def test_listed_as_deprecated_without_a_date(dpack: Pack) -> None:
     (diag,) = diags(dpack, version="word")
-    assert diag.message.startswith("dep word is listed as deprecated: Azure no longer offers it to new customers")
+    assert diag.message.startswith("dep word is listed as deprecated: closed to new customers")
     assert diag.message.endswith("until it retires (no date announced).")
 
 
 def test_tentative_deprecation_says_it_may_not_be_in_effect(dpack: Pack) -> None:
     (diag,) = diags(dpack, version="tentative")
-    assert diag.message.startswith(f"dep tentative may be closed to new customers: its deprecation date {iso(-1)} "
-                                   "is tentative ('no earlier than'), so it may not be in effect yet.")
+    assert diag.message.startswith(f"dep tentative may be deprecated: its deprecation date {iso(-1)} is tentative "
+                                   "('no earlier than'), so it may not be in effect yet. Once it is, the version is "
+                                   "closed to new customers")
 
 
 @pytest.mark.parametrize(("sku", "fires"), [("Standard", False), ("GlobalStandard", True), (MISSING, False),

@@ -52,8 +52,8 @@ def check(rec: DeploymentRecord, ctx: Context) -> list[Outcome]:
     if (retires is not None and days_until(retires, ctx) <= 0) or (retires is None and entry.lifecycle == "retired"):
         return []  # retired-model-version reports it
     if past and entry.deprecation_status == "tentative":
-        state = (f"may be closed to new customers: its deprecation date {since} is tentative ('no earlier than'), "
-                 "so it may not be in effect yet. Once it is,")
+        state = (f"may be deprecated: its deprecation date {since} is tentative ('no earlier than'), so it may not "
+                 "be in effect yet. Once it is, the version is")
     elif past:
         state = f"has been deprecated since {since}:"
     else:
@@ -61,8 +61,8 @@ def check(rec: DeploymentRecord, ctx: Context) -> list[Outcome]:
     until = f"until it retires on {retires} for {sku_phrase(sku, entry)}" if retires else \
         "until it retires (no date announced)"
     return [Violation(
-        f"{entry.label} {state} Azure no longer offers it to new customers, so a new deployment of it in a new "
-        f"subscription fails; existing deployments keep working {until}.{replacement_hint(entry)}")]
+        f"{entry.label} {state} closed to new customers, so a new deployment of it in a new subscription fails; "
+        f"existing deployments keep working {until}.{replacement_hint(entry)}")]
 
 
 RULE = Rule(META, check=check)
