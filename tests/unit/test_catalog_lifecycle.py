@@ -233,3 +233,22 @@ def test_staleness_warning_is_the_catalog_freshness_message(bundled: Any) -> Non
     (violation,) = check_stack(Context(as_of, bundled, RuleSettings()))
     assert violation.message == text
     assert catalog_staleness(bundled, D("2026-08-21"), 120) is None  # 120 days: still fresh
+
+
+def test_catalog_import_carries_the_new_fields_from_the_previous_catalog(bundled: Any) -> None:
+    """The Models-List API reports none of released, deprecation_status or fine-tuned deployment
+    dates: ``catalog import --previous`` keeps them, as it keeps default_since and deprecation."""
+    from versionguard.adapters.models_list import carry_over
+
+    previous = catalog_from_data(catalog_data(("gpt-4o", [version_entry(
+        "2024-08-06", deprecation="2025-08-06", deprecation_status="tentative", released="2024-08-06",
+        fine_tuned={"deployment_retirement": "2027-03-31"})])), "previous.yaml")
+    data: dict[str, Any] = {"sources": {"x": {"title": "export"}}, "models": [{"name": "gpt-4o", "versions": [
+        {"version": "2024-08-06", "lifecycle": "ga", "retirement": "2027-10-01", "sources": ["x"]}]}]}
+    carry_over(data, previous)
+    entry = data["models"][0]["versions"][0]
+    assert entry["deprecation_status"] == "tentative" and entry["released"] == D("2024-08-06")
+    assert entry["fine_tuned"] == {"deployment_retirement": D("2027-03-31")}
+    assert list(entry)[:6] == ["version", "lifecycle", "released", "deprecation", "deprecation_status", "retirement"]
+    assert "fine_tuned dates" in entry["notes"] and "previous-catalog" in entry["sources"]
+    catalog_from_data({"schema": 1, "as_of": "2026-05-01", **data}, "imported.yaml")  # still a valid catalog

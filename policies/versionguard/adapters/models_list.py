@@ -387,18 +387,20 @@ def build_catalog_data(sightings: Sequence[Sighting], sources: dict[str, str], a
 
 
 PREVIOUS_SOURCE = "previous-catalog"
-_KEY_ORDER = ("version", "lifecycle", "default", "default_since", "deprecation", "retirement", "retirement_by_sku",
-              "date_status", "upgrade_lead_days", "replacement", "notes", "sources")
+_KEY_ORDER = ("version", "lifecycle", "default", "default_since", "released", "deprecation", "deprecation_status",
+              "retirement", "retirement_by_sku", "date_status", "upgrade_lead_days", "replacement", "fine_tuned",
+              "notes", "sources")
 
 
 def carry_over(data: dict[str, Any], previous: Catalog) -> None:
     """Copy from ``previous`` what the Models-List API does not report: ``default_since`` (only where
-    the previous catalog had the same version as default) and ``deprecation`` (the no-new-customers
-    date). Each carried value is noted and cites the previous catalog as a source."""
+    the previous catalog had the same version as default), ``deprecation`` (the no-new-customers
+    date, with its ``deprecation_status``), ``released`` and the ``fine_tuned`` dates. Each carried
+    value is noted and cites the previous catalog as a source."""
     used = False
     for model in data["models"]:
         for i, entry in enumerate(model["versions"]):
-            prev = previous.lookup(model["name"], entry["version"])
+            prev = previous.lookup(model["name"], entry["version"], model.get("format") or "OpenAI")
             if prev is None:
                 continue
             carried = []
@@ -408,6 +410,17 @@ def carry_over(data: dict[str, Any], previous: Catalog) -> None:
             if prev.deprecation:
                 entry["deprecation"] = prev.deprecation
                 carried.append(f"deprecation {prev.deprecation}")
+                if prev.deprecation_status:
+                    entry["deprecation_status"] = prev.deprecation_status
+            if prev.released:
+                entry["released"] = prev.released
+                carried.append(f"released {prev.released}")
+            if prev.fine_tuned:
+                ft = prev.fine_tuned
+                entry["fine_tuned"] = {k: v for k, v in (("training_retirement", ft.training_retirement),
+                                                         ("deployment_retirement", ft.deployment_retirement),
+                                                         ("date_status", ft.date_status)) if v is not None}
+                carried.append("fine_tuned dates")
             if not carried:
                 continue
             used = True
