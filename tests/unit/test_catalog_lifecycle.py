@@ -252,3 +252,21 @@ def test_catalog_import_carries_the_new_fields_from_the_previous_catalog(bundled
     assert list(entry)[:6] == ["version", "lifecycle", "released", "deprecation", "deprecation_status", "retirement"]
     assert "fine_tuned dates" in entry["notes"] and "previous-catalog" in entry["sources"]
     catalog_from_data({"schema": 1, "as_of": "2026-05-01", **data}, "imported.yaml")  # still a valid catalog
+
+
+def test_catalog_diff_shows_the_new_fields() -> None:
+    from versionguard.core.catalog_diff import diff_catalogs
+
+    old = catalog_from_data(data(), "old.yaml")
+    changed = data()
+    entry = changed["models"][0]["versions"][0]
+    entry.update(released="2024-01-11", deprecation_status="planned",
+                 fine_tuned={"training_retirement": "2025-12-01", "deployment_retirement": "2026-03-01"})
+    [version] = diff_catalogs(old, catalog_from_data(changed, "new.yaml")).versions
+    got = {c.field: (c.old, c.new, c.note) for c in version.changes}
+    assert got == {
+        "released": (D("2024-01-10"), D("2024-01-11"), "later by 1 days"),
+        "deprecation_status": ("tentative", "planned", ""),
+        "fine_tuned.deployment_retirement": (D("2026-06-01"), D("2026-03-01"), "earlier by 92 days"),
+        "fine_tuned.date_status": ("tentative", None, ""),
+    }

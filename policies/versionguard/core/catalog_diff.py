@@ -2,8 +2,8 @@
 
 Compares two loaded catalogs version by version (model name and version compared
 case-insensitively, as look-ups are): versions added and removed, and per version the fields the
-rules and the forecast read — lifecycle, default, dates (per SKU too), date status, lead days,
-replacement, format. ``notes`` and ``sources`` are commentary and are not compared.
+rules and the forecast read — lifecycle, default, dates (per SKU too), date statuses, lead days,
+replacement, format, release date and fine-tuned dates. ``notes`` and ``sources`` are commentary and are not compared.
 """
 
 from __future__ import annotations
@@ -93,10 +93,14 @@ def diff_catalogs(old: Catalog, new: Catalog) -> CatalogDiff:
 def version_changes(a: VersionInfo, b: VersionInfo) -> list[Change]:
     """Field-level changes of one version, per-SKU maps expanded to one change per SKU."""
     changes: list[Change] = []
-    for name in ("lifecycle", "format", "default", *_DATE_FIELDS, "date_status"):
+    for name in ("lifecycle", "format", "default", *_DATE_FIELDS, "date_status", "released", "deprecation_status"):
         old, new = getattr(a, name), getattr(b, name)
         if old != new:
             changes.append(Change(name, old, new, _moved(old, new)))
+    for name in ("training_retirement", "deployment_retirement", "date_status"):  # fine-tuned dates
+        old, new = (getattr(v.fine_tuned, name) if v.fine_tuned else None for v in (a, b))
+        if old != new:
+            changes.append(Change(f"fine_tuned.{name}", old, new, _moved(old, new)))
     changes += _map_changes("retirement_by_sku", a.retirement_by_sku, b.retirement_by_sku)
     if a.upgrade_lead_days != b.upgrade_lead_days:
         changes.append(Change("upgrade_lead_days", a.upgrade_lead_days, b.upgrade_lead_days))
