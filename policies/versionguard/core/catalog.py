@@ -111,11 +111,21 @@ class Catalog:
     origin: str = BUNDLED_CATALOG
 
     @functools.cached_property
-    def _index(self) -> dict[tuple[str, str], list[VersionInfo]]:
+    def _index(self) -> dict[tuple[str, str, str], VersionInfo]:
+        return {(v.format.casefold(), v.model.casefold(), v.version.casefold()): v for v in self.versions}
+
+    @functools.cached_property
+    def _by_pair(self) -> dict[tuple[str, str], list[VersionInfo]]:
         found: dict[tuple[str, str], list[VersionInfo]] = {}
         for v in self.versions:
             found.setdefault((v.model.casefold(), v.version.casefold()), []).append(v)
         return found
+
+    @functools.cached_property
+    def memo(self) -> dict[tuple[str | None, str, str], VersionInfo | None]:
+        """Resolved look-ups by the deployment's own (format, name, version): every rule of every
+        deployment asks, and the catalog never changes (see lifecycle.resolve)."""
+        return {}
 
     @functools.cached_property
     def _by_model(self) -> dict[str, list[VersionInfo]]:
@@ -127,15 +137,15 @@ class Catalog:
     def lookup(self, model: str, version: str, model_format: str | None = None) -> VersionInfo | None:
         """The entry of (format, name, version), compared case-insensitively. Without a format, the
         name and version must name one entry (a name listed under two formats is ambiguous)."""
-        found = self._index.get((model.strip().casefold(), version.strip().casefold()), [])
-        if model_format is not None:
-            fmt = model_format.strip().casefold()
-            found = [v for v in found if v.format.casefold() == fmt]
-        return found[0] if len(found) == 1 else None
+        key = (model.strip().casefold(), version.strip().casefold())
+        if model_format is not None:  # the hot path: every rule of every deployment
+            return self._index.get((model_format.strip().casefold(), *key))
+        found = self._by_pair.get(key)
+        return found[0] if found is not None and len(found) == 1 else None
 
     def formats_of(self, model: str, version: str) -> list[str]:
         """The formats a name and version are catalogued under (for messages on a format mismatch)."""
-        return [v.format for v in self._index.get((model.strip().casefold(), version.strip().casefold()), [])]
+        return [v.format for v in self._by_pair.get((model.strip().casefold(), version.strip().casefold()), [])]
 
     def versions_of(self, model: str, model_format: str | None = None) -> list[VersionInfo]:
         found = self._by_model.get(model.strip().casefold(), [])

@@ -163,6 +163,13 @@ def resolve(catalog: Catalog, model_format: str | None, name: str, version: str)
     fine-tuned model an entry built from its base version's ``fine_tuned`` dates (retirement =
     deployment retirement; no deprecation, default or replacement, since Azure publishes none for
     fine-tuned models). None when neither is catalogued."""
+    key = (model_format, name, version)
+    if key not in catalog.memo:
+        catalog.memo[key] = _resolve(catalog, model_format, name, version)
+    return catalog.memo[key]
+
+
+def _resolve(catalog: Catalog, model_format: str | None, name: str, version: str) -> VersionInfo | None:
     entry = catalog.lookup(name, version, model_format)
     if entry is not None or ".ft-" not in name.casefold():
         return entry
