@@ -188,5 +188,5 @@ def usage_path(usage: ApiUsage) -> Unknown:
     return Unknown(tuple(usage.path.replace("[", ".").replace("]", "").split(".")))
 
 
-V1_HINT = ("the v1 API (base URL https://<resource>.openai.azure.com/openai/v1/ with the OpenAI() client) "
-           "takes no api-version")
+V1_HINT = ("the v1 API (base URL https://<resource>.openai.azure.com/openai/v1/ with the OpenAI() client), "
+           "which takes no api-version")

@@ -43,7 +43,7 @@ def check(scan: UsageScan, ctx: Context) -> list[Outcome]:
 def _judge(usage: ApiUsage) -> Outcome | None:
     if not usage.dated or usage.v1:
         return None
-    return Violation(f"{usage.where} = {usage.value}: a dated api-version; {V1_HINT}.")
+    return Violation(f"{usage.where} = {usage.value}: a dated api-version; move to {V1_HINT}.")
 
 
 RULE = Rule(META, check_usages=check)
