@@ -101,3 +101,9 @@ FLAVOURS: dict[str, Builder] = {**SETTING_FLAVOURS, **URL_FLAVOURS}
 
 def app(flavour: str, value: Any, name: str = "OPENAI_API_VERSION") -> tuple[str, dict[str, Any]]:
     return FLAVOURS[flavour](value, name)
+
+
+def judged(pack: Any, policy: str, flavour: str, value: Any, name: str = "OPENAI_API_VERSION") -> list[Any]:
+    """``policy``'s diagnostics for an app of ``flavour`` using ``value`` (in setting ``name``)."""
+    type_, props = app(flavour, value, name)
+    return [d for d in pack.analyze(props, type_, "app") if d.policy == policy]

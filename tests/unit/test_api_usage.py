@@ -20,8 +20,8 @@ RETIRED = "2023-12-01-preview"
 
 
 @pytest.fixture
-def pack(make_pack: Any) -> Any:
-    return make_pack(catalog=api_catalog())
+def pack(api_pack: Any) -> Any:
+    return api_pack
 
 
 def api_diags(pack: Any, type_: str, props: dict[str, Any]) -> list[Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from .api_usage import UsageScan
@@ -11,33 +11,28 @@ from .rules import RULES
 from .rules.base import Context, Level, NeedsValue, Outcome, Rule, Undecidable, Violation
 
 
-def evaluate(rule: Rule, rec: DeploymentRecord, ctx: Context) -> list[Outcome]:
-    """Outcomes of one resource rule on one record; unknown/malformed inputs become outcomes."""
-    if rule.check is None:
+def _outcomes(check: Callable[..., Iterable[Outcome]] | None, *subject: object) -> list[Outcome]:
+    """A check's outcomes; an unknown or malformed input raised as Undecidable becomes its outcome."""
+    if check is None:
         return []
     try:
-        return list(rule.check(rec, ctx))
+        return list(check(*subject))
     except Undecidable as u:
         return [u.outcome]
+
+
+def evaluate(rule: Rule, rec: DeploymentRecord, ctx: Context) -> list[Outcome]:
+    """Outcomes of one deployment rule on one record."""
+    return _outcomes(rule.check, rec, ctx)
 
 
 def evaluate_usages(rule: Rule, scan: UsageScan, ctx: Context) -> list[Outcome]:
     """Outcomes of one api-version rule on one resource's usages."""
-    if rule.check_usages is None:
-        return []
-    try:
-        return list(rule.check_usages(scan, ctx))
-    except Undecidable as u:
-        return [u.outcome]
+    return _outcomes(rule.check_usages, scan, ctx)
 
 
 def evaluate_stack(rule: Rule, ctx: Context) -> list[Outcome]:
-    if rule.check_stack is None:
-        return []
-    try:
-        return list(rule.check_stack(ctx))
-    except Undecidable as u:
-        return [u.outcome]
+    return _outcomes(rule.check_stack, ctx)
 
 
 @dataclass(frozen=True)

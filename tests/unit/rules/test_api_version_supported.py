@@ -8,59 +8,49 @@ from typing import Any
 
 import pytest
 
-from tests.unit.api_kit import FLAVOURS, SETTING_FLAVOURS, api_catalog, app
+from tests.unit.api_kit import FLAVOURS, SETTING_FLAVOURS, api_catalog, app, judged
 from tests.unit.testkit import iso, only
 
 POLICY = "api-version-supported"
 
 
-@pytest.fixture
-def pack(make_pack: Any) -> Any:
-    return make_pack(catalog=api_catalog())
-
-
-def judged(pack: Any, flavour: str, value: Any, name: str = "OPENAI_API_VERSION") -> list[Any]:
-    type_, props = app(flavour, value, name)
-    return only(pack.analyze(props, type_, "app"), POLICY)
-
-
 @pytest.mark.parametrize("flavour", FLAVOURS)
-def test_retired_preview_fails_in_every_flavour(pack: Any, flavour: str) -> None:
-    (d,) = judged(pack, flavour, "2023-12-01-preview")
+def test_retired_preview_fails_in_every_flavour(api_pack: Any, flavour: str) -> None:
+    (d,) = judged(api_pack, POLICY, flavour, "2023-12-01-preview")
     assert d.level == "mandatory"
     assert f"2023-12-01-preview: retired on {iso(-100)}" in d.message
     assert "/openai/v1/" in d.message and "GA 2024-10-21" in d.message
 
 
 @pytest.mark.parametrize("flavour", FLAVOURS)
-def test_supported_versions_pass_in_every_flavour(pack: Any, flavour: str) -> None:
+def test_supported_versions_pass_in_every_flavour(api_pack: Any, flavour: str) -> None:
     for value in ("2024-10-21", "2024-06-01", "2025-04-01-preview"):
-        assert judged(pack, flavour, value) == [], value
+        assert judged(api_pack, POLICY, flavour, value) == [], value
 
 
-def test_support_ends_boundary(pack: Any) -> None:
-    assert judged(pack, "web-app", "2025-03-01-preview") == []  # support ends tomorrow
-    (today,) = judged(pack, "web-app", "2025-02-01-preview")
+def test_support_ends_boundary(api_pack: Any) -> None:
+    assert judged(api_pack, POLICY, "web-app", "2025-03-01-preview") == []  # support ends tomorrow
+    (today,) = judged(api_pack, POLICY, "web-app", "2025-02-01-preview")
     assert f"no longer supported since {iso(0)}" in today.message and "latest three" in today.message
-    (past,) = judged(pack, "web-app", "2024-12-01-preview")
+    (past,) = judged(api_pack, POLICY, "web-app", "2024-12-01-preview")
     assert f"no longer supported since {iso(-1)}" in past.message
 
 
-def test_retirement_day_is_retired(pack: Any) -> None:
-    (d,) = judged(pack, "container-app", "2024-09-01-preview")
+def test_retirement_day_is_retired(api_pack: Any) -> None:
+    (d,) = judged(api_pack, POLICY, "container-app", "2024-09-01-preview")
     assert f"retired on {iso(0)}" in d.message
 
 
-def test_message_names_the_path_and_setting(pack: Any) -> None:
-    (d,) = judged(pack, "web-app", "2023-12-01-preview", "azure_openai_api_version")
+def test_message_names_the_path_and_setting(api_pack: Any) -> None:
+    (d,) = judged(api_pack, POLICY, "web-app", "2023-12-01-preview", "azure_openai_api_version")
     assert d.message.startswith("siteConfig.appSettings[1] (setting azure_openai_api_version) = 2023-12-01-preview")
 
 
 @pytest.mark.parametrize("name", ["OPENAI_API_VERSION", "openai_api_version", "Azure_OpenAI_Api_Version",
                                   " AZURE_OPENAI_API_VERSION "])
 @pytest.mark.parametrize("flavour", SETTING_FLAVOURS)
-def test_setting_names_are_case_insensitive(pack: Any, flavour: str, name: str) -> None:
-    assert len(judged(pack, flavour, "2023-12-01-preview", name)) == 1
+def test_setting_names_are_case_insensitive(api_pack: Any, flavour: str, name: str) -> None:
+    assert len(judged(api_pack, POLICY, flavour, "2023-12-01-preview", name)) == 1
 
 
 def test_other_setting_names_are_ignored_unless_configured(make_pack: Any) -> None:
@@ -97,11 +87,11 @@ def test_retired_version_is_reported_before_an_unknown_one(make_pack: Any) -> No
     assert {(d.level, d.is_preview_skip) for d in diags} == {("mandatory", False), ("advisory", True)}
 
 
-def test_v1_urls_and_v1_preview_are_not_dated(pack: Any) -> None:
+def test_v1_urls_and_v1_preview_are_not_dated(api_pack: Any) -> None:
     type_ = "azure-native:apimanagement:Backend"
     for url in ("https://aif-test.openai.azure.com/openai/v1/",
                 "https://aif-test.openai.azure.com/openai/v1/responses?api-version=preview"):
-        assert only(pack.analyze({"url": url}, type_, "b"), POLICY) == []
+        assert only(api_pack.analyze({"url": url}, type_, "b"), POLICY) == []
 
 
 def test_a_catalog_without_api_versions_knows_none(make_pack: Any) -> None:
