@@ -213,7 +213,9 @@ def usage_scan(args: ResourceValidationArgs, settings: RuleSettings) -> UsageSca
     """The api-version usages of the resource, computed once per request and setting names. Without
     the wire form (a stock servicer), Pulumi secrets cannot be told apart from plain values."""
     names = setting_names(settings.setting_names)
-    shared: dict[Any, Any] = getattr(args, "shared", None) or {}
+    shared: dict[Any, Any] | None = getattr(args, "shared", None)
+    if shared is None:  # a stock servicer's args: no cache across policies
+        shared = {}
     found = shared.get(names)
     if found is None:
         if "plain" not in shared:
