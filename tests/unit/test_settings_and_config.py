@@ -205,7 +205,8 @@ def test_analyzer_info_levels_match_the_design(policies: list[PolicyInfo]) -> No
         "auto-update-requires-standard-sku": "mandatory", "provisioned-migration-due": "mandatory",
         "model-version-known": "advisory", "preview-model-version": "advisory",
         "auto-upgrade-needs-target": "mandatory", "deprecated-model-version": "advisory",
-        "catalog-freshness": "advisory", "waiver-hygiene": "mandatory",
+        "catalog-freshness": "advisory", "waiver-hygiene": "mandatory", "api-version-supported": "mandatory",
+        "api-version-preview": "advisory", "openai-v1-endpoint": "advisory",
     }
 
 

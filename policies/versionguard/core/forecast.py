@@ -55,6 +55,9 @@ KINDS: dict[str, str] = {
     "stops-working": "stops working",
     "migration-required": "migration required",
     "deprecation": "deprecation",
+    # data-plane api-versions apps use (core.api_forecast)
+    "api-version-unsupported": "api-version unsupported",
+    "api-version-retired": "api-version retired",
 }
 DEFAULT_HORIZON_DAYS = 180
 
@@ -127,11 +130,13 @@ def forecast(
     catalog: Catalog,
     as_of: dt.date,
     horizon_days: int = DEFAULT_HORIZON_DAYS,
+    extra: Sequence[Event] = (),
     max_catalog_age_days: int = RuleSettings().max_catalog_age_days,
 ) -> Forecast:
-    """Every dated event of every deployment (``{stack: records}``) up to ``as_of + horizon_days``,
-    with the same catalog-staleness warning ``catalog-freshness`` reports."""
-    events: list[Event] = []
+    """Every dated event of every deployment (``{stack: records}``) up to ``as_of + horizon_days``, plus
+    ``extra`` events dated elsewhere (the api-versions apps use, ``core.api_forecast``), with the same
+    catalog-staleness warning ``catalog-freshness`` reports."""
+    events: list[Event] = list(extra)
     skipped: list[Skipped] = []
     for stack, recs in records.items():
         for rec in recs:
