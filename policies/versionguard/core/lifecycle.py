@@ -33,6 +33,7 @@ PREVIEW_UPGRADE_DAYS = 14
 OPENAI = "OpenAI"
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _FINE_TUNED = re.compile(r"^(?P<stem>.+?)\.ft-(?P<id>.+)$", re.IGNORECASE)
+_UNRESOLVED = object()
 _DATED_STEM = re.compile(r"^(?P<name>.+)-(?P<version>\d{4}-\d{2}-\d{2}|\d{4})$")
 
 
@@ -164,9 +165,10 @@ def resolve(catalog: Catalog, model_format: str | None, name: str, version: str)
     deployment retirement; no deprecation, default or replacement, since Azure publishes none for
     fine-tuned models). None when neither is catalogued."""
     key = (model_format, name, version)
-    if key not in catalog.memo:
-        catalog.memo[key] = _resolve(catalog, model_format, name, version)
-    return catalog.memo[key]
+    found = catalog.memo.get(key, _UNRESOLVED)
+    if found is _UNRESOLVED:
+        found = catalog.memo[key] = _resolve(catalog, model_format, name, version)
+    return found  # type: ignore[return-value]
 
 
 def _resolve(catalog: Catalog, model_format: str | None, name: str, version: str) -> VersionInfo | None:

@@ -120,7 +120,8 @@ def catalog_entry(rec: DeploymentRecord, ctx: Context) -> VersionInfo | None:
     name, version = known(rec.model_name), known(rec.model_version)
     if name is None or version is None:
         return None
-    return resolve(ctx.catalog, known(rec.model_format), name, version)
+    fmt = rec.model_format  # read only once the model is known; a plain string skips known()
+    return resolve(ctx.catalog, fmt if fmt is None or type(fmt) is str else known(fmt), name, version)
 
 
 def retirement(rec: DeploymentRecord, entry: VersionInfo) -> tuple[dt.date | None, str | None]:
