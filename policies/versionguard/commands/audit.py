@@ -77,7 +77,8 @@ def audit(
             findings.append(Finding(
                 stack_label, rule.meta.id, j.level.value, d.resource, d.arm_type, d.arm_id,
                 message, waived=waiver is not None, waiver_reason=waiver.reason if waiver else None,
-                waiver_expires=waiver.expires if waiver else None))
+                waiver_expires=waiver.expires if waiver else None, subscription=d.subscription,
+                resource_group=d.resource_group))
     return Report(as_of, catalog.as_of, [stack_label], findings, command="audit",
                   extra={"deployments": {stack_label: len(live)}})
 
