@@ -25,7 +25,6 @@ from versionguard.cli.options import (
     parse_as_of,
     stack_names,
 )
-from versionguard.commands.check import check_stacks
 from versionguard.core.errors import InputError
 
 
@@ -47,6 +46,9 @@ def check(
         choose_format(fmt)
         proj = load_project(project.resolve(), stack_dir)
         names = stack_names(all_stacks, stack, proj.stacks(), proj.stack_dir)
+        # Imported here: it loads Pulumi, which the other commands (a fleet audit) need not pay for.
+        from versionguard.commands.check import check_stacks
+
         report = check_stacks(proj, names, policy_config_dir or proj.root / "policies" / "config",
                               parse_as_of(as_of), catalog, waivers, _progress(len(names)))
     except InputError as e:

@@ -100,8 +100,18 @@ class Catalog:
             grouped.setdefault(v.model.casefold(), []).append(v)
         return grouped
 
+    @functools.cached_property
+    def _seen(self) -> dict[tuple[str, str], VersionInfo | None]:
+        return {}
+
     def lookup(self, model: str, version: str) -> VersionInfo | None:
-        return self._index.get((model.strip().casefold(), version.strip().casefold()))
+        # Memoized as written: a fleet asks for the same few hundred versions 100,000s of times.
+        try:
+            return self._seen[model, version]
+        except KeyError:
+            found = self._seen[model, version] = self._index.get((model.strip().casefold(),
+                                                                  version.strip().casefold()))
+            return found
 
     def versions_of(self, model: str) -> list[VersionInfo]:
         return list(self._by_model.get(model.strip().casefold(), []))
