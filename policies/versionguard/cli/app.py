@@ -10,7 +10,7 @@ import traceback
 import typer
 
 from versionguard.cli.audit import audit
-from versionguard.cli.catalog import catalog_diff, catalog_import
+from versionguard.cli.catalog import catalog_diff, catalog_fetch, catalog_import
 from versionguard.cli.check import check
 from versionguard.cli.forecast import forecast
 
@@ -29,6 +29,7 @@ app.command()(check)
 app.command()(forecast)
 app.command()(audit)
 catalog_app.command("import")(catalog_import)
+catalog_app.command("fetch")(catalog_fetch)
 catalog_app.command("diff")(catalog_diff)
 app.add_typer(catalog_app, name="catalog")
 

@@ -29,6 +29,22 @@ StackOpt = Annotated[list[str] | None, typer.Option("--stack", "-s", help="Stack
 AllOpt = Annotated[bool, typer.Option("--all", help="Every stack in the stack config dir.")]
 StackDirOpt = Annotated[Path | None, typer.Option(
     "--stack-dir", help="Directory of Pulumi.<stack>.yaml files (default: Pulumi.yaml's stackConfigDir).")]
+ArmEndpointOpt = Annotated[str | None, typer.Option(
+    "--arm-endpoint", help="Azure Resource Manager endpoint for sovereign clouds, e.g. "
+    "https://management.chinacloudapi.cn (default: https://management.azure.com).")]
+SubscriptionsOpt = Annotated[list[str] | None, typer.Option(
+    "--subscription", help="Azure subscription id (repeatable).")]
+
+
+def live_progress(label: str):
+    """A one-line progress note on stderr for live Azure calls, only when a person watches a terminal."""
+    if not sys.stderr.isatty():
+        return None
+
+    def note(text: str, done: bool = False) -> None:
+        typer.echo(f"\r{label}: {text}\033[K", err=True, nl=done)
+
+    return note
 
 
 def fail(error: InputError | str) -> typer.Exit:

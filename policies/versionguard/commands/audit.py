@@ -6,12 +6,15 @@ The result is a :class:`Report`, so every output format and exit code matches ``
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from versionguard.adapters.arm_deployments import LiveDeployment, load_live
+from versionguard.adapters import azure_arm
+from versionguard.adapters.arm_deployments import Deduplicator, LiveDeployment, bulk_load, load_live, read_items
 from versionguard.adapters.policy_config import PolicyInfo, PolicySetting, load_policy_config, reconcile
+from versionguard.adapters.resource_graph import QUERY
 from versionguard.adapters.runtime import load_runtime
 from versionguard.core import engine
 from versionguard.core.catalog import Catalog
@@ -38,6 +41,35 @@ def audit_files(files: Sequence[Path], as_of: dt.date | None = None, catalog_pat
     runtime = load_runtime(as_of, catalog_path, waivers_path)
     settings = policy_settings(policy_config)
     live = load_live(files)
+    report = audit(live.deployments, runtime.catalog, runtime.as_of, runtime.waivers, stack_label, settings)
+    return AuditRun(report, live.notes)
+
+
+GraphProgress = Callable[[int, int | None, int], None]  # rows so far, total rows (if known), page number
+
+
+def audit_resource_graph(subscriptions: Sequence[str] = (), management_groups: Sequence[str] = (),
+                         arm_endpoint: str | None = None, as_of: dt.date | None = None,
+                         catalog_path: Path | None = None, waivers_path: Path | None = None,
+                         stack_label: str = DEFAULT_STACK_LABEL, policy_config: Path | None = None,
+                         credential: Any = None, progress: GraphProgress | None = None) -> AuditRun:
+    """Query Azure Resource Graph live for every model deployment the credential can read (or those of
+    the given subscriptions / management groups), every page, and judge them. ``credential`` defaults
+    to azure-identity's ``DefaultAzureCredential``."""
+    runtime = load_runtime(as_of, catalog_path, waivers_path)  # bad local input fails before any request
+    settings = policy_settings(policy_config)
+    endpoint = azure_arm.Endpoint.of(arm_endpoint)
+    credential = credential if credential is not None else azure_arm.default_credential()
+    source = f"Azure Resource Graph ({endpoint.url})"
+    dedup = Deduplicator()
+    rows = 0
+    with bulk_load():
+        for page in azure_arm.graph_pages(QUERY, credential, endpoint, subscriptions, management_groups):
+            dedup.add(read_items(page.rows, f"page {page.number}: data", source, graph=True))
+            rows += len(page.rows)
+            if progress is not None:
+                progress(rows, page.total, page.number)
+    live = dedup.result()
     report = audit(live.deployments, runtime.catalog, runtime.as_of, runtime.waivers, stack_label, settings)
     return AuditRun(report, live.notes)
 
