@@ -12,14 +12,15 @@ from versionguard.cli.options import (
     AsOf,
     CatalogOpt,
     Format,
-    Output,
+    Outputs,
     SubscriptionsOpt,
     WaiversOpt,
     choose_format,
-    emit,
+    emit_all,
     fail,
     live_progress,
     parse_as_of,
+    parse_outputs,
 )
 from versionguard.commands.audit import GraphProgress, audit_files, audit_resource_graph
 from versionguard.core.errors import InputError
@@ -33,7 +34,7 @@ def audit(
     catalog: CatalogOpt = None,
     waivers: WaiversOpt = None,
     fmt: Format = "table",
-    output: Output = None,
+    output: Outputs = None,
     stack_label: Annotated[str, typer.Option(
         "--stack-label", help="Stack name the findings and waivers use.")] = "live",
     policy_config: Annotated[Path | None, typer.Option(
@@ -51,6 +52,7 @@ def audit(
     as check."""
     try:
         choose_format(fmt)
+        outputs = parse_outputs(fmt, output)
         if not stack_label.strip():
             raise InputError("--stack-label", "--stack-label", "a non-empty label")
         if resource_graph == bool(files):
@@ -68,7 +70,7 @@ def audit(
         raise fail(e) from None
     for note in run.notes:
         typer.echo(f"versionguard: note: {note}", err=True)
-    emit(run.report, fmt, output)
+    emit_all(run.report, fmt, outputs)
     raise typer.Exit(run.report.exit_code)
 
 
