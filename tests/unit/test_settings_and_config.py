@@ -204,7 +204,8 @@ def test_analyzer_info_levels_match_the_design(policies: list[PolicyInfo]) -> No
         "no-auto-upgrade-near-retirement": "mandatory", "retired-model-version": "mandatory",
         "auto-update-requires-standard-sku": "mandatory", "provisioned-migration-due": "mandatory",
         "model-version-known": "advisory", "preview-model-version": "advisory", "catalog-freshness": "advisory",
-        "waiver-hygiene": "mandatory",
+        "waiver-hygiene": "mandatory", "api-version-supported": "mandatory", "api-version-preview": "advisory",
+        "openai-v1-endpoint": "advisory",
     }
 
 

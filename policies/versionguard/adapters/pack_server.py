@@ -6,17 +6,17 @@ and ``versionguard/data/pack/`` inside the installed package (``versionguard pac
 
 from __future__ import annotations
 
-from pulumi_policy import EnforcementLevel, PolicyPack
+from typing import NoReturn
 
-from versionguard.adapters.pack import PACK_NAME, build_policies, load_runtime_or_exit
+from versionguard.adapters.pack import build_policies, load_runtime_or_exit
+from versionguard.adapters.pack import serve as serve_policies
 
 
-def serve() -> None:
-    """Construct the PolicyPack, which starts the analyzer server and never returns."""
-    PolicyPack(
-        name=PACK_NAME,
+def serve() -> NoReturn:
+    """Serve every policy (like ``PolicyPack(...)``, with versionguard's servicer); never returns."""
+    serve_policies(
+        build_policies(load_runtime_or_exit()),
         display_name="versionguard: Azure OpenAI model lifecycle",
-        description="Judges Azure OpenAI / AI Foundry model deployments against the model lifecycle.",
-        enforcement_level=EnforcementLevel.ADVISORY,
-        policies=build_policies(load_runtime_or_exit()),
+        description="Judges Azure OpenAI / AI Foundry model deployments against the model lifecycle, and the "
+                    "data-plane api-versions apps call them with.",
     )

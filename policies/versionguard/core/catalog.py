@@ -17,6 +17,7 @@ from typing import Any
 
 import jsonschema
 
+from .api_catalog import ApiVersions, api_versions_from_data
 from .dates import parse_date
 from .errors import InputError
 from .vocabulary import canonical
@@ -88,6 +89,7 @@ class Catalog:
     versions: tuple[VersionInfo, ...]
     sources: Mapping[str, Source] = field(default_factory=dict)
     origin: str = BUNDLED_CATALOG
+    api_versions: ApiVersions = field(default_factory=ApiVersions)  # data-plane api-versions (optional section)
 
     @functools.cached_property
     def _index(self) -> dict[tuple[str, str], VersionInfo]:
@@ -166,7 +168,9 @@ def catalog_from_data(data: Any, source: str) -> Catalog:
                 raise InputError(source, where, "each model version listed once", "a duplicate")
             seen.add(key)
             versions.append(_version(model, entry, sources, source, where))
-    return Catalog(parse_date(data["as_of"], source, "as_of"), tuple(versions), sources, source)
+    api_versions = api_versions_from_data(data.get("api_versions"), sources, source,
+                                          lambda i: _entry_path(data, ["api_versions", i]))
+    return Catalog(parse_date(data["as_of"], source, "as_of"), tuple(versions), sources, source, api_versions)
 
 
 def _version(model: dict[str, Any], e: dict[str, Any], sources: Mapping[str, Source], source: str,
@@ -241,6 +245,8 @@ def _expected(error: jsonschema.ValidationError) -> str:
         return error.message
     if error.validator == "additionalProperties":
         return f"only known keys ({error.message})"
+    if "pattern" in schema and "preview" in str(schema["pattern"]):
+        return "an api-version YYYY-MM-DD or YYYY-MM-DD-preview"
     if "pattern" in schema and "\\d{4}" in str(schema["pattern"]):
         return "a date YYYY-MM-DD"
     if error.validator == "enum":

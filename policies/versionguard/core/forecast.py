@@ -38,6 +38,9 @@ KINDS: dict[str, str] = {
     "stops-working": "stops working",
     "migration-required": "migration required",
     "deprecation": "deprecation",
+    # data-plane api-versions apps use (core.api_forecast)
+    "api-version-unsupported": "api-version unsupported",
+    "api-version-retired": "api-version retired",
 }
 # "automatically upgrades to the default version within two weeks of that designation change"
 AUTO_UPGRADE_DAYS = 14
@@ -109,9 +112,11 @@ def forecast(
     catalog: Catalog,
     as_of: dt.date,
     horizon_days: int = DEFAULT_HORIZON_DAYS,
+    extra: Sequence[Event] = (),
 ) -> Forecast:
-    """Every dated event of every deployment (``{stack: records}``) up to ``as_of + horizon_days``."""
-    events: list[Event] = []
+    """Every dated event of every deployment (``{stack: records}``) up to ``as_of + horizon_days``, plus
+    ``extra`` events dated elsewhere (the api-versions apps use, ``core.api_forecast``)."""
+    events: list[Event] = list(extra)
     skipped: list[Skipped] = []
     for stack, recs in records.items():
         for rec in recs:

@@ -11,7 +11,7 @@ DIFF_FORMATS = ("table", "json", "markdown")
 
 def _rows(diff: CatalogDiff) -> list[tuple[str, str, str, str, str, str, str]]:
     rows = []
-    for v in diff.versions:
+    for v in (*diff.versions, *diff.api_versions):
         if v.status != "changed":
             rows.append((v.status, v.model, v.version, "", "", "", v.summary))
         for c in v.changes:
@@ -30,7 +30,7 @@ def render(diff: CatalogDiff, fmt: str, color: bool = False) -> str:
         return json.dumps(diff.to_json(), indent=2) + "\n"
     if fmt == "markdown":
         lines = [f"## {headline(diff)}", ""]
-        if diff.versions:
+        if diff.changed:
             lines += ["| change | model | version | field | old | new | note |", "|---|---|---|---|---|---|---|"]
             lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in _rows(diff)]
         else:
@@ -44,7 +44,7 @@ def render(diff: CatalogDiff, fmt: str, color: bool = False) -> str:
 
     buffer = io.StringIO()
     console = Console(file=buffer, force_terminal=color, no_color=not color, width=160, highlight=False)
-    if diff.versions:
+    if diff.changed:
         table = Table(header_style="bold")
         for column in ("change", "model", "version", "field", "old", "new", "note"):
             table.add_column(column, overflow="fold")

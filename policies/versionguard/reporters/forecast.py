@@ -6,7 +6,8 @@ from versionguard.core.forecast import Event, Forecast, kind_label
 
 FORECAST_FORMATS = ("table", "json", "markdown")
 _KIND_STYLE = {"auto-upgrade": "cyan", "upgrade-on-expiry": "blue", "stops-working": "bold red",
-               "migration-required": "red", "deprecation": "yellow"}
+               "migration-required": "red", "deprecation": "yellow", "api-version-unsupported": "magenta",
+               "api-version-retired": "bold magenta"}
 
 
 def render(result: Forecast, fmt: str, color: bool = False) -> str:
@@ -23,9 +24,11 @@ def render(result: Forecast, fmt: str, color: bool = False) -> str:
 def _headline(result: Forecast) -> str:
     stacks = ", ".join(result.stacks) or "no stacks"
     count = sum(result.deployments.values())
+    apps = [e for e in result.events if e.kind.startswith("api-version")]  # core.api_forecast events
+    deployments = {(e.stack, e.deployment) for e in result.events if not e.kind.startswith("api-version")}
     return (f"forecast of {stacks} as of {result.as_of}, horizon {result.horizon_days} days (to "
-            f"{result.horizon_end}; catalog {result.catalog_as_of}): {len(result.events)} events for "
-            f"{len({(e.stack, e.deployment) for e in result.events})} of {count} deployments")
+            f"{result.horizon_end}; catalog {result.catalog_as_of}): {len(result.events) - len(apps)} events for "
+            f"{len(deployments)} of {count} deployments" + (f", {len(apps)} api-version events" if apps else ""))
 
 
 def _when(e: Event) -> str:

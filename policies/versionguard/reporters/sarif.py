@@ -70,7 +70,7 @@ def build(report: Report) -> dict[str, Any]:
 def rule_doc(rule: Rule) -> dict[str, str]:
     """Synopsis, rationale and fix from the rule module's docstring (``id — synopsis`` first line,
     then ``Rationale:`` and ``Fix:`` paragraphs), each unwrapped onto one line."""
-    check = rule.check or rule.check_stack
+    check = rule.check or rule.check_usages or rule.check_stack
     doc = (importlib.import_module(check.__module__).__doc__ or "") if check else ""
     paragraphs = [" ".join(p.split()) for p in doc.strip().split("\n\n") if p.strip()]
     out = {"synopsis": rule.meta.description, "rationale": "", "fix": ""}

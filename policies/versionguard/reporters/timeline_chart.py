@@ -23,6 +23,8 @@ STYLE: dict[str, tuple[str, str]] = {
     "stops-working": ("#D55E00", "X"),
     "migration-required": ("#CC79A7", "s"),
     "deprecation": ("#E69F00", "D"),
+    "api-version-unsupported": ("#56B4E9", "v"),
+    "api-version-retired": ("#000000", "P"),
 }
 LEGEND = {**KINDS, "deprecation": "deprecation (no new customers)"}
 

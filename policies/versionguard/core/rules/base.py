@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from ..api_usage import ApiUsage, UsageScan
 from ..catalog import Catalog, VersionInfo
 from ..records import DeploymentRecord, Field, Malformed, Unknown
 from ..settings import RuleSettings
@@ -41,6 +42,10 @@ WINDOW = {"retirementWindowDays": {
 FAIL_ON_UNKNOWN = {"failOnUnknown": {
     "type": "boolean", "default": False,
     "description": "Report a value unknown during preview as a violation at this policy's level."}}
+SETTING_NAMES = {"settingNames": {
+    "type": "array", "items": {"type": "string", "minLength": 1}, "default": [],
+    "description": "App setting / environment variable names holding an api-version, besides "
+                   "OPENAI_API_VERSION and AZURE_OPENAI_API_VERSION (compared case-insensitively)."}}
 
 
 @dataclass(frozen=True)
@@ -66,9 +71,11 @@ class Violation:
 
 @dataclass(frozen=True)
 class NeedsValue:
-    """The rule needs a value that is unknown during preview."""
+    """The rule needs a value that is unknown during preview, or (with ``reason``) a fact the
+    catalog lacks; either way advisory unless ``failOnUnknown``."""
 
     unknown: Unknown
+    reason: str = ""
 
 
 Outcome = Violation | NeedsValue
@@ -151,10 +158,37 @@ def replacement_hint(entry: VersionInfo) -> str:
 
 ResourceCheck = Callable[[DeploymentRecord, Context], Sequence[Outcome]]
 StackCheck = Callable[[Context], Sequence[Outcome]]
+UsageCheck = Callable[[UsageScan, Context], Sequence[Outcome]]
 
 
 @dataclass(frozen=True)
 class Rule:
+    """Exactly one of the checks is set: ``check`` judges deployment records, ``check_usages`` the
+    api-version usages found in any resource's inputs, ``check_stack`` the stack as a whole."""
+
     meta: RuleMeta
     check: ResourceCheck | None = None
     check_stack: StackCheck | None = None
+    check_usages: UsageCheck | None = None
+
+
+def usage_outcomes(scan: UsageScan, judge_one: Callable[[ApiUsage], Outcome | None]) -> list[Outcome]:
+    """The outcomes of an api-version rule on one resource: a malformed location is a violation
+    (fail closed), then each usage's outcome, then unknown values; violations come first because
+    CrossGuard stops a policy at its first unknown value."""
+    out: list[Outcome] = []
+    if scan.malformed:
+        out.append(Violation("cannot judge this resource's api-versions: "
+                             + "; ".join(m.describe() for m in scan.malformed)))
+    out += [o for o in map(judge_one, scan.usages) if o is not None]
+    out += [NeedsValue(u) for u in scan.unknowns]
+    return sorted(out, key=lambda o: isinstance(o, NeedsValue))
+
+
+def usage_path(usage: ApiUsage) -> Unknown:
+    """The usage's place as an :class:`Unknown` path, for a catalog fact that is missing."""
+    return Unknown(tuple(usage.path.replace("[", ".").replace("]", "").split(".")))
+
+
+V1_HINT = ("the v1 API (base URL https://<resource>.openai.azure.com/openai/v1/ with the OpenAI() client), "
+           "which takes no api-version")
