@@ -31,10 +31,12 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "policies"))
 
+from bench.generate import live_properties  # noqa: E402
 from versionguard.adapters.catalog_file import load_catalog  # noqa: E402
-from versionguard.core.vocabulary import KNOWN_SKUS, UPGRADE_OPTIONS  # noqa: E402
+from versionguard.core.vocabulary import KNOWN_SKUS  # noqa: E402
 
 AS_OF = "2026-11-29"
 REGIONS = ("eastus", "eastus2", "swedencentral", "westeurope", "japaneast", "australiaeast")
@@ -52,20 +54,10 @@ def graph_rows(n: int, subscriptions: int, rng: random.Random) -> dict[str, Any]
         account = f"aif-{i % subscriptions:04d}-{(i // subscriptions) % 11}"
         name = f"deployment-{i // subscriptions:03d}"  # the same names recur in every subscription
         model, version = rng.choice(versions)
-        props: dict[str, Any] = {
-            "model": {"format": "OpenAI", "name": model, "version": version},
-            "provisioningState": "Succeeded", "raiPolicyName": "Microsoft.DefaultV2", "currentCapacity": 80,
-            "capabilities": {"chatCompletion": "true", "maxContextToken": "128000", "maxOutputToken": "16384"},
-            "rateLimits": [{"key": "request", "renewalPeriod": 10, "count": 80},
-                           {"key": "token", "renewalPeriod": 60, "count": 80000}],
-        }
-        roll = rng.random()
-        if roll < 0.85:
-            props["versionUpgradeOption"] = rng.choice(UPGRADE_OPTIONS)
-        elif roll < 0.97:
-            props["versionUpgradeOption"] = None
-        else:  # odd shapes the rules must fail closed on
-            props["model"] = rng.choice([[], {"name": model}, None])
+        props = live_properties(rng, model, version, 0.97, raiPolicyName="Microsoft.DefaultV2", currentCapacity=80,
+                                capabilities={"chatCompletion": "true", "maxContextToken": "128000"},
+                                rateLimits=[{"key": "request", "renewalPeriod": 10, "count": 80},
+                                            {"key": "token", "renewalPeriod": 60, "count": 80000}])
         rows.append({
             "id": f"/subscriptions/{sub}/resourceGroups/{group}/providers/Microsoft.CognitiveServices/accounts/"
                   f"{account}/deployments/{name}",

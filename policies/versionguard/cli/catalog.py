@@ -22,14 +22,17 @@ from versionguard.commands.catalog import BUNDLED, diff, fetch_models, import_mo
 from versionguard.core.errors import InputError
 from versionguard.reporters.catalog_diff import DIFF_FORMATS, headline, render
 
+CatalogOutput = Annotated[Path | None, typer.Option("--output", "-o", help="Write the catalog here (default: "
+                                                    "stdout).")]
+CatalogAsOf = Annotated[str | None, typer.Option("--as-of", help="The import date YYYY-MM-DD, the catalog's as_of "
+                                                 "(default: $VERSIONGUARD_AS_OF, else today UTC).")]
+
 
 def catalog_import(
     files: Annotated[list[Path], typer.Argument(help="ARM Models-List responses or `az cognitiveservices model "
                                                 "list` output (JSON), e.g. one per region.")],
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the catalog here (default: "
-                                                "stdout).")] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Import date YYYY-MM-DD, the catalog's as_of "
-                                              "(default: $VERSIONGUARD_AS_OF, else today UTC).")] = None,
+    output: CatalogOutput = None,
+    as_of: CatalogAsOf = None,
     previous: Annotated[str | None, typer.Option(
         "--previous", help=f"A catalog (file or {BUNDLED}) to carry default_since and deprecation dates over from "
         "(the API does not report them).")] = None,
@@ -52,10 +55,8 @@ def catalog_fetch(
     subscription: Annotated[str | None, typer.Option(
         "--subscription", help="Subscription to call the API in (default: $AZURE_SUBSCRIPTION_ID, else the first "
         "one the credential can read).")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the catalog here (default: "
-                                                "stdout).")] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Fetch date YYYY-MM-DD, the catalog's as_of "
-                                              "(default: $VERSIONGUARD_AS_OF, else today UTC).")] = None,
+    output: CatalogOutput = None,
+    as_of: CatalogAsOf = None,
     previous: Annotated[str | None, typer.Option(
         "--previous", help=f"A catalog (file or {BUNDLED}) to carry default_since and deprecation dates over from, "
         f"and to diff against (default for the diff: {BUNDLED}).")] = None,
