@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from versionguard.core.vocabulary import UPGRADE_OPTIONS
 
 # A mix that exercises every rule path: Standard and provisioned, all options, per-SKU dates.
 MIX: list[tuple[str, str, str, str]] = [
@@ -58,3 +61,18 @@ def webapp_props(i: int) -> dict[str, Any]:
             "httpsOnly": True, "siteConfig": {"appSettings": settings, "linuxFxVersion": "PYTHON|3.12",
                                               "minTlsVersion": "1.2"},
             "tags": {"environment": "bench"}}
+
+
+def live_properties(rng: random.Random, model: str, version: str, with_option: float, **extra: Any) -> dict[str, Any]:
+    """ARM ``properties`` of a live deployment: an upgrade option (share ``with_option``), else null,
+    else (5% or 3%) an odd model shape the rules must fail closed on."""
+    props: dict[str, Any] = {"model": {"format": "OpenAI", "name": model, "version": version},
+                             "provisioningState": "Succeeded", **extra}
+    roll = rng.random()
+    if roll < 0.85:
+        props["versionUpgradeOption"] = rng.choice(UPGRADE_OPTIONS)
+    elif roll < with_option:
+        props["versionUpgradeOption"] = None
+    else:
+        props["model"] = rng.choice([[], {"name": model}, None])
+    return props

@@ -171,13 +171,14 @@ def test_a_crash_exits_2_not_1(monkeypatch: pytest.MonkeyPatch, capsys: pytest.C
     """Exit 1 means mandatory violations; an internal error must never look like one."""
     import sys
 
-    import versionguard.cli.check
+    import versionguard.commands.check
     from versionguard.cli import main
 
     def boom(*_args: object, **_kwargs: object) -> None:
         raise ZeroDivisionError("bug")
 
-    monkeypatch.setattr(versionguard.cli.check, "check_stacks", boom)
+    # cli.check imports check_stacks when it runs (Pulumi loads only for the commands that need it).
+    monkeypatch.setattr(versionguard.commands.check, "check_stacks", boom)
     monkeypatch.setattr(sys, "argv", ["versionguard", "check", "--all", "--project", str(ROOT)])
     with pytest.raises(SystemExit) as exit_:
         main()

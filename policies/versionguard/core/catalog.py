@@ -136,11 +136,23 @@ class Catalog:
             grouped.setdefault(v.model.casefold(), []).append(v)
         return grouped
 
+    @functools.cached_property
+    def _seen(self) -> dict[tuple[str, str, str | None], VersionInfo | None]:
+        return {}
+
     def lookup(self, model: str, version: str, model_format: str | None = None) -> VersionInfo | None:
         """The entry of (format, name, version), compared case-insensitively. Without a format, the
         name and version must name one entry (a name listed under two formats is ambiguous)."""
+        # Memoized as written: a fleet asks for the same few hundred versions 100,000s of times.
+        try:
+            return self._seen[model, version, model_format]
+        except KeyError:
+            found = self._seen[model, version, model_format] = self._find(model, version, model_format)
+            return found
+
+    def _find(self, model: str, version: str, model_format: str | None) -> VersionInfo | None:
         key = (model.strip().casefold(), version.strip().casefold())
-        if model_format is not None:  # the hot path: every rule of every deployment
+        if model_format is not None:
             return self._index.get((model_format.strip().casefold(), *key))
         found = self._by_pair.get(key)
         return found[0] if found is not None and len(found) == 1 else None

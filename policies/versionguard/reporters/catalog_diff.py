@@ -19,7 +19,8 @@ def _rows(diff: CatalogDiff) -> list[tuple[str, str, str, str, str, str, str]]:
     return rows
 
 
-def _headline(diff: CatalogDiff) -> str:
+def headline(diff: CatalogDiff) -> str:
+    """One line: what was compared and how many versions were added, removed and changed."""
     return (f"catalog diff {diff.old} (as of {diff.old_as_of}) -> {diff.new} (as of {diff.new_as_of}): "
             f"{diff.count('added')} added, {diff.count('removed')} removed, {diff.count('changed')} changed")
 
@@ -28,7 +29,7 @@ def render(diff: CatalogDiff, fmt: str, color: bool = False) -> str:
     if fmt == "json":
         return json.dumps(diff.to_json(), indent=2) + "\n"
     if fmt == "markdown":
-        lines = [f"## {_headline(diff)}", ""]
+        lines = [f"## {headline(diff)}", ""]
         if diff.changed:
             lines += ["| change | model | version | field | old | new | note |", "|---|---|---|---|---|---|---|"]
             lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in _rows(diff)]
@@ -51,5 +52,5 @@ def render(diff: CatalogDiff, fmt: str, color: bool = False) -> str:
         for row in _rows(diff):
             table.add_row(f"[{style[row[0]]}]{row[0]}[/]", *(escape(cell) for cell in row[1:]))
         console.print(table)
-    console.print(_headline(diff))
+    console.print(headline(diff))
     return buffer.getvalue()

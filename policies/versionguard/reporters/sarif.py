@@ -168,6 +168,8 @@ def justification(f: Finding) -> str:
 def fingerprint(f: Finding) -> str:
     """Stable across runs and message wording: only stack, policy and resource go in."""
     key = "\0".join((f.stack, f.policy, f.resource))
+    if f.subscription is not None:  # audit: same-named deployments in two subscriptions are two results
+        key += "\0" + "\0".join((f.subscription, f.resource_group or ""))
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 

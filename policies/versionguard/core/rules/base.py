@@ -101,6 +101,8 @@ class Undecidable(Exception):
 
 
 def known(value: Field) -> str | None:
+    if value is None or type(value) is str:  # the common case first: called for every rule and record
+        return value
     if isinstance(value, Unknown):
         raise Undecidable(NeedsValue(value))
     if isinstance(value, Malformed):
