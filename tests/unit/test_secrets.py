@@ -9,7 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from pulumi_policy.policy import _PolicyAnalyzerServicer
 
+import tests.unit.testkit as testkit
 from tests.unit.testkit import (
     FLAVOURS,
     NATIVE,
@@ -81,15 +83,27 @@ def test_plain_values_are_not_redacted(pack: Pack) -> None:
     assert known.message.startswith("gpt-plain 1 is not in the catalog")
 
 
-def test_without_the_secrets_hook_a_validation_fails_closed(pack: Pack, monkeypatch: pytest.MonkeyPatch) -> None:
-    """If pulumi_policy stopped calling the hooked deserializer, no message may show a value."""
+def test_without_a_way_to_tell_secrets_a_validation_fails_closed(pack: Pack,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """No wire form and no note from the deserializer hook: no message may show a value."""
     from versionguard.adapters import pack_secrets
 
-    monkeypatch.setattr(pack_secrets, "take", lambda: None)
+    monkeypatch.setattr(pack_secrets, "secrets_of", lambda args: None)
     found = pack.analyze(deployment("native", model="gpt-plain", version="far"))
     assert found and {d.message for d in found} == {
         "versionguard cannot tell this resource's secret inputs from plain ones, failing closed."}
     assert {d.level for d in found} >= {"mandatory"}
+
+
+def test_a_stock_servicer_redacts_the_same_way(monkeypatch: pytest.MonkeyPatch) -> None:
+    """pulumi_policy's own servicer hands validations no wire form: the deserializer hook notes the
+    secrets of the resource (and of its provider) instead, so messages match versionguard's servicer."""
+    props = deployment("native", model="gpt-hidden-7", version="2025-01-01", option="NoAutoUpgrade")
+    props["properties"]["model"]["name"] = secret("gpt-hidden-7")
+    ours = sorted(d.raw for d in Pack(make_runtime()).analyze(props))
+    monkeypatch.setattr(testkit, "VersionguardServicer", _PolicyAnalyzerServicer)
+    stock = sorted(d.raw for d in Pack(make_runtime()).analyze(props))
+    assert stock == ours and any("[secret] 2025-01-01" in m for m in ours)
 
 
 @pytest.mark.parametrize(("value", "forms"), [

@@ -19,7 +19,11 @@ class ArmList:
 
 def read_arm_list(text: str, source: str, what: str, envelope: str) -> ArmList:
     """Parse ``text``; errors name the file and the JSON path. ``what`` names the items ("deployments")."""
-    data = parse_json(text, source)
+    return arm_list(parse_json(text, source), source, what, envelope)
+
+
+def arm_list(data: Any, source: str, what: str, envelope: str) -> ArmList:
+    """The items of parsed ARM list data (``{"value": [...]}`` or a bare array)."""
     if isinstance(data, list):
         return ArmList(data, "", False)
     if not isinstance(data, dict) or "value" not in data:

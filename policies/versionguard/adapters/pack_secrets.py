@@ -1,13 +1,18 @@
 """Secret inputs never appear in a policy message: each is shown as ``[secret]``.
 
 The engine sends secret inputs to the analyzer marked (``{sig: secret, value: …}``), but
-pulumi_policy's ``Analyze`` unwraps them before a validation sees the props, so a rule cannot tell a
-secret model name from a plain one. :func:`install` wraps the deserializer pulumi_policy calls right
-before it hands the props to each validation: the wrapper notes the secret values of that request,
-and the validation redacts its messages against them (:func:`take`, :func:`redact`).
+pulumi_policy unwraps them before a validation sees ``args.props``, so a rule cannot tell a secret
+model name from a plain one. :func:`secrets_of` finds them where they are still marked:
 
-Redaction is by value, case-insensitive, over every text a leaf can show as (raw, trimmed, its
-``repr`` body, a number's short form): the engine's normalisation (``noautoupgrade`` ->
+- versionguard's servicer (``pack.VersionguardServicer``, what the pack and ``check`` run) hands
+  each validation the request's wire form (``args.wire``);
+- a stock ``pulumi_policy`` servicer does not, so :func:`install` wraps the deserializer it calls
+  on the props (and the provider's) before each validation, and the wrapper notes their secrets
+  until the validation takes them (:func:`take`).
+
+Neither available: ``None``, and the validation fails closed. Redaction is by value,
+case-insensitive, over every text a leaf can show as (raw, trimmed, its ``repr`` body, a number's
+short form, an enum's canonical spelling): the engine's normalisation (``noautoupgrade`` ->
 ``NoAutoUpgrade``) and error shapes cannot leak it. Over-redaction (a word that happens to equal a
 secret) is the accepted cost of failing closed.
 """
@@ -25,8 +30,9 @@ from pulumi_policy.deserialize import SPECIAL_SECRET_SIG, SPECIAL_SIG_KEY
 from versionguard.core.vocabulary import KNOWN_SKUS, UPGRADE_OPTIONS, canonical
 
 SECRET = "[secret]"
-# None = the hook did not run for this validation (pulumi_policy changed): the caller fails closed.
+# Secrets of everything a stock servicer deserialized since the last take(); None = nothing noted.
 _NOTED: ContextVar[frozenset[str] | None] = ContextVar("versionguard_secret_texts", default=None)
+_SHARED_KEY = "versionguard:secret-texts"
 
 
 def secret_texts(props: Any, inside: bool = False) -> frozenset[str]:
@@ -62,21 +68,38 @@ def redact(message: str, texts: frozenset[str]) -> str:
     return re.sub(pattern, SECRET, message, flags=re.IGNORECASE)
 
 
+def secrets_of(args: Any) -> frozenset[str] | None:
+    """The secret texts of the request a validation's ``args`` belong to; ``None`` when unknowable."""
+    noted = take()  # always: the note must not outlive this validation
+    wire = getattr(args, "wire", None)
+    if wire is None:
+        return noted
+    shared: dict[Any, Any] | None = getattr(args, "shared", None)
+    if shared is None:
+        return secret_texts(wire)
+    found = shared.get(_SHARED_KEY)
+    if found is None:
+        found = shared[_SHARED_KEY] = secret_texts(wire)
+    return found
+
+
 def take() -> frozenset[str] | None:
-    """The secret texts of the request being validated, once (the next validation needs a fresh note)."""
+    """What the deserializer hook noted since the last call, and forget it."""
     texts = _NOTED.get()
     _NOTED.set(None)
     return texts
 
 
 def install() -> None:
-    """Wrap pulumi_policy's deserializer once per process (pulumi-policy is pinned; tests cover the seam)."""
+    """Wrap pulumi_policy's deserializer once per process, for stock servicers (pulumi-policy is pinned;
+    the servicer-parity and secrets tests cover the seam)."""
     original: Callable[..., Any] = _policy_module.deserialize_properties
     if getattr(original, "_versionguard", False):
         return
 
     def deserialize_noting_secrets(props: Any, proxy_secrets: bool = False) -> Any:
-        _NOTED.set(secret_texts(props))
+        # Accumulate: the stock Analyze deserializes the resource's props, then its provider's.
+        _NOTED.set((_NOTED.get() or frozenset()) | secret_texts(props))
         return original(props, proxy_secrets)
 
     deserialize_noting_secrets._versionguard = True  # type: ignore[attr-defined]

@@ -14,18 +14,18 @@ from versionguard.cli.options import (
     AsOf,
     CatalogOpt,
     Format,
-    Output,
+    Outputs,
     ProjectOpt,
     StackDirOpt,
     StackOpt,
     WaiversOpt,
     choose_format,
-    emit,
+    emit_all,
     fail,
     parse_as_of,
+    parse_outputs,
     stack_names,
 )
-from versionguard.commands.check import check_stacks
 from versionguard.core.errors import InputError
 from versionguard.reporters.inert import inert_line
 
@@ -37,7 +37,7 @@ def check(
     catalog: CatalogOpt = None,
     waivers: WaiversOpt = None,
     fmt: Format = "table",
-    output: Output = None,
+    output: Outputs = None,
     project: ProjectOpt = Path("."),
     policy_config_dir: Annotated[Path | None, typer.Option(
         "--policy-config-dir", help="Directory of <stack>.json policy config (default: policies/config).")] = None,
@@ -46,13 +46,17 @@ def check(
     """Run each stack's program offline and judge every resource with the policy pack."""
     try:
         choose_format(fmt)
+        outputs = parse_outputs(fmt, output)
         proj = load_project(project.resolve(), stack_dir)
         names = stack_names(all_stacks, stack, proj.stacks(), proj.stack_dir)
+        # Imported here: it loads Pulumi, which the other commands (a fleet audit) need not pay for.
+        from versionguard.commands.check import check_stacks
+
         report = check_stacks(proj, names, policy_config_dir or proj.root / "policies" / "config",
                               parse_as_of(as_of), catalog, waivers, _progress(len(names)))
     except InputError as e:
         raise fail(e) from None
-    emit(report, fmt, output)
+    emit_all(report, fmt, outputs)
     raise typer.Exit(report.exit_code)
 
 

@@ -23,7 +23,6 @@ from versionguard.cli.options import (
     stack_names,
     write_text,
 )
-from versionguard.commands.forecast import forecast_stacks
 from versionguard.core.errors import InputError
 from versionguard.reporters.forecast import FORECAST_FORMATS, render
 from versionguard.reporters.inert import inert_line
@@ -51,6 +50,9 @@ def forecast(
             chart_format(chart)
         proj = load_project(project.resolve())
         names = stack_names(all_stacks, stack, proj.stacks(), proj.stack_dir)
+        # Imported here: it loads Pulumi, which the other commands (a fleet audit) need not pay for.
+        from versionguard.commands.forecast import forecast_stacks
+
         result = forecast_stacks(proj, names, horizon, parse_as_of(as_of), catalog)
         if chart is not None:
             from versionguard.reporters.timeline_chart import write_chart

@@ -19,6 +19,9 @@ from versionguard.reporters.table import summary_line
 Format = Annotated[str, typer.Option("--format", "-f", help="Output format: " + " | ".join(FORMATS))]
 TextFormat = Annotated[str, typer.Option("--format", "-f", help="Output format: table | json | markdown")]
 Output = Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")]
+Outputs = Annotated[list[str] | None, typer.Option(
+    "--output", "-o", help="Write the report to this file, in --format; or FORMAT=PATH (e.g. sarif=out/vg.sarif). "
+    "Repeatable: one run writes several formats.")]
 AsOf = Annotated[str | None, typer.Option("--as-of", help="Evaluation date YYYY-MM-DD "
                                           "(default: $VERSIONGUARD_AS_OF, else today UTC).")]
 CatalogOpt = Annotated[Path | None, typer.Option("--catalog", help="Catalog file replacing the bundled one "
@@ -30,6 +33,22 @@ StackOpt = Annotated[list[str] | None, typer.Option("--stack", "-s", help="Stack
 AllOpt = Annotated[bool, typer.Option("--all", help="Every stack in the stack config dir.")]
 StackDirOpt = Annotated[Path | None, typer.Option(
     "--stack-dir", help="Directory of Pulumi.<stack>.yaml files (default: Pulumi.yaml's stackConfigDir).")]
+ArmEndpointOpt = Annotated[str | None, typer.Option(
+    "--arm-endpoint", help="Azure Resource Manager endpoint for sovereign clouds, e.g. "
+    "https://management.chinacloudapi.cn (default: https://management.azure.com).")]
+SubscriptionsOpt = Annotated[list[str] | None, typer.Option(
+    "--subscription", help="Azure subscription id (repeatable).")]
+
+
+def live_progress(label: str):
+    """A one-line progress note on stderr for live Azure calls, only when a person watches a terminal."""
+    if not sys.stderr.isatty():
+        return None
+
+    def note(text: str, done: bool = False) -> None:
+        typer.echo(f"\r{label}: {text}\033[K", err=True, nl=done)
+
+    return note
 
 
 def fail(error: InputError | str) -> typer.Exit:
@@ -63,15 +82,38 @@ def stack_names(all_stacks: bool, stacks: list[str] | None, known: list[str], st
 
 def emit(report: Report, fmt: str, output: Path | None) -> None:
     """Write the report; with --output the file gets the format and the terminal a summary."""
-    if output is not None:
-        write_file(output, render(report, fmt))
-        # The terminal gets the verdict only: a table of thousands of findings belongs in the file.
-        from rich.console import Console
+    emit_all(report, fmt, [] if output is None else [(fmt, output)])
 
-        Console(stderr=True, no_color=not sys.stderr.isatty(), highlight=False).print(
-            summary_line(report).append(f" → {inert_line(str(output))}"), soft_wrap=True)
+
+def parse_outputs(fmt: str, outputs: list[str] | None) -> list[tuple[str, Path]]:
+    """``--output`` values as (format, path): ``FORMAT=PATH`` names its format, a plain path takes --format."""
+    parsed: list[tuple[str, Path]] = []
+    for value in outputs or []:
+        head, sep, tail = value.partition("=")
+        named = sep and head in FORMATS
+        if sep and not named and head.isalpha() and "/" not in head:
+            raise InputError("--output", value, "PATH or FORMAT=PATH with FORMAT one of " + ", ".join(FORMATS), head)
+        if named and not tail:
+            raise InputError("--output", value, "a path after " + head + "=")
+        parsed.append((head, Path(tail)) if named else (fmt, Path(value)))
+    paths = [p.resolve() for _, p in parsed]
+    if len(set(paths)) != len(paths):
+        raise InputError("--output", "--output", "a different file for each output", ", ".join(outputs or []))
+    return parsed
+
+
+def emit_all(report: Report, fmt: str, outputs: list[tuple[str, Path]]) -> None:
+    """Every requested file, the terminal getting the verdict once; without files stdout gets the report."""
+    if not outputs:
+        typer.echo(render(report, fmt, color=fmt == "table" and sys.stdout.isatty()), nl=False)
         return
-    typer.echo(render(report, fmt, color=fmt == "table" and sys.stdout.isatty()), nl=False)
+    for out_fmt, path in outputs:
+        write_file(path, render(report, out_fmt))
+    # The terminal gets the verdict only: a table of thousands of findings belongs in the file.
+    from rich.console import Console
+
+    Console(stderr=True, no_color=not sys.stderr.isatty(), highlight=False).print(
+        summary_line(report).append(" → " + inert_line(", ".join(str(p) for _, p in outputs))), soft_wrap=True)
 
 
 def write_text(text: str, output: Path | None, terminal: str) -> None:

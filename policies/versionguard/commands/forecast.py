@@ -10,8 +10,12 @@ from google.protobuf.json_format import MessageToDict
 
 from versionguard.adapters.catalog_file import load_catalog
 from versionguard.adapters.environment import ENV_CATALOG, as_of_from_env, path_from_env
+from versionguard.adapters.offline import ProgramRun
+from versionguard.adapters.pack import from_wire
 from versionguard.adapters.project import Project
 from versionguard.commands.check import run_stack  # the same program run and error mapping as check
+from versionguard.core.api_forecast import api_version_events
+from versionguard.core.api_usage import UsageScan, scan
 from versionguard.core.catalog import dated_by
 from versionguard.core.forecast import Forecast, forecast
 from versionguard.core.records import DeploymentRecord, deployment_flavour, normalize
@@ -23,12 +27,20 @@ def forecast_stacks(project: Project, stacks: Sequence[str], horizon_days: int, 
     catalog default to ``VERSIONGUARD_AS_OF`` / ``VERSIONGUARD_CATALOG``, then today and the bundled one."""
     day = as_of or as_of_from_env()
     catalog = dated_by(load_catalog(catalog_path or path_from_env(ENV_CATALOG)), day)
-    return forecast({name: stack_records(project, name) for name in stacks}, catalog, day, horizon_days)
+    runs = {name: run_stack(project, name, project.stack_config(name)) for name in stacks}
+    # Apps' api-versions are read with the default setting names (policy config is not consulted).
+    scans = {name: usage_scans(run) for name, run in runs.items()}
+    return forecast({name: records_of(run) for name, run in runs.items()}, catalog, day, horizon_days,
+                    extra=api_version_events(scans, catalog, day, horizon_days))
 
 
-def stack_records(project: Project, stack: str) -> list[DeploymentRecord]:
-    """Run a stack's program offline (as ``check`` does) and normalize its deployments."""
-    run = run_stack(project, stack, project.stack_config(stack))
+def usage_scans(run: ProgramRun) -> list[UsageScan]:
+    """The api-version usages of every resource the program registered (secrets stay unread)."""
+    return [scan(res.type, from_wire(MessageToDict(res.properties)), res.name, res.urn) for res in run.resources]
+
+
+def records_of(run: ProgramRun) -> list[DeploymentRecord]:
+    """The program's deployments, normalized."""
     out: list[DeploymentRecord] = []
     for res in run.resources:
         if deployment_flavour(res.type) is None:

@@ -13,7 +13,7 @@ DIFF_FORMATS = ("table", "json", "markdown")
 
 def _rows(diff: CatalogDiff) -> list[tuple[str, str, str, str, str, str, str]]:
     rows = []
-    for v in diff.versions:
+    for v in (*diff.versions, *diff.api_versions):
         if v.status != "changed":
             rows.append((v.status, v.model, v.version, "", "", "", v.summary))
         for c in v.changes:
@@ -21,7 +21,8 @@ def _rows(diff: CatalogDiff) -> list[tuple[str, str, str, str, str, str, str]]:
     return rows
 
 
-def _headline(diff: CatalogDiff) -> str:
+def headline(diff: CatalogDiff) -> str:
+    """One line: what was compared and how many versions were added, removed and changed."""
     return (f"catalog diff {diff.old} (as of {diff.old_as_of}) -> {diff.new} (as of {diff.new_as_of}): "
             f"{diff.count('added')} added, {diff.count('removed')} removed, {diff.count('changed')} changed")
 
@@ -30,8 +31,8 @@ def render(diff: CatalogDiff, fmt: str, color: bool = False) -> str:
     if fmt == "json":
         return json.dumps(diff.to_json(), indent=2) + "\n"
     if fmt == "markdown":
-        lines = [f"## {md_cell(_headline(diff))}", ""]
-        if diff.versions:
+        lines = [f"## {md_cell(headline(diff))}", ""]
+        if diff.changed:
             lines += ["| change | model | version | field | old | new | note |", "|---|---|---|---|---|---|---|"]
             lines += ["| " + " | ".join(map(md_cell, row)) + " |" for row in _rows(diff)]
         else:
@@ -44,7 +45,7 @@ def render(diff: CatalogDiff, fmt: str, color: bool = False) -> str:
 
     buffer = io.StringIO()
     console = Console(file=buffer, force_terminal=color, no_color=not color, width=160, highlight=False)
-    if diff.versions:
+    if diff.changed:
         table = Table(header_style="bold")
         for column in ("change", "model", "version", "field", "old", "new", "note"):
             table.add_column(column, overflow="fold")
@@ -52,5 +53,5 @@ def render(diff: CatalogDiff, fmt: str, color: bool = False) -> str:
         for row in _rows(diff):
             table.add_row(plain(row[0], style[row[0]]), *map(plain, row[1:]))
         console.print(table)
-    console.print(plain(_headline(diff)))
+    console.print(plain(headline(diff)))
     return buffer.getvalue()

@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from versionguard.core.findings import Report
+from versionguard.core.findings import Finding, Report
 
 from .inert import inert_line, plain
 
@@ -21,16 +21,25 @@ def render(report: Report, color: bool = False) -> str:
     findings = report.sorted()
     if findings:
         table = Table(show_lines=False, header_style="bold")
-        for column in ("stack", "level", "policy", "resource", "message"):
+        scoped = report.scoped
+        columns = ("stack", "level", "policy", "subscription / resource group", "resource", "message") if scoped \
+            else ("stack", "level", "policy", "resource", "message")
+        for column in columns:
             table.add_column(column, overflow="fold", ratio=4 if column == "message" else None)
         for f in findings:
             level = "waived" if f.waived else f.level
             message = f.message + (f" (waived until {f.waiver_expires}: {f.waiver_reason})" if f.waived else "")
-            table.add_row(plain(f.stack), plain(level, _STYLE.get(level, "dim")), plain(f.policy),
+            scope = (plain(scope_of(f)),) if scoped else ()
+            table.add_row(plain(f.stack), plain(level, _STYLE.get(level, "dim")), plain(f.policy), *scope,
                           plain(f.resource), plain(message))
         console.print(table)
     console.print(summary_line(report))
     return buffer.getvalue()
+
+
+def scope_of(f: Finding) -> str:
+    """Subscription over resource group of a live deployment (empty for stack-level findings)."""
+    return "\n".join(part for part in (f.subscription, f.resource_group) if part)
 
 
 def summary_line(report: Report) -> Text:
