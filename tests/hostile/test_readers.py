@@ -69,6 +69,8 @@ READERS = [
            lambda p: ["check", "-s", "dev", "--project", str(p.parent), *AS_OF], _project_beside),
     Reader("arm-deployments", "json", _load(FIX / "arm" / "deployments-seed.json"), "deployments.json",
            lambda p: ["audit", str(p), *AS_OF]),
+    Reader("resource-graph", "json", _load(FIX / "arm" / "resource-graph-az.json"), "graph.json",
+           lambda p: ["audit", str(p), *AS_OF]),
     Reader("models-list", "json", _load(FIX / "arm" / "models-list-spec.json"), "models.json",
            lambda p: ["catalog", "import", str(p), *AS_OF]),
     Reader("catalog-diff-old", "yaml", _load(FIX / "catalog.yaml"), "old.yaml",
