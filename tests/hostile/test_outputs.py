@@ -10,7 +10,6 @@ inert form of the input; the chart must be a valid SVG.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -181,32 +180,33 @@ def diffs(draw: st.DrawFn) -> CatalogDiff:
     return CatalogDiff(draw(hostile_text), draw(hostile_text), DAY, DAY, tuple(versions))
 
 
+def check_text_formats(render_as: Any, formats: tuple[str, ...], listed: tuple[str, str],
+                       expected: list[str]) -> None:
+    """Each format: JSON is ASCII and keeps ``expected`` (``listed`` = list key, item key) exactly;
+    table (plain and coloured) and Markdown are inert."""
+    for fmt in formats:
+        for color in (False, True) if fmt == "table" else (False,):
+            out = render_as(fmt, color)
+            if fmt == "json":
+                assert out.isascii()
+                assert [item[listed[1]] for item in json.loads(out)[listed[0]]] == expected
+            else:
+                assert_inert(out, color)
+                assert fmt != "markdown" or "<script>" not in out  # HTML-escaped; a terminal shows it as text
+
+
 @settings(max_examples=20)
 @given(forecasts())
 def test_forecast_formats(result: Forecast) -> None:
-    for fmt in FORECAST_FORMATS:
-        for color in (False, True) if fmt == "table" else (False,):
-            out = render_forecast(result, fmt, color=color)
-            if fmt == "json":
-                assert out.isascii()
-                assert [e["deployment"] for e in json.loads(out)["events"]] == [e.deployment for e in result.events]
-            else:
-                assert_inert(out, color)
+    check_text_formats(lambda fmt, color: render_forecast(result, fmt, color=color), FORECAST_FORMATS,
+                       ("events", "deployment"), [e.deployment for e in result.events])
 
 
 @settings(max_examples=30)
 @given(diffs())
 def test_catalog_diff_formats(result: CatalogDiff) -> None:
-    for fmt in DIFF_FORMATS:
-        for color in (False, True) if fmt == "table" else (False,):
-            out = render_diff(result, fmt, color=color)
-            if fmt == "json":
-                assert out.isascii()
-                assert [v["model"] for v in json.loads(out)["versions"]] == [v.model for v in result.versions]
-            else:
-                assert_inert(out, color)
-                if fmt == "markdown":
-                    assert "<script>" not in html.unescape(out.replace("&lt;", "&amp;lt;"))
+    check_text_formats(lambda fmt, color: render_diff(result, fmt, color=color), DIFF_FORMATS,
+                       ("versions", "model"), [v.model for v in result.versions])
 
 
 @pytest.mark.filterwarnings("ignore:Glyph .* missing from font")
