@@ -163,26 +163,29 @@ def _scan_events(text: str, source: str) -> None:
     before the (recursive) composer runs."""
     depth = 0
     for event in yaml.parse(text, Loader=_CLoader):
-        if isinstance(event, yaml.AliasEvent):
+        kind = type(event)
+        if kind is yaml.ScalarEvent or kind in _STARTS:
+            if event.anchor is not None:
+                raise InputError(source, _where(event.start_mark), "no YAML anchors (write each value out)",
+                                 f"&{event.anchor}")
+            if event.tag not in _ALLOWED_TAGS:
+                raise InputError(source, _where(event.start_mark),
+                                 "plain YAML values (strings, numbers, booleans, null, dates, lists, mappings)",
+                                 f"the tag {event.tag.replace(_TAG, '!!')}")
+            if kind is not yaml.ScalarEvent:
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise InputError(source, _where(event.start_mark), f"nesting at most {MAX_DEPTH} levels deep",
+                                     "deeper nesting")
+        elif kind in _ENDS:
+            depth -= 1
+        elif kind is yaml.AliasEvent:
             raise InputError(source, _where(event.start_mark), "no YAML aliases (write the value out)",
                              f"*{event.anchor}")
-        if not isinstance(event, yaml.NodeEvent):
-            if isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
-            continue
-        if event.anchor is not None:
-            raise InputError(source, _where(event.start_mark), "no YAML anchors (write each value out)",
-                             f"&{event.anchor}")
-        tag = getattr(event, "tag", None)
-        if tag not in _ALLOWED_TAGS:
-            raise InputError(source, _where(event.start_mark),
-                             "plain YAML values (strings, numbers, booleans, null, dates, lists, mappings)",
-                             f"the tag {tag.replace(_TAG, '!!')}")
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise InputError(source, _where(event.start_mark), f"nesting at most {MAX_DEPTH} levels deep",
-                                 "deeper nesting")
+
+
+_STARTS = frozenset({yaml.MappingStartEvent, yaml.SequenceStartEvent})
+_ENDS = frozenset({yaml.MappingEndEvent, yaml.SequenceEndEvent})
 
 
 def _where(mark: Any) -> str:
