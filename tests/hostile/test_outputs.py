@@ -210,6 +210,7 @@ def test_catalog_diff_formats(result: CatalogDiff) -> None:
 
 
 @pytest.mark.filterwarnings("ignore:Glyph .* missing from font")
+@pytest.mark.filterwarnings("ignore:constrained_layout not applied")
 @settings(max_examples=4, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(forecasts())
 def test_the_chart_is_valid_svg(tmp_path: Path, result: Forecast) -> None:
