@@ -39,7 +39,7 @@ def test_compliant_fixture_is_clean() -> None:
     code, report = findings(*FIXTURE, "--stack", "compliant")
     assert code == 0
     assert report["findings"] == []
-    assert report["summary"] == {"mandatory": 0, "advisory": 0, "waived": 0}
+    assert report["summary"] == {"mandatory": 0, "advisory": 0, "waived": 0, "deployments": 3, "errors": 0}
 
 
 def test_violations_fixture_reports_each_kind() -> None:

@@ -8,18 +8,28 @@ from typing import Annotated
 
 import typer
 
+from versionguard.adapters.offline import DEFAULT_TIMEOUT
 from versionguard.adapters.project import load_project
 from versionguard.cli.options import (
+    DEFAULT_JOBS,
     AllOpt,
     AsOf,
     CatalogOpt,
+    JobsOpt,
     Output,
     ProjectOpt,
+    PythonOpt,
+    StackDirOpt,
     StackOpt,
+    StackOutputsOpt,
     TextFormat,
+    TimeoutOpt,
     choose_format,
     fail,
     parse_as_of,
+    runner_options,
+    show_errors,
+    show_runs,
     stack_names,
     write_text,
 )
@@ -38,6 +48,11 @@ def forecast(
     output: Output = None,
     chart: Annotated[Path | None, typer.Option("--chart", help="Also draw a timeline picture (.svg or .png).")] = None,
     project: ProjectOpt = Path("."),
+    stack_dir: StackDirOpt = None,
+    python: PythonOpt = None,
+    stack_outputs: StackOutputsOpt = None,
+    timeout: TimeoutOpt = DEFAULT_TIMEOUT,
+    jobs: JobsOpt = DEFAULT_JOBS,
 ) -> None:
     """Dated lifecycle events ahead of each deployment: auto-upgrades, upgrades on expiry, retirements."""
     try:
@@ -48,16 +63,22 @@ def forecast(
             from versionguard.reporters.timeline_chart import chart_format
 
             chart_format(chart)
-        proj = load_project(project.resolve())
+        proj = load_project(project.resolve(), stack_dir)
         names = stack_names(all_stacks, stack, proj.stacks(), proj.stack_dir)
-        result = forecast_stacks(proj, names, horizon, parse_as_of(as_of), catalog)
+        runner = runner_options(proj, python, stack_outputs, timeout, jobs)
+        outcome = forecast_stacks(proj, names, horizon, parse_as_of(as_of), catalog, runner)
+        result = outcome.forecast
         if chart is not None:
             from versionguard.reporters.timeline_chart import write_chart
 
             write_chart(result, chart)
     except InputError as e:
         raise fail(e) from None
+    show_runs([*outcome.runs, *outcome.failures])
     write_text(render(result, fmt, color=output is None and fmt == "table" and sys.stdout.isatty()), output,
                render(result, "table", color=sys.stderr.isatty()) if fmt != "table" else "")
     if chart is not None:
         typer.echo(f"chart written to {chart}", err=True)
+    show_errors([f.message for f in outcome.failures])
+    if outcome.failures:
+        raise typer.Exit(2)

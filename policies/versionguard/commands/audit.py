@@ -15,7 +15,7 @@ from versionguard.adapters.policy_config import PolicyInfo, PolicySetting, load_
 from versionguard.adapters.runtime import load_runtime
 from versionguard.core import engine
 from versionguard.core.catalog import Catalog
-from versionguard.core.findings import STACK_RESOURCE, Finding, Report
+from versionguard.core.findings import STACK_RESOURCE, Finding, Report, StackRun
 from versionguard.core.rules import RULES
 from versionguard.core.rules.base import Context, Level
 from versionguard.core.settings import rule_settings
@@ -79,7 +79,7 @@ def audit(
                 message, waived=waiver is not None, waiver_reason=waiver.reason if waiver else None,
                 waiver_expires=waiver.expires if waiver else None))
     return Report(as_of, catalog.as_of, [stack_label], findings, command="audit",
-                  extra={"deployments": {stack_label: len(live)}})
+                  runs=[StackRun(stack_label, deployments=len(live))])
 
 
 def find_waiver(waivers: Waivers, policy: str, d: LiveDeployment, stack: str, as_of: dt.date) -> Waiver | None:

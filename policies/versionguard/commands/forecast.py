@@ -4,30 +4,48 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from google.protobuf.json_format import MessageToDict
 
 from versionguard.adapters.catalog_file import load_catalog
 from versionguard.adapters.environment import ENV_CATALOG, as_of_from_env, path_from_env
+from versionguard.adapters.offline import ProgramRun, RunOptions, StackFailure, run_stacks
 from versionguard.adapters.project import Project
-from versionguard.commands.check import run_stack  # the same program run and error mapping as check
+from versionguard.adapters.python_env import find_python
 from versionguard.core.forecast import Forecast, forecast
 from versionguard.core.records import DeploymentRecord, deployment_flavour, normalize
 
 
+@dataclass(frozen=True)
+class ForecastResult:
+    forecast: Forecast
+    failures: list[StackFailure]  # stacks whose program could not be run (exit 2)
+    runs: list[ProgramRun]
+
+
 def forecast_stacks(project: Project, stacks: Sequence[str], horizon_days: int, as_of: dt.date | None = None,
-                    catalog_path: Path | None = None) -> Forecast:
-    """The forecast of every named stack (each program run as ``check`` runs it). ``as_of`` and the
-    catalog default to ``VERSIONGUARD_AS_OF`` / ``VERSIONGUARD_CATALOG``, then today and the bundled one."""
+                    catalog_path: Path | None = None, runner: RunOptions | None = None) -> ForecastResult:
+    """The forecast of every named stack whose program runs (each run as ``check`` runs it). ``as_of`` and
+    the catalog default to ``VERSIONGUARD_AS_OF`` / ``VERSIONGUARD_CATALOG``, then today and the bundled one."""
     day = as_of or as_of_from_env()
     catalog = load_catalog(catalog_path or path_from_env(ENV_CATALOG))
-    return forecast({name: stack_records(project, name) for name in stacks}, catalog, day, horizon_days)
+    options = runner or RunOptions(find_python(project))
+    records: dict[str, list[DeploymentRecord]] = {}
+    failures: list[StackFailure] = []
+    runs: list[ProgramRun] = []
+    for outcome in run_stacks(project, stacks, options):
+        if isinstance(outcome, StackFailure):
+            failures.append(outcome)
+        else:
+            runs.append(outcome)
+            records[outcome.stack] = deployment_records(outcome)
+    return ForecastResult(forecast(records, catalog, day, horizon_days), failures, runs)
 
 
-def stack_records(project: Project, stack: str) -> list[DeploymentRecord]:
-    """Run a stack's program offline (as ``check`` does) and normalize its deployments."""
-    run = run_stack(project, stack, project.stack_config(stack))
+def deployment_records(run: ProgramRun) -> list[DeploymentRecord]:
+    """A stack's registered deployments, normalized."""
     out: list[DeploymentRecord] = []
     for res in run.resources:
         if deployment_flavour(res.type) is None:
