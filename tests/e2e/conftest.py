@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.harness import FIXTURES, ROOT, Pulumi, copy_project, install_cli, pulumi_env
+from tests.e2e.harness import FIXTURES, PROGRAMS, ROOT, Pulumi, copy_project, install_cli, pulumi_env
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -36,6 +36,17 @@ def raw(cli_bin: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pul
     tmp = tmp_path_factory.mktemp("e2e-raw")
     project = copy_project(FIXTURES / "raw_project", tmp / "project")
     text = (project / "Pulumi.yaml").read_text().replace("../../../.venv", str(ROOT / ".venv"))
+    (project / "Pulumi.yaml").write_text(text)
+    env = pulumi_env(cli_bin, tmp / "home", tmp / "state", {"VERSIONGUARD_CATALOG": str(FIXTURES / "catalog.yaml")})
+    yield Pulumi(project, env, tmp)
+
+
+@pytest.fixture(scope="session")
+def preview_program(cli_bin: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pulumi]:
+    """The invokes-and-computed-outputs fixture program, judged with the fixture catalog."""
+    tmp = tmp_path_factory.mktemp("e2e-preview")
+    project = copy_project(PROGRAMS / "preview", tmp / "project")
+    text = (project / "Pulumi.yaml").read_text().replace("../../../../.venv", str(ROOT / ".venv"))
     (project / "Pulumi.yaml").write_text(text)
     env = pulumi_env(cli_bin, tmp / "home", tmp / "state", {"VERSIONGUARD_CATALOG": str(FIXTURES / "catalog.yaml")})
     yield Pulumi(project, env, tmp)

@@ -84,8 +84,6 @@ class PreviewMonitor(resource_pb2_grpc.ResourceMonitorServicer, engine_pb2_grpc.
         self._parents: dict[str, str] = {}
         self._transforms: dict[str, list[callback_pb2.Callback]] = {}
         self._stack_transforms: list[callback_pb2.Callback] = []
-        self._callback_clients: dict[str, callback_pb2_grpc.CallbacksStub] = {}
-        self._channels: list[grpc.Channel] = []
         self._root = ""
 
     # --- URNs ------------------------------------------------------------------------------
@@ -200,34 +198,29 @@ class PreviewMonitor(resource_pb2_grpc.ResourceMonitorServicer, engine_pb2_grpc.
         if not chain:
             return props
         options = _transform_options(request)
-        for callback in chain:
-            call = resource_pb2.TransformRequest(type=request.type, name=request.name, custom=request.custom,
-                                                 parent=request.parent, properties=props, options=options)
-            answer = self._callbacks(callback.target).Invoke(
-                callback_pb2.CallbackInvokeRequest(token=callback.token, request=call.SerializeToString()))
-            response = resource_pb2.TransformResponse.FromString(answer.response)
-            if response.HasField("properties"):
-                props = response.properties
-            if response.HasField("options"):
-                options = response.options
+        channels: dict[str, grpc.Channel] = {}
+        try:  # channels live for this registration only: none is left open when the program's callback server stops
+            for callback in chain:
+                if callback.target not in channels:
+                    channels[callback.target] = grpc.insecure_channel(callback.target, options=_GRPC_OPTIONS)
+                call = resource_pb2.TransformRequest(type=request.type, name=request.name, custom=request.custom,
+                                                     parent=request.parent, properties=props, options=options)
+                answer = callback_pb2_grpc.CallbacksStub(channels[callback.target]).Invoke(
+                    callback_pb2.CallbackInvokeRequest(token=callback.token, request=call.SerializeToString()))
+                response = resource_pb2.TransformResponse.FromString(answer.response)
+                if response.HasField("properties"):
+                    props = response.properties
+                if response.HasField("options"):
+                    options = response.options
+        finally:
+            for channel in channels.values():
+                channel.close()
         return props
-
-    def _callbacks(self, target: str) -> callback_pb2_grpc.CallbacksStub:
-        with self._lock:
-            if target not in self._callback_clients:
-                channel = grpc.insecure_channel(target, options=_GRPC_OPTIONS)
-                self._channels.append(channel)
-                self._callback_clients[target] = callback_pb2_grpc.CallbacksStub(channel)
-            return self._callback_clients[target]
 
     def _note(self, text: str) -> None:
         with self._lock:
             if text not in self.log.notes:
                 self.log.notes.append(text)
-
-    def close(self) -> None:
-        for channel in self._channels:
-            channel.close()
 
 
 def _transform_options(request: Any) -> resource_pb2.TransformResourceOptions:
@@ -270,5 +263,4 @@ def serve(monitor: PreviewMonitor) -> Iterator[str]:
         yield f"127.0.0.1:{port}"
     finally:
         server.stop(grace=None)
-        monitor.close()
 

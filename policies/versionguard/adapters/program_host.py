@@ -103,7 +103,7 @@ def user_traceback(exc: BaseException, root: str) -> str:
     frames = list(formatted.stack)
     for i, frame in enumerate(frames):
         name = os.path.abspath(frame.filename)
-        if name.startswith(root + os.sep) and "site-packages" not in name:
+        if not frame.filename.startswith("<") and name.startswith(root + os.sep) and "site-packages" not in name:
             formatted.stack = traceback.StackSummary.from_list(frames[i:])
             break
     return "".join(formatted.format())

@@ -60,7 +60,7 @@ def summary_line(report: Report) -> str:
     verdict = {2: "[bold red]ERROR[/]", 1: "[bold red]FAIL[/]"}.get(report.exit_code, "[bold green]PASS[/]")
     counts = f"{s['mandatory']} mandatory, {s['advisory']} advisory, {s['waived']} waived"
     if report.runs:
-        counts += f", {s['deployments']} deployments"
+        counts += f", {s['deployments']} deployment{'' if s['deployments'] == 1 else 's'}"
     if s["errors"]:
         counts += f"; {s['errors']} of {len(report.runs)} stacks could not be judged"
     return (f"{verdict} {report.command} of {', '.join(report.stacks) or 'no stacks'} as of {report.as_of} "
