@@ -64,7 +64,7 @@ class Project:
 
     def stack_name(self, stack: str) -> StackName:
         parts = stack.split("/")
-        if len(parts) > 3 or not all(_NAME_PART.match(p) for p in parts):
+        if len(parts) > 3 or not all(_NAME_PART.match(p) and p.strip(".") for p in parts):
             raise InputError("--stack", "--stack", "a stack name (letters, digits, '-', '_', '.'), optionally "
                              "qualified as org/stack or org/project/stack", stack)
         if len(parts) == 3 and parts[1] != self.name:
