@@ -13,15 +13,12 @@ import pytest
 from google.protobuf.json_format import MessageToDict
 
 from tests.support.cli import PROGRAMS, ROOT, check, check_json, check_process, versionguard
-from versionguard.adapters.offline import ProgramRun, RunOptions, run_stacks
-from versionguard.adapters.preview_monitor import UNKNOWN
-from versionguard.adapters.project import load_project
-from versionguard.adapters.python_env import find_python
 
 PREVIEW = PROGRAMS / "preview"
 BEHAVIOURS = PROGRAMS / "behaviours"
 STACKREF = PROGRAMS / "stackref"
 SKIPPED = "can't be known during preview"
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # the engine's wire sentinel for an unknown value
 
 
 def behaviours(*args: str) -> list[str]:
@@ -30,6 +27,10 @@ def behaviours(*args: str) -> list[str]:
 
 def registered(project_dir: Path, stack: str) -> dict[str, dict]:
     """name -> registered inputs (as the analyzer is shown them) of one stack's run."""
+    from versionguard.adapters.offline import ProgramRun, RunOptions, run_stacks
+    from versionguard.adapters.project import load_project
+    from versionguard.adapters.python_env import find_python
+
     project = load_project(project_dir)
     (run,) = run_stacks(project, [stack], RunOptions(find_python(project)))
     assert isinstance(run, ProgramRun), run

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from tests.support.cli import PROGRAMS, check, check_json
-from versionguard.adapters.project import SECRET_PLACEHOLDER, load_project
 
 YML = PROGRAMS / "yml"
 
@@ -76,6 +75,8 @@ def test_only_python_projects_can_be_checked(tmp_path: Path) -> None:
 
 
 def test_secure_values_top_level_and_nested_become_secret_placeholders() -> None:
+    from versionguard.adapters.project import SECRET_PLACEHOLDER, load_project
+
     project = load_project(PROGRAMS / "behaviours")
     config = project.stack_config("secrets")
     assert config.values["behaviours:apiKey"] == SECRET_PLACEHOLDER
