@@ -10,12 +10,9 @@ still run. Whatever the program prints is kept apart from the report (``ProgramR
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import signal
 import subprocess
-import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -23,13 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from versionguard.adapters.analyzer import Resource
+from versionguard.adapters.interpreters import Interpreters
 from versionguard.adapters.preview_monitor import PreviewMonitor, serve
 from versionguard.adapters.project import Project, StackConfig
 from versionguard.adapters.python_env import ProgramPython
 from versionguard.core.errors import InputError
 from versionguard.core.records import deployment_flavour
 
-HOST = Path(__file__).with_name("program_host.py")
 DEFAULT_TIMEOUT = 300.0
 
 
@@ -65,15 +62,22 @@ class StackFailure:
 
 def run_stacks(project: Project, stacks: Sequence[str], options: RunOptions) -> Iterator[ProgramRun | StackFailure]:
     """Every stack's outcome, in the order given; up to ``options.jobs`` programs run at once."""
-    with ThreadPoolExecutor(max_workers=max(1, options.jobs)) as pool:
-        pending = [pool.submit(_outcome, project, stack, options) for stack in stacks]
-        for future in pending:
-            yield future.result()
-
-
-def _outcome(project: Project, stack: str, options: RunOptions) -> ProgramRun | StackFailure:
+    jobs = max(1, options.jobs)
+    interpreters = Interpreters(options.python.executable, project.root, _environment(project, options.python),
+                                count=len(stacks), spare=jobs)
     try:
-        return run_program(project, stack, options)
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            pending = [pool.submit(_outcome, project, stack, options, interpreters) for stack in stacks]
+            for future in pending:
+                yield future.result()
+    finally:
+        interpreters.close()
+
+
+def _outcome(project: Project, stack: str, options: RunOptions,
+             interpreters: Interpreters) -> ProgramRun | StackFailure:
+    try:
+        return run_program(project, stack, options, interpreters)
     except InputError as e:
         return StackFailure(stack, str(e))
     except _Failed as e:
@@ -86,29 +90,35 @@ class _Failed(Exception):
         self.message, self.output = message, output
 
 
-def run_program(project: Project, stack: str, options: RunOptions) -> ProgramRun:
-    """Run one stack's program in a fresh process; raises InputError (config) or _Failed (program)."""
+def run_program(project: Project, stack: str, options: RunOptions,
+                interpreters: Interpreters | None = None) -> ProgramRun:
+    """Run one stack's program in a fresh interpreter; raises InputError (config) or _Failed (program)."""
     name = project.stack_name(stack)
     config = project.stack_config(stack)
     monitor = PreviewMonitor(project.name, name.name, options.stack_outputs)
-    with tempfile.TemporaryDirectory(prefix="versionguard-") as tmp, serve(monitor) as address:
-        result = Path(tmp) / "result.json"
-        log = Path(tmp) / "output.txt"
-        command = [str(options.python.executable), "-u", str(HOST), "--monitor", address, "--project", project.name,
-                   "--stack", name.name, "--organization", name.organization, "--root", str(project.root),
-                   "--program", str(project.program), "--result", str(result)]
-        env = _environment(project, name.name, name.organization, config, options.python)
-        with log.open("wb") as sink:
-            process = subprocess.Popen(command, cwd=project.root, env=env, stdin=subprocess.DEVNULL, stdout=sink,
-                                       stderr=subprocess.STDOUT, start_new_session=True)
+    own = interpreters is None
+    if interpreters is None:
+        interpreters = Interpreters(options.python.executable, project.root, _environment(project, options.python),
+                                    count=1, spare=1)
+    interpreter = interpreters.take()
+    try:
+        with serve(monitor) as address:
+            interpreter.start({
+                "monitor": address, "project": project.name, "stack": name.name, "organization": name.organization,
+                "root": str(project.root), "program": str(project.program),
+                "env": {"PULUMI_CONFIG": json.dumps(config.values),
+                        "PULUMI_CONFIG_SECRET_KEYS": json.dumps(list(config.secret_keys)),
+                        "PULUMI_STACK": name.name, "PULUMI_ORGANIZATION": name.organization}})
             try:
-                code = process.wait(timeout=options.timeout)
+                code = interpreter.wait(options.timeout)
             except subprocess.TimeoutExpired:
-                _kill(process)
                 raise _Failed(f"the program did not finish within {options.timeout:g} s (--timeout); "
-                              "it was stopped", _text(log)) from None
-        output = _text(log)
-        outcome = json.loads(result.read_text("utf-8")) if result.is_file() else None
+                              "it was stopped", interpreter.output()) from None
+        output, outcome = interpreter.output(), interpreter.result()
+    finally:
+        interpreter.discard()
+        if own:
+            interpreters.close()
     if outcome is None:
         how = f"was killed by signal {-code}" if code < 0 else f"ended the interpreter itself (exit code {code})"
         raise _Failed(f"the program {how} before it finished; what it would register is unknown", output)
@@ -156,32 +166,14 @@ def _require_registrations(run: ProgramRun) -> None:
                       "deployment resource", run.output)
 
 
-def _environment(project: Project, stack: str, organization: str, config: StackConfig,
-                 python: ProgramPython) -> dict[str, str]:
+def _environment(project: Project, python: ProgramPython) -> dict[str, str]:
+    """The environment of every program of the project (each stack's own part comes with its task)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PULUMI_") and k != "PYTHONHOME"}
-    env.update({
-        "PULUMI_CONFIG": json.dumps(config.values),
-        "PULUMI_CONFIG_SECRET_KEYS": json.dumps(list(config.secret_keys)),
-        "PULUMI_PROJECT": project.name,
-        "PULUMI_STACK": stack,
-        "PULUMI_ORGANIZATION": organization,
-        "PULUMI_DRY_RUN": "true",
-        "PYTHONUNBUFFERED": "1",
-    })
+    env.update({"PULUMI_PROJECT": project.name, "PULUMI_DRY_RUN": "true", "PYTHONUNBUFFERED": "1"})
     if python.venv is not None:  # activated, as Pulumi's toolchains run the program
         env["VIRTUAL_ENV"] = str(python.venv)
         env["PATH"] = f"{python.venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
     return env
-
-
-def _kill(process: subprocess.Popen[bytes]) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)  # the program and anything it started
-    process.wait()
-
-
-def _text(path: Path) -> str:
-    return path.read_bytes().decode("utf-8", "replace") if path.is_file() else ""
 
 
 def _with(output: str, messages: Sequence[str]) -> str:

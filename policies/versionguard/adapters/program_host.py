@@ -11,14 +11,16 @@ resolve to an unknown ``Output`` (what the SDK itself does when an invoke's inpu
 plain forms return :class:`Unknown` placeholders whose text is the engine's unknown sentinel, so any
 input built from them is judged as unknown.
 
-The outcome goes to the ``--result`` file as JSON (never to stdout, which belongs to the program):
-``{"status": "ok"}`` or ``{"status": <failure kind>, ...}``. No result file means the program ended
-the interpreter itself (``os._exit``). Python 3.9+ syntax only: project environments may be older.
+It is started ahead of need (see ``interpreters``): it imports ``pulumi``, then reads its task, one
+JSON line on stdin (monitor address, project, stack, organization, root, program, the stack's
+environment variables and the result file). The outcome goes to that result file as JSON (never to
+stdout, which belongs to the program): ``{"status": "ok"}`` or ``{"status": <failure kind>, ...}``.
+No result file means the program ended the interpreter itself (``os._exit``). Python 3.9+ syntax
+only: project environments may be older.
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import inspect
 import json
@@ -123,9 +125,10 @@ def set_config(runtime: Any) -> None:
         runtime.set_config(key, value)
 
 
-def settings(runtime: Any, args: argparse.Namespace) -> Any:
-    wanted = {"monitor": args.monitor, "engine": args.monitor, "project": args.project, "stack": args.stack,
-              "dry_run": True, "organization": args.organization, "root_directory": args.root}
+def settings(runtime: Any, task: dict[str, Any]) -> Any:
+    wanted = {"monitor": task["monitor"], "engine": task["monitor"], "project": task["project"],
+              "stack": task["stack"], "dry_run": True, "organization": task["organization"],
+              "root_directory": task["root"]}
     accepted = inspect.signature(runtime.Settings.__init__).parameters
     return runtime.Settings(**{k: v for k, v in wanted.items() if k in accepted})
 
@@ -153,13 +156,20 @@ def failure(exc: BaseException, root: str) -> dict[str, Any]:
 def main() -> NoReturn:
     if sys.path and os.path.abspath(sys.path[0] or os.curdir) == HERE:
         sys.path.pop(0)  # versionguard's adapters must not shadow the program's modules
-    parser = argparse.ArgumentParser()
-    for flag in ("--monitor", "--project", "--stack", "--organization", "--root", "--program", "--result"):
-        parser.add_argument(flag, required=True)
-    args = parser.parse_args()
+    try:
+        import pulumi
+        import pulumi.runtime
+    except ImportError as exc:
+        missing: ImportError | None = exc
+    else:
+        missing = None
+    line = sys.stdin.readline()
+    if not line:  # versionguard needed no more interpreters
+        os._exit(0)
+    task = json.loads(line)
 
     def finish(record: dict[str, Any]) -> NoReturn:
-        with open(args.result, "w", encoding="utf-8") as handle:
+        with open(task["result"], "w", encoding="utf-8") as handle:
             json.dump(record, handle)
         sys.stdout.flush()
         sys.stderr.flush()
@@ -167,17 +177,15 @@ def main() -> NoReturn:
         # can neither hang the run nor print "Exception ignored in ..." noise.
         os._exit(0)
 
-    try:
-        import pulumi
-        import pulumi.runtime
-    except ImportError as exc:
-        finish({"status": "no-pulumi", "message": str(exc)})
+    if missing is not None:
+        finish({"status": "no-pulumi", "message": str(missing)})
+    os.environ.update(task["env"])
     set_config(pulumi.runtime)
-    pulumi.runtime.configure(settings(pulumi.runtime, args))
+    pulumi.runtime.configure(settings(pulumi.runtime, task))
     answer_invokes_unknown(sys.modules["pulumi.runtime.invoke"])
     logging.getLogger("asyncio").setLevel(logging.CRITICAL)  # unobserved futures of a failed run are expected
 
-    program = os.path.abspath(args.program)
+    program = os.path.abspath(task["program"])
     if os.path.isdir(program):
         os.chdir(program)
     loop = asyncio.new_event_loop()
@@ -188,7 +196,7 @@ def main() -> NoReturn:
         finish({"status": "exit", "code": exc.code if isinstance(exc.code, int) or exc.code is None
                 else str(exc.code)})
     except BaseException as exc:
-        finish(failure(exc, os.path.abspath(args.root)))
+        finish(failure(exc, os.path.abspath(task["root"])))
     finish({"status": "ok"})
 
 
