@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from versionguard.adapters.arm_deployments import LiveDeployment, load_live
@@ -38,7 +38,8 @@ def audit_files(files: Sequence[Path], as_of: dt.date | None = None, catalog_pat
     settings = policy_settings(policy_config)
     live = load_live(files)
     report = audit(live.deployments, runtime.catalog, runtime.as_of, runtime.waivers, stack_label, settings)
-    return AuditRun(report, live.notes)
+    runs = [replace(r, policy_config=str(policy_config) if policy_config else None) for r in report.runs]
+    return AuditRun(replace(report, runs=runs), live.notes)
 
 
 def policy_settings(path: Path | None) -> dict[str, PolicySetting]:
