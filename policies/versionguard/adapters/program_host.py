@@ -183,6 +183,9 @@ def main() -> NoReturn:
     set_config(pulumi.runtime)
     pulumi.runtime.configure(settings(pulumi.runtime, task))
     answer_invokes_unknown(sys.modules["pulumi.runtime.invoke"])
+    # The SDK sends every debug line to the engine synchronously (one RPC each, about a thousand for a
+    # hundred resources); versionguard shows none of them, so they are not sent.
+    pulumi.log.debug = lambda *args, **kwargs: None
     logging.getLogger("asyncio").setLevel(logging.CRITICAL)  # unobserved futures of a failed run are expected
 
     program = os.path.abspath(task["program"])
