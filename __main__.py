@@ -1,26 +1,31 @@
-"""Declare the stack's Foundry accounts and model deployments from its config; nothing else.
+"""Declare the stack's Foundry accounts, model deployments and consuming apps from its config; nothing else.
 
-The structured config ``foundry-deployments:accounts`` is documented in docs/stack-config.md.
+The structured config ``foundry-deployments:accounts`` (and the optional ``foundry-deployments:apps``)
+is documented in docs/stack-config.md.
 """
 
 import pulumi
 
+from components.consuming_app import ConsumingApp
 from components.foundry_account import FoundryAccount
-from components.stack_config import parse_accounts
+from components.stack_config import parse_accounts, parse_apps
 
 # Errors name the stack file Pulumi read the config from (stackConfigDir: stacks).
-accounts = parse_accounts(
-    pulumi.Config().require_object("accounts"),
-    f"stacks/Pulumi.{pulumi.get_stack()}.yaml",
-    default_location=pulumi.Config("azure-native").get("location"),
-)
+source = f"stacks/Pulumi.{pulumi.get_stack()}.yaml"
+location = pulumi.Config("azure-native").get("location")
+accounts = parse_accounts(pulumi.Config().require_object("accounts"), source, default_location=location)
+apps = parse_apps(pulumi.Config().get_object("apps"), source, accounts, default_location=location)
 
 outputs = {}
+declared = {}
 for spec in accounts:
-    account = FoundryAccount(spec)
+    account = declared[spec.name] = FoundryAccount(spec)
     outputs[spec.name] = {
         "endpoint": account.endpoint,
         "openai_v1_base_url": account.openai_v1_base_url,
         "deployments": account.deployments,
     }
 pulumi.export("accounts", outputs)
+# Apps call their deployment over the v1 API: base URL and deployment name, no api-version.
+for app_spec in apps:
+    ConsumingApp(app_spec, declared[app_spec.account].openai_v1_base_url)

@@ -31,12 +31,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.generate import live_properties  # noqa: E402
 from bench.timing import best  # noqa: E402
 from versionguard.adapters.arm_deployments import load_live  # noqa: E402
 from versionguard.adapters.catalog_file import load_catalog  # noqa: E402
 from versionguard.adapters.models_list import import_catalog  # noqa: E402
 from versionguard.commands.audit import audit  # noqa: E402
-from versionguard.core.vocabulary import KNOWN_SKUS, UPGRADE_OPTIONS  # noqa: E402
+from versionguard.core.vocabulary import KNOWN_SKUS  # noqa: E402
 from versionguard.reporters import render  # noqa: E402
 
 AS_OF = dt.date(2026, 5, 1)
@@ -49,15 +50,7 @@ def deployments(n: int, rng: random.Random) -> dict[str, Any]:
     items = []
     for i in range(n):
         model, version = rng.choice(versions)
-        props: dict[str, Any] = {"model": {"format": "OpenAI", "name": model, "version": version},
-                                 "provisioningState": "Succeeded"}
-        roll = rng.random()
-        if roll < 0.85:
-            props["versionUpgradeOption"] = rng.choice(UPGRADE_OPTIONS)
-        elif roll < 0.95:
-            props["versionUpgradeOption"] = None
-        else:  # odd shapes the rules must fail closed on
-            props["model"] = rng.choice([[], {"name": model}, None])
+        props = live_properties(rng, model, version, 0.95)
         account = f"aif-{i // 20:05d}"
         items.append({
             "id": f"/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/"

@@ -26,6 +26,7 @@ from versionguard.core.vocabulary import KNOWN_SKUS, UPGRADE_OPTIONS, canonical,
 
 PROJECT = "foundry-deployments"
 ACCOUNTS_KEY = f"{PROJECT}:accounts"
+APPS_KEY = f"{PROJECT}:apps"
 LOCATION_KEY = "azure-native:location"
 
 ACCOUNT_KINDS: tuple[str, ...] = ("AIServices", "OpenAI")
@@ -38,6 +39,10 @@ DEFAULT_MODEL_FORMAT = "OpenAI"
 # either end. Deployment names: up to 64 of alphanumerics, '.', '_' and '-', starting alphanumeric.
 _ACCOUNT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,62}[A-Za-z0-9]")
 _DEPLOYMENT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+# Container App names: 2-32 lower-case letters, digits or '-', starting with a letter, not ending with '-'.
+_APP_NAME = re.compile(r"[a-z][a-z0-9-]{0,30}[a-z0-9]")
+_ENVIRONMENT_ID = re.compile(
+    r"/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.App/managedEnvironments/[^/]+", re.IGNORECASE)
 
 _ACCOUNT_KEYS = (
     "name",
@@ -52,6 +57,7 @@ _ACCOUNT_KEYS = (
 _DEPLOYMENT_KEYS = ("name", "model", "versionUpgradeOption", "sku", "raiPolicyName")
 _MODEL_KEYS = ("name", "version", "format")
 _SKU_KEYS = ("name", "capacity")
+_APP_KEYS = ("name", "resourceGroupName", "location", "environmentId", "image", "account", "deployment", "tags")
 _MISSING = object()
 
 
@@ -100,6 +106,21 @@ class AccountSpec:
 
 
 @dataclass(frozen=True)
+class AppSpec:
+    """A Container App that calls ``deployment`` of ``account`` over the v1 API (docs/stack-config.md)."""
+
+    name: str
+    resource_group_name: str
+    location: str
+    environment_id: str
+    image: str
+    account: str  # canonical name of one of the stack's accounts
+    deployment: str  # canonical name of one of that account's deployments
+    tags: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}), hash=False)
+    key: str = field(default="", compare=False)
+
+
+@dataclass(frozen=True)
 class StackSpec:
     """A parsed stack file: its accounts plus the raw ``config`` mapping (for running the program)."""
 
@@ -107,6 +128,7 @@ class StackSpec:
     location: str | None
     accounts: tuple[AccountSpec, ...]
     config: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}), hash=False, compare=False)
+    apps: tuple[AppSpec, ...] = ()
 
     def deployments(self) -> Iterator[tuple[AccountSpec, DeploymentSpec]]:
         """Every deployment of the stack with the account it belongs to, in declaration order."""
@@ -333,18 +355,78 @@ def parse_accounts(raw: object, source: str, *, default_location: str | None = N
     return accounts
 
 
+def parse_app(raw: object, source: str, key: str, accounts: Sequence[AccountSpec],
+              default_location: str | None = None) -> AppSpec:
+    """One entry of ``apps``: its ``account`` and ``deployment`` must name ones the stack declares."""
+    item = _mapping(raw, _APP_KEYS, source, key, "an app mapping")
+    name = require_text(item.get("name", _MISSING), source, f"{key}.name", "a Container App name")
+    if not _APP_NAME.fullmatch(name):
+        raise InputError(source, f"{key}.name", "2-32 lower-case letters, digits or '-', starting with a letter and "
+                                                "not ending with '-' (a Container App name)", name)
+    environment = require_text(item.get("environmentId", _MISSING), source, f"{key}.environmentId",
+                               "a managed environment resource id")
+    if not _ENVIRONMENT_ID.fullmatch(environment):
+        raise InputError(source, f"{key}.environmentId", "/subscriptions/<id>/resourceGroups/<group>/providers/"
+                                                         "Microsoft.App/managedEnvironments/<name>", environment)
+    by_name = {a.name.casefold(): a for a in accounts}
+    account_name = require_text(item.get("account", _MISSING), source, f"{key}.account", "an account name")
+    account = by_name.get(account_name.casefold())
+    if account is None:
+        names = [a.name for a in accounts]
+        raise InputError(source, f"{key}.account", f"the name of an account of this stack ({', '.join(names)})"
+                         + _suggest(account_name, names), account_name)
+    deployment_name = require_text(item.get("deployment", _MISSING), source, f"{key}.deployment", "a deployment name")
+    deployments = {d.name.casefold(): d.name for d in account.deployments}
+    if deployment_name.casefold() not in deployments:
+        raise InputError(source, f"{key}.deployment", f"the name of a deployment of account {account.name} ("
+                         + (", ".join(deployments.values()) or "it has none") + ")", deployment_name)
+    return AppSpec(
+        name=name,
+        resource_group_name=require_text(item.get("resourceGroupName", _MISSING), source, f"{key}.resourceGroupName",
+                                         "a resource group name"),
+        location=require_text(item.get("location", _MISSING if default_location is None else default_location),
+                              source, f"{key}.location", f"an Azure location (or set {LOCATION_KEY})"),
+        environment_id=environment,
+        image=require_text(item.get("image", _MISSING), source, f"{key}.image", "a container image reference"),
+        account=account.name,
+        deployment=deployments[deployment_name.casefold()],
+        tags=_parse_tags(item.get("tags", {}), source, f"{key}.tags"),
+        key=key,
+    )
+
+
+def parse_apps(raw: object, source: str, accounts: Sequence[AccountSpec], *,
+               default_location: str | None = None) -> tuple[AppSpec, ...]:
+    """Parse the value of ``foundry-deployments:apps`` (optional; ``None`` = no apps)."""
+    if raw is None:
+        return ()
+    items = _list(raw, source, APPS_KEY, "a list of apps")
+    apps = tuple(parse_app(a, source, f"{APPS_KEY}[{i}]", accounts, default_location) for i, a in enumerate(items))
+    first: dict[str, str] = {}
+    for a in apps:
+        earlier = first.setdefault(a.name, a.key)
+        if earlier != a.key:
+            raise InputError(source, f"{a.key}.name", f"an app name unique in the stack (also used at {earlier}.name)",
+                             a.name)
+    return apps
+
+
 def parse_stack_config(config: object, source: str) -> StackSpec:
     """Parse the ``config:`` mapping of a stack file. Keys of other namespaces are left alone."""
     if not isinstance(config, Mapping):
         raise _fail(source, "config", "a mapping of config keys", config)
+    known = (ACCOUNTS_KEY, APPS_KEY)
     for name in config:
-        if isinstance(name, str) and name.startswith(f"{PROJECT}:") and name != ACCOUNTS_KEY:
-            raise InputError(source, name, f"only {ACCOUNTS_KEY}" + _suggest(name, [ACCOUNTS_KEY]))
+        if isinstance(name, str) and name.startswith(f"{PROJECT}:") and name not in known:
+            raise InputError(source, name, f"only {' or '.join(known)}" + _suggest(name, known))
     location = config.get(LOCATION_KEY)
     if location is not None:
         location = require_text(location, source, LOCATION_KEY, "an Azure location such as swedencentral")
     accounts = parse_accounts(config.get(ACCOUNTS_KEY, _MISSING), source, default_location=location)
-    return StackSpec(source=source, location=location, accounts=accounts, config=MappingProxyType(dict(config)))
+    apps = parse_apps(config.get(APPS_KEY, _MISSING) if APPS_KEY in config else None, source, accounts,
+                      default_location=location)
+    return StackSpec(source=source, location=location, accounts=accounts, config=MappingProxyType(dict(config)),
+                     apps=apps)
 
 
 class _StrictLoader(yaml.SafeLoader):

@@ -46,9 +46,16 @@ def test_shipped_stacks_pass_with_the_bundled_catalog() -> None:
     assert report["stacks"] == ["dev", "prod", "staging"]
     assert report["summary"]["mandatory"] == 0
     assert report["summary"]["deployments"] == 11
-    # The bundled catalog was last checked 2026-04-23: an honest, advisory-only staleness note, one per stack.
-    assert [(f["stack"], f["policy"], f["level"], f["waived"]) for f in report["findings"]] == [
-        (stack, "catalog-freshness", "advisory", False) for stack in ("dev", "prod", "staging")]
+    # The bundled catalog was last checked 2026-04-23: an honest, advisory-only staleness note; gpt-4.1
+    # 2025-04-14 and gpt-4o-mini 2024-07-18 are closed to new customers (advisory).
+    assert {(policy, level) for policy, _, level in active(report)} == {
+        ("catalog-freshness", "advisory"), ("deprecated-model-version", "advisory")}
+    # prod-embed (text-embedding-3-large 1, OnceCurrentVersionExpired) has no upgrade target before it
+    # retires on 2027-04-15, inside prod's 180-day window: the shipped waiver records the accepted risk.
+    [waived] = [f for f in report["findings"] if f["waived"]]
+    assert (waived["stack"], waived["policy"], waived["resource"]) == ("prod", "auto-upgrade-needs-target",
+                                                                        "prod-embed")
+    assert waived["waiver"]["expires"] == "2027-01-15"
 
 
 def test_compliant_fixture_is_clean() -> None:
@@ -70,6 +77,8 @@ def test_violations_fixture_reports_each_kind() -> None:
         ("provisioned-migration-due", "bad-migration-ptu", "mandatory"),
         ("model-version-known", "bad-unknown", "advisory"),
         ("preview-model-version", "bad-preview", "advisory"),
+        # gpt-next-preview has no other version: auto-update has nothing to move to before 2027-01-31
+        ("auto-upgrade-needs-target", "bad-preview", "mandatory"),
     }
     first = report["findings"][0]
     assert set(first) == {"stack", "policy", "level", "resource", "type", "urn", "message", "waived"}
@@ -101,7 +110,7 @@ def test_waiver_silences_and_is_listed(tmp_path: Path) -> None:
         ("no-auto-upgrade-near-retirement", "bad-noauto", "mandatory")]
     assert waived[0]["waiver"] == {"reason": "migration booked as CHG-1", "expires": "2026-12-01"}
     assert ("no-auto-upgrade-near-retirement", "bad-noauto", "mandatory") not in active(report)
-    assert report["summary"]["waived"] == 1 and report["summary"]["mandatory"] == 4
+    assert report["summary"]["waived"] == 1 and report["summary"]["mandatory"] == 5
     assert code == 1
 
 
@@ -120,7 +129,7 @@ def test_output_file_gets_the_format_and_terminal_a_summary(tmp_path: Path) -> N
     out = tmp_path / "nested" / "report.json"
     code, text = run(*FIXTURE, "--stack", "violations", "--format", "json", "--output", str(out))
     assert code == 1
-    assert json.loads(out.read_text())["summary"]["mandatory"] == 5
+    assert json.loads(out.read_text())["summary"]["mandatory"] == 6
     assert "FAIL check of violations" in text
 
 
@@ -219,13 +228,14 @@ def test_a_crash_exits_2_not_1(monkeypatch: pytest.MonkeyPatch, capsys: pytest.C
     """Exit 1 means mandatory violations; an internal error must never look like one."""
     import sys
 
-    import versionguard.cli.check
+    import versionguard.commands.check
     from versionguard.cli import main
 
     def boom(*_args: object, **_kwargs: object) -> None:
         raise ZeroDivisionError("bug")
 
-    monkeypatch.setattr(versionguard.cli.check, "check_stacks", boom)
+    # cli.check imports check_stacks when it runs (Pulumi loads only for the commands that need it).
+    monkeypatch.setattr(versionguard.commands.check, "check_stacks", boom)
     monkeypatch.setattr(sys, "argv", ["versionguard", "check", "--all", "--project", str(ROOT)])
     with pytest.raises(SystemExit) as exit_:
         main()

@@ -49,8 +49,11 @@ def configure(pack: PackProcess, config_file: Path | None) -> None:
 
 
 @pytest.fixture(scope="module")
-def pack() -> Iterator[PackProcess]:
-    proc = start_pack(env=AS_OF, stack="prod")
+def pack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PackProcess]:
+    # No waivers: these tests are about the rules, not about the shipped policies/waivers.yaml.
+    waivers = tmp_path_factory.mktemp("waivers") / "waivers.yaml"
+    waivers.write_text("waivers: []\n", "utf-8")
+    proc = start_pack(env={**AS_OF, "VERSIONGUARD_WAIVERS": str(waivers)}, stack="prod")
     yield proc
     proc.close()
 
@@ -77,7 +80,12 @@ def test_rejects_no_auto_upgrade_retiring_next_month_and_passes_upgrade_on_expir
     assert ("no-auto-upgrade-near-retirement", "mandatory") in hits
     message = next(d.message for d in bad.diagnostics if d.policyName == "no-auto-upgrade-near-retirement")
     assert "retires on 2026-10-01" in message and "stops working" in message
-    good = pack.stub.Analyze(request("prod-chat", props("OnceCurrentVersionExpired")))
+    # gpt-4o 2024-11-20 is newer than the default: upgrade-on-expiry has no target either
+    stuck = pack.stub.Analyze(request("prod-chat", props("OnceCurrentVersionExpired")))
+    assert {(d.policyName, NAMES[d.enforcementLevel]) for d in stuck.diagnostics
+            if d.enforcementLevel == analyzer_pb2.MANDATORY} == {("auto-upgrade-needs-target", "mandatory")}
+    # 2024-05-13 (retires 2027-03-31) is upgraded to the default 2024-08-06, which outlives it
+    good = pack.stub.Analyze(request("prod-chat", props("OnceCurrentVersionExpired", version="2024-05-13")))
     assert not [d for d in good.diagnostics if d.enforcementLevel == analyzer_pb2.MANDATORY]
 
 

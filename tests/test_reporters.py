@@ -200,10 +200,11 @@ def test_junit_parses_back_with_matching_counts(report: Report) -> None:
     xml = JUnitXml.fromstring(text)
     suites = {s.name: s for s in xml}
     assert list(suites) == ["dev", "prod"]
-    # prod: 2 mandatory cases, 1 advisory, 1 waived, 6 untouched policies; dev: 2 advisory, 1 waived, 7 untouched
-    assert (suites["prod"].tests, suites["prod"].failures, suites["prod"].skipped) == (10, 2, 1)
-    assert (suites["dev"].tests, suites["dev"].failures, suites["dev"].skipped) == (10, 0, 1)
-    assert (xml.tests, xml.failures, xml.skipped, xml.errors) == (20, 2, 2, 0)
+    # prod: 2 mandatory cases, 1 advisory, 1 waived, the other policies untouched; dev: 2 advisory, 1 waived
+    policies = len(RULES)  # one case per finding, plus one passing case per untouched policy
+    assert (suites["prod"].tests, suites["prod"].failures, suites["prod"].skipped) == (policies, 2, 1)
+    assert (suites["dev"].tests, suites["dev"].failures, suites["dev"].skipped) == (policies, 0, 1)
+    assert (xml.tests, xml.failures, xml.skipped, xml.errors) == (2 * policies, 2, 2, 0)
     # recount from the cases themselves, not only the attributes the writer set
     parsed = cases(xml).values()
     assert sum(c.is_failure for c in parsed) == report.summary["mandatory"]

@@ -11,6 +11,7 @@ from tests.e2e.harness import install_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+ACTION = ROOT / "action.yml"
 
 
 def test_actionlint_is_clean() -> None:
@@ -22,11 +23,9 @@ def test_actionlint_is_clean() -> None:
 
 def test_workflow_checks_offline_and_previews_every_stack() -> None:
     flow = yaml.safe_load((ROOT / ".github" / "workflows" / "versionguard.yml").read_text())
-    check_steps = " ".join(str(s.get("run", "")) for s in flow["jobs"]["check"]["steps"])
-    assert "versionguard check --all --format sarif" in check_steps
-    assert "GITHUB_STEP_SUMMARY" in check_steps
-    uses = [s.get("uses", "") for s in flow["jobs"]["check"]["steps"]]
-    assert any(u.startswith("github/codeql-action/upload-sarif") for u in uses)
+    [check] = [s for s in flow["jobs"]["check"]["steps"] if s.get("uses") == "./"]  # this repo's own action
+    assert check["with"]["stacks"] == "--all"
+    assert flow["jobs"]["check"]["permissions"]["security-events"] == "write"  # the action uploads SARIF
     preview = flow["jobs"]["preview"]
     stacks = sorted(p.name[len("Pulumi."):-len(".yaml")] for p in (ROOT / "stacks").glob("Pulumi.*.yaml"))
     assert sorted(preview["strategy"]["matrix"]["stack"]) == stacks
@@ -34,6 +33,37 @@ def test_workflow_checks_offline_and_previews_every_stack() -> None:
     pulumi_step = next(s for s in preview["steps"] if s.get("uses", "").startswith("pulumi/actions"))
     assert pulumi_step["with"]["policyPacks"] == "policies"
     assert pulumi_step["with"]["policyPackConfigs"] == "policies/config/${{ matrix.stack }}.json"
+
+
+def test_action_runs_check_once_for_sarif_and_markdown() -> None:
+    action = yaml.safe_load(ACTION.read_text())
+    assert action["runs"]["using"] == "composite"
+    steps = action["runs"]["steps"]
+    [check] = [s for s in steps if s.get("id") == "check"]
+    assert check["run"].count("versionguard check ") == 1
+    assert '-o "sarif=$OUT/versionguard.sarif" -o "markdown=$OUT/versionguard.md"' in check["run"]
+    assert "GITHUB_STEP_SUMMARY" in check["run"]
+    [upload] = [s for s in steps if str(s.get("uses", "")).startswith("github/codeql-action/upload-sarif")]
+    assert upload["with"]["sarif_file"] == "${{ steps.check.outputs.sarif-file }}"
+    ids = {s.get("id") for s in steps}
+    for output in action["outputs"].values():  # every output reads a step that exists
+        assert output["value"].split(".")[1] in ids
+
+
+def test_action_steps_pass_actionlint(tmp_path: Path) -> None:
+    """actionlint reads action.yml's inputs when a workflow uses it (above); to lint the action's own steps
+    (expressions, contexts, shell), they run here as the job of a reusable workflow with the same inputs."""
+    action = yaml.safe_load(ACTION.read_text())
+    inputs = {name: {"type": "string", "required": False, "default": str(spec.get("default", "")),
+                     "description": spec["description"]} for name, spec in action["inputs"].items()}
+    flow = {"name": "action steps", "on": {"workflow_call": {"inputs": inputs}},
+            "jobs": {"action": {"runs-on": "ubuntu-latest", "steps": action["runs"]["steps"]}}}
+    path = tmp_path / ".github" / "workflows" / "action-steps.yml"
+    path.parent.mkdir(parents=True)
+    path.write_text(yaml.safe_dump(flow, sort_keys=False))
+    actionlint = install_cli() / "actionlint"
+    done = subprocess.run([str(actionlint), str(path)], capture_output=True, text=True, check=False, cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_pre_commit_hooks_run_the_check() -> None:

@@ -37,6 +37,8 @@ def test_shipped_stack_preview_passes_with_its_policy_config(shipped: Pulumi, st
     assert all(level == "advisory" for _, _, level in found), found
     # The bundled catalog is older than 120 days on the pinned date: the pack says so, advisory.
     assert ("catalog-freshness", "(stack)", "advisory") in found
+    if stack == "staging":  # the app calls its deployment over the v1 API: judged, nothing to report
+        assert "staging-chat-api" in result.output and not {f for f in found if f[1] == "staging-chat-api"}
     assert "versionguard" in result.output
     # Parity with the offline check on the same stack, catalog and config.
     assert found == offline("--project", str(ROOT), "--stack", stack)
@@ -52,9 +54,14 @@ def test_noncompliant_raw_stack_fails_preview_with_the_expected_policies(raw: Pu
     assert ("auto-update-requires-standard-sku", "raw-autoupdate-ptu", "mandatory") in found
     assert ("upgrade-option-explicit", "raw-no-option", "advisory") in found
     assert ("model-version-pinned", "raw-unpinned", "mandatory") in found
+    # Apps calling the deployments: judged on their app settings and URLs by the same pack.
+    assert {f for f in found if f[1] in ("raw-web-app", "raw-gateway")} == {
+        ("api-version-supported", "raw-web-app", "mandatory"), ("api-version-preview", "raw-web-app", "advisory"),
+        ("openai-v1-endpoint", "raw-web-app", "advisory"), ("openai-v1-endpoint", "raw-gateway", "advisory")}
     text = result.output
     assert "gpt-5.2 2025-12-11 retires on 2026-12-12" in text and "stops working" in text
     assert "ARM treats a missing option as OnceCurrentVersionExpired" in text
+    assert "2024-02-15-preview: no longer supported since 2024-07-01" in text
     # Parity with the offline check.
     assert found == offline("--project", str(FIXTURES / "raw_project"), "--catalog", str(FIXTURES / "catalog.yaml"),
                             "--all")
@@ -69,7 +76,7 @@ def test_fixture_stacks_parity_with_offline_check(shipped: Pulumi, stack: str) -
                        str(FIXTURES / "catalog.yaml"), "--stack", stack)
     assert violations(result) == expected
     if stack == "violations":
-        assert len(expected) == 7
+        assert len(expected) == 8  # 7 kinds + auto-upgrade-needs-target on bad-preview
 
 
 def test_malformed_stack_fails_naming_file_and_key(shipped: Pulumi) -> None:

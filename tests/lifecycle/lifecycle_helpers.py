@@ -57,3 +57,14 @@ def arm_item(account: str, name: str, model: dict[str, Any] | None = None, sku: 
     }
     item.update(extra)
     return item
+
+
+def graph_row(subscription: str, group: str, account: str, name: str, model: dict[str, Any] | None = None,
+              sku: Any = "Standard", option: Any = "OnceCurrentVersionExpired", **extra: Any) -> dict[str, Any]:
+    """One Azure Resource Graph row of a model deployment (lower-case type, subscription and group)."""
+    item = arm_item(account, name, model, sku, option, **extra)
+    item["id"] = item["id"].replace("00000000-0000-0000-0000-000000000000", subscription).replace(
+        "/resourceGroups/rg/", f"/resourceGroups/{group}/")
+    item.update({"type": "microsoft.cognitiveservices/accounts/deployments", "subscriptionId": subscription,
+                 "resourceGroup": group.lower(), "tenantId": "t", "location": "eastus", **extra})
+    return item

@@ -63,15 +63,19 @@ def test_crafted_items_are_judged_fail_closed_not_crashed(runner):
         ("aif-weu/list-model", "retired-model-version", "mandatory"),
         ("aif-weu/list-model", "model-version-known", "advisory"),
         ("aif-weu/list-model", "preview-model-version", "advisory"),
+        ("aif-weu/list-model", "auto-upgrade-needs-target", "mandatory"),
+        ("aif-weu/list-model", "deprecated-model-version", "advisory"),
         ("aif-weu/null-props", "model-version-pinned", "mandatory"),  # properties: null
         ("aif-weu/null-props", "upgrade-option-explicit", "advisory"),
         ("aif-weu/numeric-option", "auto-update-requires-standard-sku", "mandatory"),  # option 42
         ("aif-weu/numeric-option", "no-auto-upgrade-near-retirement", "mandatory"),
         ("aif-weu/numeric-option", "upgrade-option-explicit", "advisory"),
+        ("aif-weu/numeric-option", "auto-upgrade-needs-target", "mandatory"),
         ("aif-weu/portal-made", "model-version-pinned", "mandatory"),  # no properties, no sku at all
         ("aif-weu/portal-made", "upgrade-option-explicit", "advisory"),
         ("aif-weu/string-sku", "auto-update-requires-standard-sku", "mandatory"),  # sku is a string
         ("aif-weu/string-sku", "provisioned-migration-due", "mandatory"),
+        ("aif-weu/string-sku", "auto-upgrade-needs-target", "mandatory"),
         ("aif-weu/null-option", "upgrade-option-explicit", "advisory"),  # explicit null = absent
     }
     by_resource = {f["resource"]: f for f in data["findings"]}

@@ -3,12 +3,14 @@
 
 Hand computation, per catalog entry:
 - gpt-4o 2024-05-13: deprecation 2026-06-30 (+60), retirement 2026-09-30 (+152); the model's default
-  2024-08-06 became default on 2026-05-10, so auto-update lands by 2026-05-24 (+23).
+  2024-08-06 became default on 2026-05-10 (+9), so auto-update moves it within two weeks: the window
+  2026-05-10..2026-05-24 (written ``start..end``).
 - gpt-4.1 2025-01-01: retirement 2026-08-31 (+122), GlobalStandard 2026-10-31 (+183),
   ProvisionedManaged 2026-07-15 (+75); upgrade lead days Standard 10 (-> 2026-08-21, +112),
-  GlobalStandard 20 (-> 2026-10-11, +163); default 2025-06-01 since 2026-01-01 -> auto-update should
-  have landed 2026-01-15 (-106).
-- o9-preview 1: retirement 2026-06-15 (+45, tentative), lead 5 days (-> 2026-06-10, +40), no default.
+  GlobalStandard 20 (-> 2026-10-11, +163); default 2025-06-01 since 2026-01-01 -> auto-update window
+  2026-01-01..2026-01-15 (-120), which should have ended 106 days ago.
+- o9-preview 1: retirement 2026-06-15 (+45, tentative), lead 5 days, no other version: no upgrade
+  target, so every upgrading option stops working on the retirement day (+45), not at the lead day.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ D = dt.date.fromisoformat
 
 
 def timeline(events: list[Event]) -> list[tuple[str, str, int]]:
-    return [(e.date.isoformat(), e.kind, e.days_from_as_of) for e in events]
+    """(date or ``start..latest`` window, kind, days from the as-of date to the start)."""
+    return [(f"{e.date}..{e.latest}" if e.latest else e.date.isoformat(), e.kind, e.days_from_as_of) for e in events]
 
 
 def run(small_catalog, rec, as_of: dt.date = AS_OF, horizon: int = 180):
@@ -37,9 +40,9 @@ def run(small_catalog, rec, as_of: dt.date = AS_OF, horizon: int = 180):
 CASES = [
     # --- Standard types, each option -----------------------------------------------------------
     pytest.param("gpt-4o", "2024-05-13", "Standard", AUTO,
-                 [("2026-05-24", "auto-upgrade", 23)], id="std-auto-new-default-two-week-mark"),
+                 [("2026-05-10..2026-05-24", "auto-upgrade", 9)], id="std-auto-new-default-two-week-window"),
     pytest.param("gpt-4o", "2024-05-13", "GlobalStandard", AUTO,
-                 [("2026-05-24", "auto-upgrade", 23)], id="globalstd-auto-new-default"),
+                 [("2026-05-10..2026-05-24", "auto-upgrade", 9)], id="globalstd-auto-new-default"),
     pytest.param("gpt-4o", "2024-05-13", "Standard", EXPIRY,
                  [("2026-06-30", "deprecation", 60), ("2026-09-30", "upgrade-on-expiry", 152)], id="std-expiry"),
     pytest.param("gpt-4o", "2024-05-13", "DataZoneStandard", NOAUTO,
@@ -70,16 +73,16 @@ CASES = [
                  [("2026-08-31", "migration-required", 122)], id="ptu-ignores-lead-days"),
     pytest.param("gpt-4.1", "2025-01-01", "GlobalStandard", NOAUTO, [], id="per-sku-date-beyond-horizon"),
     pytest.param("gpt-4.1", "2025-01-01", "GlobalStandard", AUTO,
-                 [("2026-01-15", "auto-upgrade", -106)], id="two-week-mark-already-past"),
+                 [("2026-01-01..2026-01-15", "auto-upgrade", -120)], id="two-week-window-already-past"),
     pytest.param("gpt-4.1", "2025-06-01", "GlobalStandard", AUTO, [], id="already-on-default"),
     pytest.param("gpt-4.1", "2025-09-01", "Standard", AUTO, [], id="newer-than-default-no-downgrade"),
-    # --- tentative date with an integer lead -----------------------------------------------------
+    # --- no upgrade target: upgrading options stop working on the retirement day ---------------
     pytest.param("o9-preview", "1", "Standard", EXPIRY,
-                 [("2026-06-10", "upgrade-on-expiry", 40)], id="int-lead-days"),
+                 [("2026-06-15", "stops-working", 45)], id="expiry-no-target-stops-at-retirement-not-lead-day"),
     pytest.param("o9-preview", "1", "GlobalStandard", NOAUTO,
                  [("2026-06-15", "stops-working", 45)], id="noauto-tentative"),
     pytest.param("o9-preview", "1", "Standard", AUTO,
-                 [("2026-06-15", "upgrade-on-expiry", 45)], id="auto-no-default-upgraded-at-retirement"),
+                 [("2026-06-15", "stops-working", 45)], id="auto-no-target-stops-working"),
 ]
 
 
@@ -97,13 +100,15 @@ def test_details_say_what_happens(small_catalog):
     assert "2024-08-06" in auto.detail and "2026-05-10" in auto.detail and "PAST" not in auto.detail
     [late] = run(small_catalog, native("gpt-4.1", "2025-01-01", "GlobalStandard", AUTO)).events
     assert "PAST (106 days ago)" in late.detail and "should already have happened" in late.detail
+    assert late.latest == D("2026-01-15") and "between 2026-01-01 and 2026-01-15" in late.detail
     [lead] = run(small_catalog, native("gpt-4.1", "2025-01-01", "GlobalStandard", EXPIRY)).events
     assert "20 days before it retires for GlobalStandard on 2026-10-31" in lead.detail
-    assert "default today: gpt-4.1 2025-06-01" in lead.detail  # the then-default as the catalog knows it today
+    assert "default version gpt-4.1 2025-06-01, which retires for GlobalStandard on 2027-06-30" in lead.detail
     [stop] = run(small_catalog, native("o9-preview", "1", "GlobalStandard", NOAUTO)).events
     assert "tentative" in stop.detail and "every call fails" in stop.detail
     _, migrate = run(small_catalog, native("gpt-4o", "2024-05-13", "ProvisionedManaged", AUTO)).events
-    assert "OnceNewDefaultVersionAvailable has no effect" in migrate.detail
+    assert "Azure does not upgrade ProvisionedManaged deployments automatically" in migrate.detail
+    assert "OnceNewDefaultVersionAvailable does not change that" in migrate.detail
     assert "Replacement: gpt-4o 2024-08-06" in migrate.detail
 
 
@@ -114,7 +119,7 @@ def test_missing_option_defaults_differ_by_provider(small_catalog):
     assert native_events[0].option == EXPIRY
     # classic provider: documented default OnceNewDefaultVersionAvailable
     classic_events = run(small_catalog, classic("gpt-4o", "2024-05-13", "Standard")).events
-    assert timeline(classic_events) == [("2026-05-24", "auto-upgrade", 23)]
+    assert timeline(classic_events) == [("2026-05-10..2026-05-24", "auto-upgrade", 9)]
     assert classic_events[0].option == AUTO
 
 
@@ -133,8 +138,9 @@ def test_horizon_edge_is_inclusive(small_catalog, horizon, expected):
 def test_longer_horizon_reaches_per_sku_date_and_newer_than_default(small_catalog):
     events = run(small_catalog, native("gpt-4.1", "2025-01-01", "GlobalStandard", NOAUTO), horizon=183).events
     assert timeline(events) == [("2026-10-31", "stops-working", 183)]
+    # a preview newer than the default: no downgrade, no GA target, so it stops working at retirement
     events = run(small_catalog, native("gpt-4.1", "2025-09-01", "Standard", AUTO), horizon=245).events
-    assert timeline(events) == [("2027-01-01", "upgrade-on-expiry", 245)]
+    assert timeline(events) == [("2027-01-01", "stops-working", 245)]
 
 
 def test_past_retirement_is_kept_past_deprecation_is_not(small_catalog):
@@ -182,11 +188,12 @@ def test_events_sorted_and_json_shape(small_catalog):
     assert data["as_of"] == "2026-05-01" and data["horizon_days"] == 180 and data["catalog_as_of"] == "2026-04-20"
     assert data["stacks"] == ["prod", "dev"]
     assert [(e["date"], e["stack"], e["deployment"], e["kind"]) for e in data["events"]] == [
-        ("2026-05-24", "dev", "dev-chat", "auto-upgrade"),
+        ("2026-05-10", "dev", "dev-chat", "auto-upgrade"),
         ("2026-06-30", "prod", "ptu", "deprecation"),
         ("2026-08-21", "prod", "chat", "upgrade-on-expiry"),
         ("2026-09-30", "prod", "ptu", "migration-required"),
     ]
-    assert set(data["events"][0]) == {"stack", "deployment", "model", "version", "sku", "option", "date", "kind",
-                                      "detail", "days_from_as_of"}
+    assert set(data["events"][0]) == {"stack", "deployment", "model", "version", "sku", "option", "date", "latest",
+                                      "kind", "detail", "days_from_as_of"}
+    assert data["events"][0]["latest"] == "2026-05-24" and data["events"][1]["latest"] is None
     assert data["deployments"] == {"prod": 2, "dev": 1}

@@ -37,12 +37,12 @@ models:
 # Hand-computed for as of 2026-05-01 (program: stacks/Pulumi.{dev,prod}.yaml):
 PROD = [
     ("2026-05-15", "prod-chat-mini", "deprecation"),
-    ("2026-06-30", "prod-chat-mini", "upgrade-on-expiry"),  # GlobalStandard, no lead days for gpt-4o-mini
+    ("2026-06-30", "prod-chat-mini", "stops-working"),  # no other gpt-4o-mini version: no upgrade target
     ("2026-07-31", "prod-chat-ptu", "migration-required"),  # per-SKU date of GlobalProvisionedManaged
     ("2026-09-16", "prod-chat", "upgrade-on-expiry"),  # 2026-09-30 - 14 lead days (GlobalStandard)
     ("2026-09-16", "prod-chat-failover", "upgrade-on-expiry"),
 ]
-DEV = [("2026-05-15", "dev-chat", "auto-upgrade")]  # new default since 2026-05-01 + 14 days
+DEV = [("2026-05-01", "dev-chat", "auto-upgrade")]  # new default since 2026-05-01: moves by + 14 days
 
 
 @pytest.fixture
@@ -78,7 +78,7 @@ def test_horizon_and_all_stacks(runner, catalog):
     data = json.loads(result.stdout)
     assert data["stacks"] == ["dev", "prod", "staging"]
     assert all(e["days_from_as_of"] <= 60 for e in data["events"])
-    assert ("2026-06-30", "prod-chat-mini", "upgrade-on-expiry") in {
+    assert ("2026-06-30", "prod-chat-mini", "stops-working") in {
         (e["date"], e["deployment"], e["kind"]) for e in data["events"]}
 
 

@@ -41,11 +41,12 @@ class PackProcess:
 
 
 def start_pack(env: Mapping[str, str] | None = None, stack: str = "dev", project: str = "foundry-deployments",
-               config: Mapping[str, str] | None = None, timeout: float = 30.0) -> PackProcess:
+               config: Mapping[str, str] | None = None, timeout: float = 30.0, python: str = sys.executable,
+               pack_dir: Path = PACK_DIR) -> PackProcess:
     full_env = {**os.environ, "PULUMI_PROJECT": project, "PULUMI_STACK": stack, "PULUMI_DRY_RUN": "true",
                 "PULUMI_CONFIG": json.dumps(dict(config or {})), **(env or {})}
-    proc = subprocess.Popen([sys.executable, "-u", "-m", "pulumi.policy", "127.0.0.1:0", str(PACK_DIR)],
-                            cwd=PACK_DIR, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen([python, "-u", "-m", "pulumi.policy", "127.0.0.1:0", str(pack_dir)],
+                            cwd=pack_dir, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert proc.stdout is not None and proc.stderr is not None
     stderr: list[str] = []
     reader = threading.Thread(target=lambda: stderr.extend(proc.stderr), daemon=True)  # type: ignore[arg-type]

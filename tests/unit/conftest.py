@@ -43,3 +43,11 @@ def make_pack() -> Any:
         return Pack(make_runtime(**runtime_kwargs), config)
 
     return factory
+
+
+@pytest.fixture
+def api_pack(make_pack: Any) -> Pack:
+    """The pack at default levels over the api-version test catalog (tests.unit.api_kit)."""
+    from tests.unit.api_kit import api_catalog
+
+    return make_pack(catalog=api_catalog())

@@ -51,14 +51,20 @@ def test_bundled_versions_are_unique(bundled: Any) -> None:
     assert len(keys) == len(set(keys))
 
 
-def test_gpt_4o_2024_08_06_per_sku_dates(bundled: Any) -> None:
-    v = bundled.lookup("gpt-4o", "2024-08-06")
+@pytest.mark.parametrize(("model", "version", "retires"), [
+    ("gpt-4o", "2024-05-13", dt.date(2027, 3, 31)),
+    ("gpt-4o", "2024-08-06", dt.date(2027, 10, 1)),
+    ("gpt-4o-mini", "2024-07-18", dt.date(2027, 10, 1)),
+])
+def test_gpt_4o_dates_follow_the_newest_source(bundled: Any, model: str, version: str, retires: dt.date) -> None:
+    """The Apr-2026 schedule gives one date per version; the Dec-2025 regional-Standard date
+    (2026-03-31) has no newer support, so no per-SKU override or lead days remain (docs/catalog.md)."""
+    v = bundled.lookup(model, version)
     assert v is not None
-    assert v.retirement_for("Standard") == dt.date(2026, 3, 31)
-    assert v.retirement_for("standard") == dt.date(2026, 3, 31)
-    assert v.retirement_for("GlobalStandard") == dt.date(2027, 10, 1)
-    assert v.retirement_for("ProvisionedManaged") == dt.date(2027, 10, 1)
-    assert v.retirement_for(None) == dt.date(2027, 10, 1)
+    assert v.retirement_by_sku == {} and v.upgrade_lead_days is None and v.upgrade_lead_by_sku == {}
+    for sku in ("Standard", "standard", "GlobalStandard", "ProvisionedManaged", None):
+        assert v.retirement_for(sku) == retires
+    assert "newest source wins" in (v.notes or "")
 
 
 def test_default_version_lookup(bundled: Any) -> None:

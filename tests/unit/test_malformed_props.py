@@ -20,8 +20,9 @@ from tests.unit.testkit import (
     struct_to_dict,
 )
 
-PINNED, EXPLICIT, NO_AUTO, RETIRED, AUTO_STD, MIGRATION, KNOWN, PREVIEW = RESOURCE_POLICIES
-MODEL_RULES = {PINNED, RETIRED, KNOWN, PREVIEW}  # need model name/version whatever the SKU and option
+PINNED, EXPLICIT, NO_AUTO, RETIRED, AUTO_STD, MIGRATION, KNOWN, PREVIEW, TARGET, DEPRECATED = RESOURCE_POLICIES
+MODEL_RULES = {PINNED, RETIRED, KNOWN, PREVIEW, DEPRECATED}  # need model name/version whatever the SKU and option
+MANDATORY = {PINNED, NO_AUTO, RETIRED, AUTO_STD, MIGRATION, TARGET}
 
 
 def _with(props: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
@@ -48,34 +49,36 @@ CASES: list[tuple[str, str, dict[str, Any], set[str], str]] = [
     ("version-object", FLAVOURS["versioned"],
      _native("properties.model.version", {"a": [1, {"b": None}]}, option="NoAutoUpgrade"),
      MODEL_RULES | {NO_AUTO}, "properties.model.version is an object"),
-    ("version-list", FLAVOURS["classic"], _classic("model.version", ["2024-08-06"]), MODEL_RULES,
+    # classic without an option = OnceNewDefaultVersionAvailable on GlobalStandard: TARGET needs the model
+    ("version-list", FLAVOURS["classic"], _classic("model.version", ["2024-08-06"]), MODEL_RULES | {TARGET},
      "model.version is a list"),
-    ("name-bool", FLAVOURS["native"], _native("properties.model.name", True), MODEL_RULES - {PINNED},
+    ("name-bool", FLAVOURS["native"], _native("properties.model.name", True), MODEL_RULES - {PINNED} | {TARGET},
      "properties.model.name is a boolean (True)"),
     ("model-list", FLAVOURS["native"], _native("properties.model", [{"name": "m"}], option="NoAutoUpgrade"),
      MODEL_RULES | {NO_AUTO}, "properties.model is a list"),
-    ("model-string", FLAVOURS["classic"], _classic("model", "m far"), MODEL_RULES, "model is a string ('m far')"),
+    ("model-string", FLAVOURS["classic"], _classic("model", "m far"), MODEL_RULES | {TARGET},
+     "model is a string ('m far')"),
     ("properties-string", FLAVOURS["native"], _native("properties", "oops"),
-     MODEL_RULES | {EXPLICIT, NO_AUTO, AUTO_STD}, "properties is a string ('oops')"),
+     MODEL_RULES | {EXPLICIT, NO_AUTO, AUTO_STD, TARGET}, "properties is a string ('oops')"),
     ("properties-list", FLAVOURS["versioned"], _native("properties", [1, 2]),
-     MODEL_RULES | {EXPLICIT, NO_AUTO, AUTO_STD}, "properties is a list"),
+     MODEL_RULES | {EXPLICIT, NO_AUTO, AUTO_STD, TARGET}, "properties is a list"),
     ("properties-number", FLAVOURS["native"], _native("properties", 7, sku="ProvisionedManaged"),
-     MODEL_RULES | {EXPLICIT, NO_AUTO, AUTO_STD, MIGRATION}, "properties is a number (7)"),
+     MODEL_RULES | {EXPLICIT, NO_AUTO, AUTO_STD, MIGRATION, TARGET}, "properties is a number (7)"),
     ("option-number", FLAVOURS["native"], _native("properties.versionUpgradeOption", 2),
-     {EXPLICIT, NO_AUTO, AUTO_STD}, "properties.versionUpgradeOption is a number (2)"),
+     {EXPLICIT, NO_AUTO, AUTO_STD, TARGET}, "properties.versionUpgradeOption is a number (2)"),
     ("option-list", FLAVOURS["classic"], _classic("versionUpgradeOption", ["NoAutoUpgrade"]),
-     {EXPLICIT, NO_AUTO, AUTO_STD}, "versionUpgradeOption is a list"),
+     {EXPLICIT, NO_AUTO, AUTO_STD, TARGET}, "versionUpgradeOption is a list"),
     ("option-typo", FLAVOURS["classic"], deployment("classic", option="NoAutoUpgrad"),
-     {EXPLICIT, NO_AUTO, AUTO_STD}, "versionUpgradeOption is a string ('NoAutoUpgrad'), expected one of"),
+     {EXPLICIT, NO_AUTO, AUTO_STD, TARGET}, "versionUpgradeOption is a string ('NoAutoUpgrad'), expected one of"),
     ("sku-list", FLAVOURS["native"], _native("sku", ["Standard"], option="OnceNewDefaultVersionAvailable"),
-     {AUTO_STD, MIGRATION}, "sku is a list"),
-    ("sku-string", FLAVOURS["classic"], _classic("sku", "Standard"), {AUTO_STD, MIGRATION},
+     {AUTO_STD, MIGRATION, TARGET}, "sku is a list"),
+    ("sku-string", FLAVOURS["classic"], _classic("sku", "Standard"), {AUTO_STD, MIGRATION, TARGET},
      "sku is a string ('Standard')"),
     ("sku-name-number", FLAVOURS["native"],
      _native("sku.name", 5, version="split", option="NoAutoUpgrade"),
      {NO_AUTO, RETIRED, MIGRATION}, "sku.name is a number (5)"),
     ("sku-name-object", FLAVOURS["classic"], _classic("sku.name", {"name": "Standard"}, version="split-gone"),
-     {AUTO_STD, RETIRED, MIGRATION}, "sku.name is an object"),
+     {AUTO_STD, RETIRED, MIGRATION, TARGET}, "sku.name is an object"),
 ]
 
 
@@ -96,8 +99,7 @@ def test_malformed_value_fails_closed_naming_the_path(module_pack: Pack, type_: 
     for policy in needs:
         (diag,) = _closed(diags, policy)
         assert path in diag.message, policy
-        assert diag.level == ("mandatory" if policy in {PINNED, NO_AUTO, RETIRED, AUTO_STD, MIGRATION}
-                              else "advisory")
+        assert diag.level == ("mandatory" if policy in MANDATORY else "advisory")
     for policy in set(RESOURCE_POLICIES) - needs:
         assert _closed(diags, policy) == [], policy
     assert not any("internal error" in d.message for d in diags)

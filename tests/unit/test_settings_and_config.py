@@ -203,8 +203,10 @@ def test_analyzer_info_levels_match_the_design(policies: list[PolicyInfo]) -> No
         "model-version-pinned": "mandatory", "upgrade-option-explicit": "advisory",
         "no-auto-upgrade-near-retirement": "mandatory", "retired-model-version": "mandatory",
         "auto-update-requires-standard-sku": "mandatory", "provisioned-migration-due": "mandatory",
-        "model-version-known": "advisory", "preview-model-version": "advisory", "catalog-freshness": "advisory",
-        "waiver-hygiene": "mandatory",
+        "model-version-known": "advisory", "preview-model-version": "advisory",
+        "auto-upgrade-needs-target": "mandatory", "deprecated-model-version": "advisory",
+        "catalog-freshness": "advisory", "waiver-hygiene": "mandatory", "api-version-supported": "mandatory",
+        "api-version-preview": "advisory", "openai-v1-endpoint": "advisory",
     }
 
 
@@ -213,10 +215,12 @@ def test_schema_defaults_and_properties(policies: list[PolicyInfo]) -> None:
     assert merged["no-auto-upgrade-near-retirement"].properties == {"retirementWindowDays": 90,
                                                                     "failOnUnknown": False}
     assert merged["provisioned-migration-due"].properties["retirementWindowDays"] == 90
+    assert merged["auto-upgrade-needs-target"].properties == {"retirementWindowDays": 90, "failOnUnknown": False}
     assert merged["catalog-freshness"].properties == {"maxCatalogAgeDays": 120}
     assert merged["waiver-hygiene"].properties == {"maxWaiverDays": 90}
     for name in ("model-version-pinned", "upgrade-option-explicit", "retired-model-version",
-                 "auto-update-requires-standard-sku", "model-version-known", "preview-model-version"):
+                 "auto-update-requires-standard-sku", "model-version-known", "preview-model-version",
+                 "deprecated-model-version"):
         assert merged[name].properties == {"failOnUnknown": False}, name
 
 

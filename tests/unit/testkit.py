@@ -14,10 +14,9 @@ from typing import Any
 from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2
 from pulumi_policy import EnforcementLevel
-from pulumi_policy.policy import _PolicyAnalyzerServicer
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
-from versionguard.adapters.pack import PACK_NAME, build_policies
+from versionguard.adapters.pack import PACK_NAME, VersionguardServicer, build_policies
 from versionguard.adapters.runtime import Runtime, WaivedHook
 from versionguard.core.catalog import Catalog, catalog_from_data
 from versionguard.core.engine import evaluate
@@ -199,7 +198,7 @@ class Pack:
     ``--policy-pack-config`` shape: a level string or an object with ``enforcementLevel`` and properties)."""
 
     def __init__(self, runtime: Runtime, config: Mapping[str, Any] | None = None) -> None:
-        self.servicer = _PolicyAnalyzerServicer(PACK_NAME, "0.0.1", build_policies(runtime),
+        self.servicer = VersionguardServicer(PACK_NAME, "0.0.1", build_policies(runtime),
                                                 EnforcementLevel.ADVISORY)
         info = self.servicer.GetAnalyzerInfo(empty_pb2.Empty(), None)
         self.descriptions = {p.name: p.description for p in info.policies}

@@ -20,9 +20,8 @@ from typing import Any
 from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2
 from pulumi_policy import EnforcementLevel
-from pulumi_policy.policy import _PolicyAnalyzerServicer
 
-from versionguard.adapters.pack import PACK_NAME, build_policies
+from versionguard.adapters.pack import PACK_NAME, VersionguardServicer, build_policies
 from versionguard.adapters.policy_config import PolicyInfo, PolicySetting, load_policy_config, reconcile
 from versionguard.adapters.runtime import Runtime
 
@@ -92,7 +91,7 @@ class OfflineAnalyzer:
     """One configured pack instance; reuse it for every resource of a stack."""
 
     def __init__(self, runtime: Runtime, config_path: Path | None) -> None:
-        self.servicer = _PolicyAnalyzerServicer(PACK_NAME, PACK_VERSION, build_policies(runtime),
+        self.servicer = VersionguardServicer(PACK_NAME, PACK_VERSION, build_policies(runtime),
                                                 EnforcementLevel.ADVISORY)
         info = self.servicer.GetAnalyzerInfo(empty_pb2.Empty(), None)
         self.descriptions = {p.name: p.description for p in info.policies}

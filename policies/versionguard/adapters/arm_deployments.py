@@ -1,37 +1,48 @@
 """Read deployments as they exist in Azure from ARM JSON into :class:`DeploymentRecord` s.
 
-Input is the ARM Deployments-List response (``{"value": [...], "nextLink"?}``) or the array that
-``az cognitiveservices account deployment list`` prints. Each item is normalized like an
-azure-native resource (ARM and azure-native share the shape).
+Three inputs, told apart by their envelope:
 
-The envelope must be right (JSON, the list, each item an object with ``name`` and an ARM
-deployment ``id``): otherwise an :class:`InputError` names the file and the JSON path. Anything
+- the ARM Deployments-List response (``{"value": [...], "nextLink"?}``) or the array that
+  ``az cognitiveservices account deployment list`` prints;
+- Azure Resource Graph results (:mod:`versionguard.adapters.resource_graph`): ``az graph query``
+  output or the REST response, whose rows are ARM items plus ``subscriptionId`` and ``resourceGroup``.
+
+Each item is normalized like an azure-native resource (ARM and azure-native share the shape). The
+envelope must be right (JSON, the list, each item an object with a deployment's ARM ``id``, and for
+ARM lists a ``name``): otherwise an :class:`InputError` names the file and the JSON path. Anything
 odd *inside* an item (null properties, an unknown SKU, a list where an object belongs) is left to
 the rules, which fail closed on it.
 """
 
 from __future__ import annotations
 
+import gc
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from versionguard.adapters.arm_json import read_arm_list
+from versionguard.adapters.arm_json import arm_list, parse_json
+from versionguard.adapters.resource_graph import graph_page, is_graph_response
 from versionguard.core.errors import InputError
 from versionguard.core.records import AZURE_NATIVE_TYPE, DeploymentRecord, normalize, shape_of
 
 ARM_DEPLOYMENT_TYPE = "Microsoft.CognitiveServices/accounts/deployments"
-_ARM_ID = re.compile(r"/providers/Microsoft\.CognitiveServices/accounts/([^/]+)/deployments/([^/]+)/?$",
-                     re.IGNORECASE)
-_ENVELOPE = ('an object with a "value" list (ARM Deployments - List) or an array '
-             "(az cognitiveservices account deployment list)")
+_TYPE_FOLDED = ARM_DEPLOYMENT_TYPE.casefold()
+# Subscription and resource group are optional in the match: an id without them is still a deployment's.
+_ARM_ID = re.compile(r"^(?:/subscriptions/([^/]+)/resourceGroups/([^/]+))?.*?"
+                     r"/providers/Microsoft\.CognitiveServices/accounts/([^/]+)/deployments/([^/]+)/?$",
+                     re.IGNORECASE | re.DOTALL)
+_ID_EXPECTED = "an ARM id .../providers/Microsoft.CognitiveServices/accounts/<account>/deployments/<name>"
+_ENVELOPE = ('an object with a "value" list (ARM Deployments - List), an object with a "data" list (Azure '
+             "Resource Graph) or an array (az cognitiveservices account deployment list)")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass costs 5 times as much to build, 100,000 times over
 class LiveDeployment:
-    """One deployment read from ARM JSON, with where it came from."""
+    """One deployment read from ARM JSON, with where it came from. Treat it as read-only."""
 
     record: DeploymentRecord
     arm_id: str
@@ -40,6 +51,8 @@ class LiveDeployment:
     arm_type: str
     source: str  # file name
     path: str  # JSON path of the item, e.g. value[3]
+    subscription: str | None = None  # from the ARM id
+    resource_group: str | None = None
 
     @property
     def resource(self) -> str:
@@ -52,57 +65,116 @@ class LiveInput:
     notes: list[str]  # for the terminal: paged responses, duplicates
 
 
-def parse_text(text: str, source: str) -> tuple[list[Any], str, list[str]]:
-    """The item list of a Deployments-List response or an ``az`` array, its JSON path prefix and notes."""
-    listing = read_arm_list(text, source, "deployments", _ENVELOPE)
+@dataclass(frozen=True)
+class Listing:
+    """The items of one input and how to read them."""
+
+    items: list[Any]
+    prefix: str  # JSON path of the list: "value", "data" or "" (a bare array)
+    graph: bool  # Resource Graph rows: the name comes from the id
+    notes: list[str]
+
+
+def parse_text(text: str, source: str) -> Listing:
+    """The item list of a Deployments-List response, an ``az`` array or a Resource Graph result."""
+    data = parse_json(text, source)
+    if is_graph_response(data):
+        page = graph_page(data, source)
+        return Listing(page.rows, page.prefix, True, page.notes)
+    listing = arm_list(data, source, "deployments", _ENVELOPE)
     notes = [f"{source}: the response has a nextLink; only this page was read (fetch every page, or use "
              "az cognitiveservices account deployment list)"] if listing.paged else []
-    return listing.items, listing.prefix, notes
+    return Listing(listing.items, listing.prefix, False, notes)
 
 
-def read_items(items: Sequence[Any], prefix: str, source: str) -> list[LiveDeployment]:
-    """Check each item's envelope (object, name, ARM id, type) and normalize it."""
-    out: list[LiveDeployment] = []
-    for i, item in enumerate(items):
-        path = f"{prefix}[{i}]"
-        if not isinstance(item, dict):
-            raise InputError(source, path, "a deployment object", shape_of(item))
+def read_items(items: Sequence[Any], prefix: str, source: str, graph: bool = False) -> list[LiveDeployment]:
+    """Check each item's envelope (object, ARM id, type, and for ARM lists the name) and normalize it."""
+    return [read_item(item, f"{prefix}[{i}]", source, graph) for i, item in enumerate(items)]
+
+
+def read_item(item: Any, path: str, source: str, graph: bool) -> LiveDeployment:
+    if type(item) is not dict:
+        raise InputError(source, path, "a deployment object", shape_of(item))
+    arm_id = item.get("id")
+    match = _ARM_ID.match(arm_id) if type(arm_id) is str else None
+    if graph:
+        if match is None:  # the id is the row's identity: checked first
+            raise InputError(source, f"{path}.id", _ID_EXPECTED, arm_id)
+        name = match.group(4)
+    else:
         name = item.get("name")
-        if not isinstance(name, str) or not name.strip():
+        if type(name) is not str or not name.strip():
             raise InputError(source, f"{path}.name", "the deployment name (a non-empty string)", name)
-        arm_id = item.get("id")
-        match = _ARM_ID.search(arm_id) if isinstance(arm_id, str) else None
+        name = name.strip()
         if match is None:
-            raise InputError(source, f"{path}.id", "an ARM id .../providers/Microsoft.CognitiveServices/accounts/"
-                             "<account>/deployments/<name>", arm_id)
-        arm_type = item.get("type", ARM_DEPLOYMENT_TYPE)
-        if not isinstance(arm_type, str) or arm_type.casefold() != ARM_DEPLOYMENT_TYPE.casefold():
-            raise InputError(source, f"{path}.type", ARM_DEPLOYMENT_TYPE, arm_type)
-        account = match.group(1)
-        record = normalize(AZURE_NATIVE_TYPE, item, name.strip(), urn=arm_id, account=account)
-        out.append(LiveDeployment(record, arm_id, account, name.strip(), arm_type, source, path))
-    return out
+            raise InputError(source, f"{path}.id", _ID_EXPECTED, arm_id)
+    arm_type = item.get("type", ARM_DEPLOYMENT_TYPE)
+    # Resource Graph writes types in lower case; ARM compares them case-insensitively.
+    if type(arm_type) is not str or (arm_type != ARM_DEPLOYMENT_TYPE and arm_type.casefold() != _TYPE_FOLDED):
+        raise InputError(source, f"{path}.type", ARM_DEPLOYMENT_TYPE, arm_type)
+    subscription, group, account = match.group(1), match.group(2), match.group(3)
+    record = normalize(AZURE_NATIVE_TYPE, item, name, urn=arm_id, account=account)
+    return LiveDeployment(record, arm_id, account, name, arm_type, source, path, subscription, group)
+
+
+def read_file(path: Path) -> str:
+    source = str(path)
+    try:
+        return path.read_bytes().decode("utf-8")
+    except OSError as exc:
+        raise InputError(source, "(file)", "a readable JSON file", exc.strerror) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(source, f"byte {exc.start}", "UTF-8 text", exc.reason) from None
+
+
+class Deduplicator:
+    """The same ARM id twice (case-insensitive, as ARM compares ids) is judged once, with a note."""
+
+    def __init__(self) -> None:
+        self.deployments: list[LiveDeployment] = []
+        self.notes: list[str] = []
+        self._seen: dict[str, LiveDeployment] = {}
+
+    def add(self, found: Iterable[LiveDeployment]) -> None:
+        seen, keep = self._seen, self.deployments
+        for d in found:
+            key = d.arm_id.casefold()
+            first = seen.get(key)
+            if first is not None:
+                self.notes.append(f"{d.source}: {d.path} repeats {first.source}: {first.path} ({d.resource}); "
+                                  "judged once")
+                continue
+            seen[key] = d
+            keep.append(d)
+
+    def result(self, notes: Sequence[str] = ()) -> LiveInput:
+        return LiveInput(self.deployments, [*notes, *self.notes])
+
+
+@contextmanager
+def bulk_load() -> Iterator[None]:
+    """Loading a fleet builds millions of acyclic containers (JSON and records): the cyclic collector
+    would re-scan them again and again (half the load time at 100,000 rows), so it waits until the
+    load is done, and what was loaded is then kept out of later collections (``gc.freeze``; plain
+    reference counting still frees it)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 def load_live(paths: Iterable[Path]) -> LiveInput:
     """Read every file; the same ARM id twice (case-insensitive) is judged once."""
-    deployments: list[LiveDeployment] = []
+    dedup = Deduplicator()
     notes: list[str] = []
-    seen: dict[str, LiveDeployment] = {}
-    for path in paths:
-        source = str(path)
-        try:
-            text = path.read_text("utf-8")
-        except OSError as exc:
-            raise InputError(source, "(file)", "a readable JSON file", exc.strerror) from None
-        items, prefix, file_notes = parse_text(text, source)
-        notes += file_notes
-        for d in read_items(items, prefix, source):
-            key = d.arm_id.casefold()
-            if key in seen:
-                first = seen[key]
-                notes.append(f"{source}: {d.path} repeats {first.source}: {first.path} ({d.resource}); judged once")
-                continue
-            seen[key] = d
-            deployments.append(d)
-    return LiveInput(deployments, notes)
+    with bulk_load():
+        for path in paths:
+            source = str(path)
+            listing = parse_text(read_file(path), source)
+            notes += listing.notes
+            dedup.add(read_items(listing.items, listing.prefix, source, listing.graph))
+    return dedup.result(notes)

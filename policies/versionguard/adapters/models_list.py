@@ -72,10 +72,11 @@ class ImportResult:
     data: dict[str, Any]  # catalog data, validated
     notes: list[str]  # for the terminal: paged responses, dropped SKU names
     versions: int
-    files: int
+    files: int  # input files, or regions fetched
+    command: str = "catalog import"
 
     def to_yaml(self) -> str:
-        return dump_catalog(self.data)
+        return dump_catalog(self.data, self.command)
 
 
 def source_ids(paths: Sequence[Path]) -> list[str]:
@@ -94,8 +95,13 @@ def parse_models_text(text: str, source: str, source_id: str) -> tuple[list[Sigh
     """Sightings from one Models-List response or ``az`` array; errors name the JSON path."""
     listing = read_arm_list(text, source, "models", _ENVELOPE)
     notes = [f"{source}: the response has a nextLink; only this page was read"] if listing.paged else []
-    return [_sighting(item, f"{listing.prefix}[{i}]", source, source_id)
-            for i, item in enumerate(listing.items)], notes
+    return sightings_of(listing.items, listing.prefix, source, source_id), notes
+
+
+def sightings_of(items: Sequence[Any], prefix: str, source: str, source_id: str) -> list[Sighting]:
+    """Sightings from Models-List items (``{kind, skuName, model}`` or model objects), as read from a
+    file or fetched from the API; errors name ``source`` and the item's path (``value[3].model…``)."""
+    return [_sighting(item, f"{prefix}[{i}]", source, source_id) for i, item in enumerate(items)]
 
 
 def _sighting(item: Any, path: str, source: str, source_id: str) -> Sighting:
@@ -349,16 +355,25 @@ def import_catalog(paths: Sequence[Path], as_of: dt.date, previous: Catalog | No
         found, file_notes = parse_models_text(text, str(path), sid)
         sightings += found
         notes += file_notes
-    data = build_catalog_data(sightings, dict(zip(ids, (p.name for p in paths), strict=True)), as_of, previous)
+    sources = {sid: {"title": path.name} for sid, path in zip(ids, paths, strict=True)}
+    return finish_import(sightings, sources, as_of, previous, notes)
+
+
+def finish_import(sightings: Sequence[Sighting], sources: dict[str, dict[str, str]], as_of: dt.date,
+                  previous: Catalog | None, notes: Sequence[str] = (), command: str = "catalog import") -> ImportResult:
+    """The merged, validated catalog of every sighting; ``sources`` maps a source id to its ``title``
+    (and optionally ``url``), each dated ``as_of``. Shared by ``catalog import`` and ``catalog fetch``."""
+    data = build_catalog_data(sightings, sources, as_of, previous)
+    out = list(notes)
     for name in sorted({n for s in sightings for n, _ in s.dropped_skus}):
-        notes.append(f"SKU name '{name}' is not a deployment type; its dates were not kept per SKU (see notes)")
+        out.append(f"SKU name '{name}' is not a deployment type; its dates were not kept per SKU (see notes)")
     versions = sum(len(m["versions"]) for m in data["models"])
-    return ImportResult(data, notes, versions, len(paths))
+    return ImportResult(data, out, versions, len(sources), command)
 
 
-def build_catalog_data(sightings: Sequence[Sighting], sources: dict[str, str], as_of: dt.date,
+def build_catalog_data(sightings: Sequence[Sighting], sources: dict[str, dict[str, str]], as_of: dt.date,
                        previous: Catalog | None = None) -> dict[str, Any]:
-    """Catalog data (docs/catalog.md) from sightings; ``sources`` maps source id -> file name."""
+    """Catalog data (docs/catalog.md) from sightings; ``sources`` maps source id -> title (and url)."""
     grouped: dict[tuple[str, str], list[Sighting]] = {}
     for s in sightings:
         grouped.setdefault((s.name.casefold(), s.version.casefold()), []).append(s)
@@ -377,7 +392,7 @@ def build_catalog_data(sightings: Sequence[Sighting], sources: dict[str, str], a
     data = {
         "schema": 1,
         "as_of": as_of,
-        "sources": {sid: {"title": name, "date": as_of} for sid, name in sources.items()},
+        "sources": {sid: {**source, "date": as_of} for sid, source in sources.items()},
         "models": out_models,
     }
     if previous is not None:
@@ -387,18 +402,20 @@ def build_catalog_data(sightings: Sequence[Sighting], sources: dict[str, str], a
 
 
 PREVIOUS_SOURCE = "previous-catalog"
-_KEY_ORDER = ("version", "lifecycle", "default", "default_since", "deprecation", "retirement", "retirement_by_sku",
-              "date_status", "upgrade_lead_days", "replacement", "notes", "sources")
+_KEY_ORDER = ("version", "lifecycle", "default", "default_since", "released", "deprecation", "deprecation_status",
+              "retirement", "retirement_by_sku", "date_status", "upgrade_lead_days", "replacement", "fine_tuned",
+              "notes", "sources")
 
 
 def carry_over(data: dict[str, Any], previous: Catalog) -> None:
     """Copy from ``previous`` what the Models-List API does not report: ``default_since`` (only where
-    the previous catalog had the same version as default) and ``deprecation`` (the no-new-customers
-    date). Each carried value is noted and cites the previous catalog as a source."""
+    the previous catalog had the same version as default), ``deprecation`` (the no-new-customers
+    date, with its ``deprecation_status``), ``released`` and the ``fine_tuned`` dates. Each carried
+    value is noted and cites the previous catalog as a source."""
     used = False
     for model in data["models"]:
         for i, entry in enumerate(model["versions"]):
-            prev = previous.lookup(model["name"], entry["version"])
+            prev = previous.lookup(model["name"], entry["version"], model.get("format") or "OpenAI")
             if prev is None:
                 continue
             carried = []
@@ -408,6 +425,17 @@ def carry_over(data: dict[str, Any], previous: Catalog) -> None:
             if prev.deprecation:
                 entry["deprecation"] = prev.deprecation
                 carried.append(f"deprecation {prev.deprecation}")
+                if prev.deprecation_status:
+                    entry["deprecation_status"] = prev.deprecation_status
+            if prev.released:
+                entry["released"] = prev.released
+                carried.append(f"released {prev.released}")
+            if prev.fine_tuned:
+                ft = prev.fine_tuned
+                entry["fine_tuned"] = {k: v for k, v in (("training_retirement", ft.training_retirement),
+                                                         ("deployment_retirement", ft.deployment_retirement),
+                                                         ("date_status", ft.date_status)) if v is not None}
+                carried.append("fine_tuned dates")
             if not carried:
                 continue
             used = True
@@ -421,9 +449,9 @@ def carry_over(data: dict[str, Any], previous: Catalog) -> None:
                                             "date": previous.as_of}
 
 
-def dump_catalog(data: dict[str, Any]) -> str:
+def dump_catalog(data: dict[str, Any], command: str = "catalog import") -> str:
     """YAML in the bundled catalog's style: dates unquoted, versions quoted."""
-    header = (f"# Generated by `versionguard catalog import` on {data['as_of']} from: "
+    header = (f"# Generated by `versionguard {command}` on {data['as_of']} from: "
               f"{', '.join(s['title'] for s in data['sources'].values())}.\n"
               "# Review against the current retirement schedule with `versionguard catalog diff OLD NEW`.\n")
     return header + yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=110)

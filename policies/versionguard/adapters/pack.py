@@ -1,18 +1,32 @@
 """The CrossGuard adapter: one pulumi_policy policy per rule, all backed by the engine.
 
 ``build_policies`` is what ``policies/__main__.py`` hands to ``PolicyPack`` and what the offline
-``check`` hands to pulumi_policy's analyzer servicer, so both judge through the same code path.
+``check`` hands to the analyzer servicer, so both judge through the same code path.
 Validations never raise: bad input becomes a violation naming it (fail closed); only
 ``UnknownValueError`` is raised on purpose, to get CrossGuard's standard advisory skip.
+
+Two kinds of resource policy: the deployment rules (``check``) run on deployment resources only;
+the api-version rules (``check_usages``) scan every resource's inputs. :class:`VersionguardServicer`
+is pulumi_policy's servicer with one change that keeps that scan affordable and secret-aware: it
+reads a request's properties once for all policies (the stock one deserializes them again for each
+policy) and hands the policies the wire form too, in which Pulumi secrets are still marked.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sys
+import time
 from collections.abc import Mapping, Sequence
-from typing import Any
+from concurrent import futures
+from inspect import isawaitable
+from typing import Any, NoReturn
 
+import grpc
+from google.protobuf import json_format
+from pulumi.runtime import proto
+from pulumi.runtime.proto import analyzer_pb2_grpc
 from pulumi_policy import (
     EnforcementLevel,
     Policy,
@@ -24,16 +38,19 @@ from pulumi_policy import (
     StackValidationArgs,
     StackValidationPolicy,
 )
+from pulumi_policy import policy as _policy
 from pulumi_policy import proxy as _proxy
-from pulumi_policy.proxy import UnknownValueError
+from pulumi_policy.deserialize import SPECIAL_SECRET_SIG, SPECIAL_SIG_KEY, deserialize_properties
+from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy
 
 from versionguard.adapters.runtime import Runtime, load_runtime
 from versionguard.core import engine
+from versionguard.core.api_usage import SECRET, UsageScan, scan, setting_names
 from versionguard.core.errors import InputError
 from versionguard.core.records import Unknown, deployment_flavour, normalize
 from versionguard.core.rules import RULES
-from versionguard.core.rules.base import Context, Level, NeedsValue, Rule
-from versionguard.core.settings import rule_settings
+from versionguard.core.rules.base import Context, Level, NeedsValue, Outcome, Rule
+from versionguard.core.settings import RuleSettings, rule_settings
 
 PACK_NAME = "versionguard"
 
@@ -125,36 +142,151 @@ def _stack() -> str | None:
     return os.environ.get("PULUMI_STACK") or None
 
 
+class _NotJudgeable(UnknownValueError):
+    """CrossGuard's advisory skip with versionguard's own reason (an api-version the catalog lacks)."""
+
+    def __init__(self, outcome: NeedsValue) -> None:
+        super().__init__(outcome.unknown.sentinel or _proxy.UNKNOWN_STRING_VALUE, list(outcome.unknown.path))
+        self.message = outcome.reason
+
+
 def _resource_validator(rule: Rule, runtime: Runtime):
     def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-        if deployment_flavour(args.resource_type) is None:
+        if rule.check is not None and deployment_flavour(args.resource_type) is None:
             return
         try:
             settings = rule_settings(args.get_config(), f"policy config of {rule.meta.id}")
-            record = normalize(args.resource_type, _SafeView(args.props), args.name, args.urn)
             ctx = Context(runtime.as_of, runtime.catalog, settings, runtime.waivers, _stack())
-            outcomes = engine.evaluate(rule, record, ctx)
+            if rule.check_usages is not None:
+                usages = usage_scan(args, settings)
+                if usages.empty:
+                    return
+                outcomes = engine.evaluate_usages(rule, usages, ctx)
+            else:
+                record = normalize(args.resource_type, _SafeView(args.props), args.name, args.urn)
+                outcomes = engine.evaluate(rule, record, ctx)
         except InputError as e:
             report_violation(f"versionguard cannot evaluate this resource: {e}")
             return
         except Exception as e:  # fail closed: a bug must never look like a pass
             report_violation(f"versionguard internal error, failing closed: {type(e).__name__}: {e}")
             return
-        for outcome in outcomes:
-            if isinstance(outcome, NeedsValue):
-                if not settings.fail_on_unknown:
-                    raise UnknownValueError(outcome.unknown.sentinel or _proxy.UNKNOWN_STRING_VALUE,
-                                            list(outcome.unknown.path))
-                message = f"{engine.unknown_message(outcome)} and failOnUnknown is set."
-            else:
-                message = outcome.message
-            waiver = runtime.waivers.find(rule.meta.id, args.name, args.urn, ctx.stack, runtime.as_of)
-            if waiver is None:
-                report_violation(message)
-            elif runtime.on_waived is not None:
-                runtime.on_waived(rule.meta.id, args.name, args.urn, message, waiver)
+        _report(rule, runtime, args, ctx, outcomes, report_violation)
 
     return validate
+
+
+def _report(rule: Rule, runtime: Runtime, args: ResourceValidationArgs, ctx: Context, outcomes: Sequence[Outcome],
+            report_violation: ReportViolation) -> None:
+    for outcome in outcomes:
+        if isinstance(outcome, NeedsValue):
+            if not ctx.settings.fail_on_unknown:
+                if outcome.reason:
+                    raise _NotJudgeable(outcome)
+                raise UnknownValueError(outcome.unknown.sentinel or _proxy.UNKNOWN_STRING_VALUE,
+                                        list(outcome.unknown.path))
+            message = f"{engine.unknown_message(outcome)} and failOnUnknown is set."
+        else:
+            message = outcome.message
+        waiver = runtime.waivers.find(rule.meta.id, args.name, args.urn, ctx.stack, runtime.as_of)
+        if waiver is None:
+            report_violation(message)
+        elif runtime.on_waived is not None:
+            runtime.on_waived(rule.meta.id, args.name, args.urn, message, waiver)
+
+
+def from_wire(value: Any, path: tuple[str, ...] = ()) -> Any:
+    """Wire-form properties (``MessageToDict`` of the request) as plain data for the core: unknown
+    sentinels as ``records.Unknown``, Pulumi secrets as ``api_usage.SECRET`` (never read)."""
+    if isinstance(value, dict):
+        if value.get(SPECIAL_SIG_KEY) == SPECIAL_SECRET_SIG:
+            return SECRET
+        return {k: from_wire(v, (*path, k)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [from_wire(v, (*path, str(i))) for i, v in enumerate(value)]
+    if isinstance(value, str) and value in _UNKNOWN_SENTINELS:
+        return Unknown(path, value)
+    return value
+
+
+def usage_scan(args: ResourceValidationArgs, settings: RuleSettings) -> UsageScan:
+    """The api-version usages of the resource, computed once per request and setting names. Without
+    the wire form (a stock servicer), Pulumi secrets cannot be told apart from plain values."""
+    names = setting_names(settings.setting_names)
+    shared: dict[Any, Any] | None = getattr(args, "shared", None)
+    if shared is None:  # a stock servicer's args: no cache across policies
+        shared = {}
+    found = shared.get(names)
+    if found is None:
+        if "plain" not in shared:
+            wire = getattr(args, "wire", None)
+            shared["plain"] = from_wire(wire) if wire is not None else to_plain(args.props)
+        found = shared[names] = scan(args.resource_type, shared["plain"], args.name, args.urn, names)
+    return found
+
+
+class _Args(ResourceValidationArgs):
+    """Validation args that also carry the wire-form properties and a per-request cache."""
+
+    def __init__(self, *args: Any, wire: Mapping[str, Any], shared: dict[Any, Any]) -> None:
+        super().__init__(*args)
+        self.wire = wire
+        self.shared = shared
+
+
+class VersionguardServicer(_policy._PolicyAnalyzerServicer):
+    """pulumi_policy's analyzer servicer, reading each Analyze request's properties once.
+
+    ``Analyze`` is the stock method's loop (enforcement levels, remediate reported as mandatory,
+    the advisory skip on unknown values, not-applicable) with the properties, options and provider
+    deserialized before it instead of once per policy. Policies only read the shared props.
+    """
+
+    def Analyze(self, request: Any, _context: Any) -> Any:
+        self._configure_runtime_settings()
+        response = proto.AnalyzeResponse()
+        pack_name, pack_version = self._private("policy_pack_name"), self._private("policy_pack_version")
+        read: tuple[Any, ...] | None = None
+        shared: dict[Any, Any] = {}
+        for policy in self._private("policies"):
+            level = self._get_enforcement_level(policy)
+            if level == EnforcementLevel.DISABLED or not isinstance(policy, ResourceValidationPolicy):
+                continue
+            if not policy.has_validation():
+                response.not_applicable.append(proto.PolicyNotApplicable(
+                    policy_name=policy.name, reason="Policy does not implement validate"))
+                continue
+            if level == EnforcementLevel.REMEDIATE:
+                level = EnforcementLevel.MANDATORY
+            report = self._create_report_violation(response, policy.name, policy.description, level, policy.severity)
+            if read is None:
+                wire = json_format.MessageToDict(request.properties)
+                read = (unknown_checking_proxy(deserialize_properties(wire)), self._get_resource_options(request),
+                        self._get_provider_resource(request), wire)
+            props, opts, provider, wire = read
+            args = _Args(request.type, props, request.urn, request.name, opts, provider,
+                         self._get_policy_config(policy.name), self._private("stack_tags"), wire=wire, shared=shared)
+            try:
+                result = policy.validate(args, report)
+                if isawaitable(result):
+                    loop = asyncio.new_event_loop()
+                    loop.run_until_complete(result)
+                    loop.close()
+            except UnknownValueError as e:
+                response.diagnostics.append(proto.AnalyzeDiagnostic(
+                    policyName=policy.name, policyPackName=pack_name, policyPackVersion=pack_version,
+                    message=(f"can't run policy '{policy.name}' from policy pack '{pack_name}@v{pack_version}' "
+                             f"during preview: {e.message}"),
+                    urn="", description=policy.description,
+                    enforcementLevel=self._map_enforcement_level(EnforcementLevel.ADVISORY)))
+            except _policy._NotApplicableError as e:
+                response.not_applicable.append(proto.PolicyNotApplicable(policy_name=policy.name,
+                                                                         reason=e.reason or ""))
+        return response
+
+    def _private(self, name: str) -> Any:
+        """The base class's name-mangled attribute ``__<name>``."""
+        return getattr(self, f"_PolicyAnalyzerServicer__{name}")
 
 
 def _stack_validator(rule: Rule, runtime: Runtime):
@@ -226,6 +358,25 @@ def build_policies(runtime: Runtime) -> list[Policy]:
             policies.append(ResourceValidationPolicy(
                 validate=_resource_validator(rule, runtime), remediate=remediate, **common))
     return policies
+
+
+def serve(policies: list[Policy], *, description: str, display_name: str) -> NoReturn:
+    """Serve the pack as ``PolicyPack(...)`` does (same gRPC server, options and port line on stdout),
+    with :class:`VersionguardServicer`. Never returns."""
+    servicer = VersionguardServicer(PACK_NAME, "0.0.1", policies, EnforcementLevel.ADVISORY, None, description,
+                                    display_name)
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=4), options=_policy._GRPC_CHANNEL_OPTIONS)
+    analyzer_pb2_grpc.add_AnalyzerServicer_to_server(servicer, server)
+    port = server.add_insecure_port(address="127.0.0.1:0")
+    server.start()
+    sys.stdout.buffer.write(f"{port}\n".encode())
+    sys.stdout.flush()
+    try:
+        while True:
+            time.sleep(24 * 60 * 60)
+    except KeyboardInterrupt:
+        server.stop(0)
+    raise SystemExit(0)
 
 
 def load_runtime_or_exit() -> Runtime:

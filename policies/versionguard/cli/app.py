@@ -10,9 +10,10 @@ import traceback
 import typer
 
 from versionguard.cli.audit import audit
-from versionguard.cli.catalog import catalog_diff, catalog_import
+from versionguard.cli.catalog import catalog_diff, catalog_fetch, catalog_import
 from versionguard.cli.check import check
 from versionguard.cli.forecast import forecast
+from versionguard.cli.pack import pack_path_command
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Judge Azure OpenAI model deployments against the model lifecycle.")
@@ -28,7 +29,9 @@ def _root() -> None:
 app.command()(check)
 app.command()(forecast)
 app.command()(audit)
+app.command("pack-path")(pack_path_command)
 catalog_app.command("import")(catalog_import)
+catalog_app.command("fetch")(catalog_fetch)
 catalog_app.command("diff")(catalog_diff)
 app.add_typer(catalog_app, name="catalog")
 

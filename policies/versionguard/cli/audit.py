@@ -8,43 +8,79 @@ from typing import Annotated
 import typer
 
 from versionguard.cli.options import (
+    ArmEndpointOpt,
     AsOf,
     CatalogOpt,
     Format,
-    Output,
+    Outputs,
+    SubscriptionsOpt,
     WaiversOpt,
     choose_format,
-    emit,
+    emit_all,
     fail,
+    live_progress,
     parse_as_of,
+    parse_outputs,
 )
-from versionguard.commands.audit import audit_files
+from versionguard.commands.audit import GraphProgress, audit_files, audit_resource_graph
 from versionguard.core.errors import InputError
 
 
 def audit(
-    files: Annotated[list[Path], typer.Argument(help="ARM Deployments-List responses or `az cognitiveservices "
-                                                "account deployment list` output (JSON).")],
+    files: Annotated[list[Path] | None, typer.Argument(
+        help="ARM Deployments-List responses, `az cognitiveservices account deployment list` output or Azure "
+        "Resource Graph results (`az graph query`, REST) as JSON.", show_default=False)] = None,
     as_of: AsOf = None,
     catalog: CatalogOpt = None,
     waivers: WaiversOpt = None,
     fmt: Format = "table",
-    output: Output = None,
+    output: Outputs = None,
     stack_label: Annotated[str, typer.Option(
         "--stack-label", help="Stack name the findings and waivers use.")] = "live",
     policy_config: Annotated[Path | None, typer.Option(
         "--policy-config", help="Policy levels and properties, as policies/config/<stack>.json "
         "(default: each policy's default).")] = None,
+    resource_graph: Annotated[bool, typer.Option(
+        "--resource-graph", help="Query Azure Resource Graph live for every model deployment the credential "
+        "(DefaultAzureCredential) can read, instead of reading files. Needs the azure extra of versionguard.")] = False,
+    subscription: SubscriptionsOpt = None,
+    management_group: Annotated[list[str] | None, typer.Option(
+        "--management-group", help="With --resource-graph: query this management group (repeatable).")] = None,
+    arm_endpoint: ArmEndpointOpt = None,
 ) -> None:
-    """Judge deployments as they exist in Azure (ARM JSON) with the same rules and waivers as check."""
+    """Judge deployments as they exist in Azure (ARM JSON, Resource Graph) with the same rules and waivers
+    as check."""
     try:
         choose_format(fmt)
+        outputs = parse_outputs(fmt, output)
         if not stack_label.strip():
             raise InputError("--stack-label", "--stack-label", "a non-empty label")
-        run = audit_files(files, parse_as_of(as_of), catalog, waivers, stack_label.strip(), policy_config)
+        if resource_graph == bool(files):
+            raise InputError("command line", "FILE.../--resource-graph", "either JSON files or --resource-graph")
+        if not resource_graph and (subscription or management_group or arm_endpoint):
+            raise InputError("command line", "--subscription/--management-group/--arm-endpoint",
+                             "these only with --resource-graph")
+        if resource_graph:
+            run = audit_resource_graph(subscription or (), management_group or (), arm_endpoint,
+                                       parse_as_of(as_of), catalog, waivers, stack_label.strip(), policy_config,
+                                       progress=_graph_progress())
+        else:
+            run = audit_files(files or [], parse_as_of(as_of), catalog, waivers, stack_label.strip(), policy_config)
     except InputError as e:
         raise fail(e) from None
     for note in run.notes:
         typer.echo(f"versionguard: note: {note}", err=True)
-    emit(run.report, fmt, output)
+    emit_all(run.report, fmt, outputs)
     raise typer.Exit(run.report.exit_code)
+
+
+def _graph_progress() -> GraphProgress | None:
+    note = live_progress("Resource Graph")
+    if note is None:
+        return None
+
+    def show(rows: int, total: int | None, page: int) -> None:
+        of = f" of {total:,}" if total is not None else ""
+        note(f"page {page}, {rows:,}{of} rows", done=total is None or rows >= total)
+
+    return show

@@ -1,4 +1,4 @@
-"""``versionguard catalog import|diff``: typer wiring for :mod:`versionguard.commands.catalog`."""
+"""``versionguard catalog import|fetch|diff``: typer wiring for :mod:`versionguard.commands.catalog`."""
 
 from __future__ import annotations
 
@@ -8,19 +8,31 @@ from typing import Annotated
 
 import typer
 
-from versionguard.cli.options import Output, TextFormat, choose_format, fail, parse_as_of, write_text
-from versionguard.commands.catalog import BUNDLED, diff, import_models
+from versionguard.cli.options import (
+    ArmEndpointOpt,
+    Output,
+    TextFormat,
+    choose_format,
+    fail,
+    live_progress,
+    parse_as_of,
+    write_text,
+)
+from versionguard.commands.catalog import BUNDLED, diff, fetch_models, import_models
 from versionguard.core.errors import InputError
-from versionguard.reporters.catalog_diff import DIFF_FORMATS, render
+from versionguard.reporters.catalog_diff import DIFF_FORMATS, headline, render
+
+CatalogOutput = Annotated[Path | None, typer.Option("--output", "-o", help="Write the catalog here (default: "
+                                                    "stdout).")]
+CatalogAsOf = Annotated[str | None, typer.Option("--as-of", help="The import date YYYY-MM-DD, the catalog's as_of "
+                                                 "(default: $VERSIONGUARD_AS_OF, else today UTC).")]
 
 
 def catalog_import(
     files: Annotated[list[Path], typer.Argument(help="ARM Models-List responses or `az cognitiveservices model "
                                                 "list` output (JSON), e.g. one per region.")],
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the catalog here (default: "
-                                                "stdout).")] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Import date YYYY-MM-DD, the catalog's as_of "
-                                              "(default: $VERSIONGUARD_AS_OF, else today UTC).")] = None,
+    output: CatalogOutput = None,
+    as_of: CatalogAsOf = None,
     previous: Annotated[str | None, typer.Option(
         "--previous", help=f"A catalog (file or {BUNDLED}) to carry default_since and deprecation dates over from "
         "(the API does not report them).")] = None,
@@ -35,6 +47,39 @@ def catalog_import(
     summary = (f"catalog import: {len(result.data['models'])} models, {result.versions} versions from "
                f"{result.files} file(s), as of {result.data['as_of']}" + (f" -> {output}" if output else "") + "\n")
     write_text(result.to_yaml(), output, summary)
+
+
+def catalog_fetch(
+    location: Annotated[list[str], typer.Option("--location", "-l", help="Azure region whose Models-List to "
+                                                "fetch (repeatable), e.g. eastus.", show_default=False)],
+    subscription: Annotated[str | None, typer.Option(
+        "--subscription", help="Subscription to call the API in (default: $AZURE_SUBSCRIPTION_ID, else the first "
+        "one the credential can read).")] = None,
+    output: CatalogOutput = None,
+    as_of: CatalogAsOf = None,
+    previous: Annotated[str | None, typer.Option(
+        "--previous", help=f"A catalog (file or {BUNDLED}) to carry default_since and deprecation dates over from, "
+        f"and to diff against (default for the diff: {BUNDLED}).")] = None,
+    arm_endpoint: ArmEndpointOpt = None,
+) -> None:
+    """Build a catalog from the Models-List API of each region (DefaultAzureCredential), as catalog import
+    does from files, and print what changed against the previous catalog."""
+    note = live_progress("Models - List")
+    try:
+        result = fetch_models(location, subscription, arm_endpoint, parse_as_of(as_of), previous,
+                              progress=None if note is None else lambda region, n: note(f"{region}: {n} models"))
+    except InputError as e:
+        raise fail(e) from None
+    if note is not None:
+        note("done", done=True)
+    imported = result.imported
+    for line in imported.notes:
+        typer.echo(f"versionguard: note: {line}", err=True)
+    summary = (f"catalog fetch: {len(imported.data['models'])} models, {imported.versions} versions from "
+               f"{imported.files} region(s), as of {imported.data['as_of']}" + (f" -> {output}" if output else ""))
+    write_text(imported.to_yaml(), output, f"{summary}\n{headline(result.diff)}\n")
+    if output is None:
+        typer.echo(f"{summary}\n{headline(result.diff)}", err=True)
 
 
 def catalog_diff(

@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from versionguard.adapters.offline import DEFAULT_TIMEOUT
 from versionguard.adapters.project import load_project
 from versionguard.cli.options import (
     DEFAULT_JOBS,
@@ -33,7 +32,6 @@ from versionguard.cli.options import (
     stack_names,
     write_text,
 )
-from versionguard.commands.forecast import forecast_stacks
 from versionguard.core.errors import InputError
 from versionguard.reporters.forecast import FORECAST_FORMATS, render
 
@@ -51,7 +49,7 @@ def forecast(
     stack_dir: StackDirOpt = None,
     python: PythonOpt = None,
     stack_outputs: StackOutputsOpt = None,
-    timeout: TimeoutOpt = DEFAULT_TIMEOUT,
+    timeout: TimeoutOpt = None,
     jobs: JobsOpt = DEFAULT_JOBS,
 ) -> None:
     """Dated lifecycle events ahead of each deployment: auto-upgrades, upgrades on expiry, retirements."""
@@ -66,6 +64,9 @@ def forecast(
         proj = load_project(project.resolve(), stack_dir)
         names = stack_names(all_stacks, stack, proj.stacks(), proj.stack_dir)
         runner = runner_options(proj, python, stack_outputs, timeout, jobs)
+        # Imported here: it loads Pulumi, which the other commands (a fleet audit) need not pay for.
+        from versionguard.commands.forecast import forecast_stacks
+
         outcome = forecast_stacks(proj, names, horizon, parse_as_of(as_of), catalog, runner)
         result = outcome.forecast
         if chart is not None:

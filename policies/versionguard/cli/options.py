@@ -7,22 +7,26 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from versionguard.adapters.offline import ProgramRun, RunOptions, StackFailure, load_stack_outputs
 from versionguard.adapters.project import Project
-from versionguard.adapters.python_env import find_python
 from versionguard.core.dates import parse_date
 from versionguard.core.errors import InputError
 from versionguard.core.findings import Report, StackRun
 from versionguard.reporters import FORMATS, render
 from versionguard.reporters.table import summary_line
 
+if TYPE_CHECKING:  # the runner loads Pulumi: the commands that run programs import it when they run
+    from versionguard.adapters.offline import ProgramRun, RunOptions, StackFailure
+
 Format = Annotated[str, typer.Option("--format", "-f", help="Output format: " + " | ".join(FORMATS))]
 TextFormat = Annotated[str, typer.Option("--format", "-f", help="Output format: table | json | markdown")]
 Output = Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")]
+Outputs = Annotated[list[str] | None, typer.Option(
+    "--output", "-o", help="Write the report to this file, in --format; or FORMAT=PATH (e.g. sarif=out/vg.sarif). "
+    "Repeatable: one run writes several formats.")]
 AsOf = Annotated[str | None, typer.Option("--as-of", help="Evaluation date YYYY-MM-DD "
                                           "(default: $VERSIONGUARD_AS_OF, else today UTC).")]
 CatalogOpt = Annotated[Path | None, typer.Option("--catalog", help="Catalog file replacing the bundled one "
@@ -40,9 +44,26 @@ PythonOpt = Annotated[Path | None, typer.Option(
 StackOutputsOpt = Annotated[list[str] | None, typer.Option(
     "--stack-outputs", help="NAME=FILE: outputs of StackReference NAME from `pulumi stack output --json` "
     "(repeatable; without it they are unknown).")]
-TimeoutOpt = Annotated[float, typer.Option("--timeout", help="Seconds each stack's program may run.")]
+TimeoutOpt = Annotated[float | None, typer.Option(
+    "--timeout", help="Seconds each stack's program may run (default: 300).")]
 JobsOpt = Annotated[int, typer.Option("--jobs", "-j", help="Stacks whose programs run at once.")]
 DEFAULT_JOBS = min(4, os.cpu_count() or 1)
+ArmEndpointOpt = Annotated[str | None, typer.Option(
+    "--arm-endpoint", help="Azure Resource Manager endpoint for sovereign clouds, e.g. "
+    "https://management.chinacloudapi.cn (default: https://management.azure.com).")]
+SubscriptionsOpt = Annotated[list[str] | None, typer.Option(
+    "--subscription", help="Azure subscription id (repeatable).")]
+
+
+def live_progress(label: str):
+    """A one-line progress note on stderr for live Azure calls, only when a person watches a terminal."""
+    if not sys.stderr.isatty():
+        return None
+
+    def note(text: str, done: bool = False) -> None:
+        typer.echo(f"\r{label}: {text}\033[K", err=True, nl=done)
+
+    return note
 
 
 def fail(error: InputError | str) -> typer.Exit:
@@ -69,9 +90,13 @@ def stack_names(all_stacks: bool, stacks: list[str] | None, known: list[str], st
     return names
 
 
-def runner_options(project: Project, python: Path | None, stack_outputs: list[str] | None, timeout: float,
+def runner_options(project: Project, python: Path | None, stack_outputs: list[str] | None, timeout: float | None,
                    jobs: int) -> RunOptions:
     """How each stack's program runs: which Python, stack reference outputs, time limit, parallelism."""
+    from versionguard.adapters.offline import DEFAULT_TIMEOUT, RunOptions, load_stack_outputs
+    from versionguard.adapters.python_env import find_python
+
+    timeout = DEFAULT_TIMEOUT if timeout is None else timeout
     if not timeout > 0:
         raise InputError("--timeout", "--timeout", "a number of seconds > 0", timeout)
     if jobs < 1:
@@ -96,16 +121,39 @@ def show_errors(messages: Sequence[str]) -> None:
 
 def emit(report: Report, fmt: str, output: Path | None) -> None:
     """Write the report; with --output the file gets the format and the terminal a summary."""
-    if output is not None:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(render(report, fmt), "utf-8")
-        # The terminal gets the verdict only: a table of thousands of findings belongs in the file.
-        from rich.console import Console
+    emit_all(report, fmt, [] if output is None else [(fmt, output)])
 
-        Console(stderr=True, no_color=not sys.stderr.isatty(), highlight=False).print(
-            summary_line(report) + f" → {output}")
+
+def parse_outputs(fmt: str, outputs: list[str] | None) -> list[tuple[str, Path]]:
+    """``--output`` values as (format, path): ``FORMAT=PATH`` names its format, a plain path takes --format."""
+    parsed: list[tuple[str, Path]] = []
+    for value in outputs or []:
+        head, sep, tail = value.partition("=")
+        named = sep and head in FORMATS
+        if sep and not named and head.isalpha() and "/" not in head:
+            raise InputError("--output", value, "PATH or FORMAT=PATH with FORMAT one of " + ", ".join(FORMATS), head)
+        if named and not tail:
+            raise InputError("--output", value, "a path after " + head + "=")
+        parsed.append((head, Path(tail)) if named else (fmt, Path(value)))
+    paths = [p.resolve() for _, p in parsed]
+    if len(set(paths)) != len(paths):
+        raise InputError("--output", "--output", "a different file for each output", ", ".join(outputs or []))
+    return parsed
+
+
+def emit_all(report: Report, fmt: str, outputs: list[tuple[str, Path]]) -> None:
+    """Every requested file, the terminal getting the verdict once; without files stdout gets the report."""
+    if not outputs:
+        typer.echo(render(report, fmt, color=fmt == "table" and sys.stdout.isatty()), nl=False)
         return
-    typer.echo(render(report, fmt, color=fmt == "table" and sys.stdout.isatty()), nl=False)
+    for out_fmt, path in outputs:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(render(report, out_fmt), "utf-8")
+    # The terminal gets the verdict only: a table of thousands of findings belongs in the file.
+    from rich.console import Console
+
+    Console(stderr=True, no_color=not sys.stderr.isatty(), highlight=False).print(
+        summary_line(report) + " → " + ", ".join(str(p) for _, p in outputs))
 
 
 def write_text(text: str, output: Path | None, terminal: str) -> None:

@@ -12,8 +12,11 @@ from google.protobuf.json_format import MessageToDict
 from versionguard.adapters.catalog_file import load_catalog
 from versionguard.adapters.environment import ENV_CATALOG, as_of_from_env, path_from_env
 from versionguard.adapters.offline import ProgramRun, RunOptions, StackFailure, run_stacks
+from versionguard.adapters.pack import from_wire
 from versionguard.adapters.project import Project
 from versionguard.adapters.python_env import find_python
+from versionguard.core.api_forecast import api_version_events
+from versionguard.core.api_usage import UsageScan, scan
 from versionguard.core.forecast import Forecast, forecast
 from versionguard.core.records import DeploymentRecord, deployment_flavour, normalize
 
@@ -32,20 +35,27 @@ def forecast_stacks(project: Project, stacks: Sequence[str], horizon_days: int, 
     day = as_of or as_of_from_env()
     catalog = load_catalog(catalog_path or path_from_env(ENV_CATALOG))
     options = runner or RunOptions(find_python(project))
-    records: dict[str, list[DeploymentRecord]] = {}
-    failures: list[StackFailure] = []
     runs: list[ProgramRun] = []
+    failures: list[StackFailure] = []
     for outcome in run_stacks(project, stacks, options):
         if isinstance(outcome, StackFailure):
             failures.append(outcome)
         else:
             runs.append(outcome)
-            records[outcome.stack] = deployment_records(outcome)
-    return ForecastResult(forecast(records, catalog, day, horizon_days), failures, runs)
+    # Apps' api-versions are read with the default setting names (policy config is not consulted).
+    scans = {run.stack: usage_scans(run) for run in runs}
+    result = forecast({run.stack: records_of(run) for run in runs}, catalog, day, horizon_days,
+                      extra=api_version_events(scans, catalog, day, horizon_days))
+    return ForecastResult(result, failures, runs)
 
 
-def deployment_records(run: ProgramRun) -> list[DeploymentRecord]:
-    """A stack's registered deployments, normalized."""
+def usage_scans(run: ProgramRun) -> list[UsageScan]:
+    """The api-version usages of every resource the program registered (secrets stay unread)."""
+    return [scan(res.type, from_wire(MessageToDict(res.properties)), res.name, res.urn) for res in run.resources]
+
+
+def records_of(run: ProgramRun) -> list[DeploymentRecord]:
+    """The program's deployments, normalized."""
     out: list[DeploymentRecord] = []
     for res in run.resources:
         if deployment_flavour(res.type) is None:

@@ -17,9 +17,10 @@ from typing import Any
 
 import jsonschema
 
+from .api_catalog import ApiVersions, api_versions_from_data
 from .dates import parse_date
 from .errors import InputError
-from .vocabulary import canonical
+from .vocabulary import canonical, known_sku
 
 BUNDLED_CATALOG = "bundled catalog"
 
@@ -42,6 +43,16 @@ class Replacement:
 
 
 @dataclass(frozen=True)
+class FineTuned:
+    """Retirement of fine-tuned models built on a base version: training (no new fine-tuning jobs)
+    and deployment (fine-tuned deployments stop working) are separate dates."""
+
+    training_retirement: dt.date | None = None
+    deployment_retirement: dt.date | None = None
+    date_status: str | None = None
+
+
+@dataclass(frozen=True)
 class VersionInfo:
     """Lifecycle facts of one model version."""
 
@@ -60,14 +71,23 @@ class VersionInfo:
     replacement: Replacement | None = None
     notes: str | None = None
     sources: tuple[str, ...] = ()
+    released: dt.date | None = None
+    deprecation_status: str | None = None
+    fine_tuned: FineTuned | None = None
+    # Set only on the entry built for a fine-tuned deployment: the base version it was tuned from.
+    base: VersionInfo | None = None
 
     def retirement_for(self, sku: str | None) -> dt.date | None:
-        """The retirement date that applies to a deployment of this SKU (per-SKU override first)."""
-        if sku is not None:
-            key = canonical(sku, self.retirement_by_sku)
-            if key is not None:
-                return self.retirement_by_sku[key]
-        return self.retirement
+        """The retirement date that applies to a deployment of this SKU: its per-SKU override, else
+        ``retirement``. A missing or unrecognised SKU gets the earliest date over all deployment
+        types (fail closed: the deployment may be of the type that retires first)."""
+        if not self.retirement_by_sku:
+            return self.retirement
+        known = known_sku(sku)
+        if known is None:
+            return min(d for d in (self.retirement, *self.retirement_by_sku.values()) if d is not None)
+        key = canonical(known, self.retirement_by_sku)
+        return self.retirement_by_sku[key] if key is not None else self.retirement
 
     def lead_days_for(self, sku: str | None) -> int:
         """How many days before retirement upgrade-on-expiry fires for this SKU (0 when unknown)."""
@@ -79,6 +99,8 @@ class VersionInfo:
 
     @property
     def label(self) -> str:
+        if self.base is not None:
+            return f"{self.model} {self.version} (fine-tuned from {self.base.label})"
         return f"{self.model} {self.version}"
 
 
@@ -88,10 +110,24 @@ class Catalog:
     versions: tuple[VersionInfo, ...]
     sources: Mapping[str, Source] = field(default_factory=dict)
     origin: str = BUNDLED_CATALOG
+    api_versions: ApiVersions = field(default_factory=ApiVersions)  # data-plane api-versions (optional section)
 
     @functools.cached_property
-    def _index(self) -> dict[tuple[str, str], VersionInfo]:
-        return {(v.model.casefold(), v.version.casefold()): v for v in self.versions}
+    def _index(self) -> dict[tuple[str, str, str], VersionInfo]:
+        return {(v.format.casefold(), v.model.casefold(), v.version.casefold()): v for v in self.versions}
+
+    @functools.cached_property
+    def _by_pair(self) -> dict[tuple[str, str], list[VersionInfo]]:
+        found: dict[tuple[str, str], list[VersionInfo]] = {}
+        for v in self.versions:
+            found.setdefault((v.model.casefold(), v.version.casefold()), []).append(v)
+        return found
+
+    @functools.cached_property
+    def memo(self) -> dict[tuple[str | None, str, str], VersionInfo | None]:
+        """Resolved look-ups by the deployment's own (format, name, version): every rule of every
+        deployment asks, and the catalog never changes (see lifecycle.resolve)."""
+        return {}
 
     @functools.cached_property
     def _by_model(self) -> dict[str, list[VersionInfo]]:
@@ -100,11 +136,36 @@ class Catalog:
             grouped.setdefault(v.model.casefold(), []).append(v)
         return grouped
 
-    def lookup(self, model: str, version: str) -> VersionInfo | None:
-        return self._index.get((model.strip().casefold(), version.strip().casefold()))
+    @functools.cached_property
+    def _seen(self) -> dict[tuple[str, str, str | None], VersionInfo | None]:
+        return {}
 
-    def versions_of(self, model: str) -> list[VersionInfo]:
-        return list(self._by_model.get(model.strip().casefold(), []))
+    def lookup(self, model: str, version: str, model_format: str | None = None) -> VersionInfo | None:
+        """The entry of (format, name, version), compared case-insensitively. Without a format, the
+        name and version must name one entry (a name listed under two formats is ambiguous)."""
+        # Memoized as written: a fleet asks for the same few hundred versions 100,000s of times.
+        try:
+            return self._seen[model, version, model_format]
+        except KeyError:
+            found = self._seen[model, version, model_format] = self._find(model, version, model_format)
+            return found
+
+    def _find(self, model: str, version: str, model_format: str | None) -> VersionInfo | None:
+        key = (model.strip().casefold(), version.strip().casefold())
+        if model_format is not None:
+            return self._index.get((model_format.strip().casefold(), *key))
+        found = self._by_pair.get(key)
+        return found[0] if found is not None and len(found) == 1 else None
+
+    def formats_of(self, model: str, version: str) -> list[str]:
+        """The formats a name and version are catalogued under (for messages on a format mismatch)."""
+        return [v.format for v in self._by_pair.get((model.strip().casefold(), version.strip().casefold()), [])]
+
+    def versions_of(self, model: str, model_format: str | None = None) -> list[VersionInfo]:
+        found = self._by_model.get(model.strip().casefold(), [])
+        if model_format is not None:
+            found = [v for v in found if v.format.casefold() == model_format.strip().casefold()]
+        return list(found)
 
     def default_version(self, model: str) -> VersionInfo | None:
         """The version marked default for a model, if the catalog knows one."""
@@ -147,16 +208,18 @@ def catalog_from_data(data: Any, source: str) -> Catalog:
         for sid, s in (data.get("sources") or {}).items()
     }
     versions: list[VersionInfo] = []
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str, str, str]] = set()
     for mi, model in enumerate(data["models"]):
         for vi, entry in enumerate(model["versions"]):
             where = _entry_path(data, ["models", mi, "versions", vi])
-            key = (model["name"].casefold(), entry["version"].casefold())
+            key = ((model.get("format") or "OpenAI").casefold(), model["name"].casefold(), entry["version"].casefold())
             if key in seen:
-                raise InputError(source, where, "each model version listed once", "a duplicate")
+                raise InputError(source, where, "each model version listed once per format", "a duplicate")
             seen.add(key)
             versions.append(_version(model, entry, sources, source, where))
-    return Catalog(parse_date(data["as_of"], source, "as_of"), tuple(versions), sources, source)
+    api_versions = api_versions_from_data(data.get("api_versions"), sources, source,
+                                          lambda i: _entry_path(data, ["api_versions", i]))
+    return Catalog(parse_date(data["as_of"], source, "as_of"), tuple(versions), sources, source, api_versions)
 
 
 def _version(model: dict[str, Any], e: dict[str, Any], sources: Mapping[str, Source], source: str,
@@ -171,6 +234,12 @@ def _version(model: dict[str, Any], e: dict[str, Any], sources: Mapping[str, Sou
 
     lead = e.get("upgrade_lead_days")
     replacement = e.get("replacement")
+    tuned = e.get("fine_tuned")
+    fine_tuned = None if tuned is None else FineTuned(
+        training_retirement=_optional_date(tuned, "training_retirement", source, f"{where} > fine_tuned"),
+        deployment_retirement=_optional_date(tuned, "deployment_retirement", source, f"{where} > fine_tuned"),
+        date_status=tuned.get("date_status"),
+    )
     return VersionInfo(
         model=model["name"],
         version=e["version"],
@@ -190,7 +259,15 @@ def _version(model: dict[str, Any], e: dict[str, Any], sources: Mapping[str, Sou
         replacement=Replacement(replacement["name"], replacement.get("version")) if replacement else None,
         notes=e.get("notes"),
         sources=tuple(e.get("sources") or ()),
+        released=date("released"),
+        deprecation_status=e.get("deprecation_status"),
+        fine_tuned=fine_tuned,
     )
+
+
+def _optional_date(block: Mapping[str, Any], key: str, source: str, where: str) -> dt.date | None:
+    value = block.get(key)
+    return None if value is None else parse_date(value, source, f"{where}.{key}")
 
 
 def _dates_to_text(value: Any) -> Any:
@@ -231,6 +308,8 @@ def _expected(error: jsonschema.ValidationError) -> str:
         return error.message
     if error.validator == "additionalProperties":
         return f"only known keys ({error.message})"
+    if "pattern" in schema and "preview" in str(schema["pattern"]):
+        return "an api-version YYYY-MM-DD or YYYY-MM-DD-preview"
     if "pattern" in schema and "\\d{4}" in str(schema["pattern"]):
         return "a date YYYY-MM-DD"
     if error.validator == "enum":

@@ -2,8 +2,8 @@
 
 Compares two loaded catalogs version by version (model name and version compared
 case-insensitively, as look-ups are): versions added and removed, and per version the fields the
-rules and the forecast read — lifecycle, default, dates (per SKU too), date status, lead days,
-replacement, format. ``notes`` and ``sources`` are commentary and are not compared.
+rules and the forecast read — lifecycle, default, dates (per SKU too), date statuses, lead days,
+replacement, format, release date and fine-tuned dates. ``notes`` and ``sources`` are commentary and are not compared.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .api_catalog import ApiVersionInfo
 from .catalog import Catalog, VersionInfo
 
 _DATE_FIELDS = ("default_since", "deprecation", "retirement")
@@ -53,13 +54,14 @@ class CatalogDiff:
     old_as_of: dt.date
     new_as_of: dt.date
     versions: tuple[VersionDiff, ...] = field(default_factory=tuple)
+    api_versions: tuple[VersionDiff, ...] = field(default_factory=tuple)  # model "api-version"
 
     def count(self, status: str) -> int:
-        return sum(v.status == status for v in self.versions)
+        return sum(v.status == status for v in (*self.versions, *self.api_versions))
 
     @property
     def changed(self) -> bool:
-        return bool(self.versions)
+        return bool(self.versions or self.api_versions)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -67,6 +69,7 @@ class CatalogDiff:
             "new": {"catalog": self.new, "as_of": self.new_as_of.isoformat()},
             "summary": {s: self.count(s) for s in ("added", "removed", "changed")},
             "versions": [v.to_json() for v in self.versions],
+            "api_versions": [v.to_json() for v in self.api_versions],
         }
 
 
@@ -87,16 +90,49 @@ def diff_catalogs(old: Catalog, new: Catalog) -> CatalogDiff:
             changes = version_changes(a, b)
             if changes:
                 out.append(VersionDiff(b.model, b.version, "changed", tuple(changes)))
-    return CatalogDiff(old.origin, new.origin, old.as_of, new.as_of, tuple(out))
+    return CatalogDiff(old.origin, new.origin, old.as_of, new.as_of, tuple(out), api_version_diffs(old, new))
+
+
+API_VERSION = "api-version"  # the "model" column of an api-version row
+_API_FIELDS = ("lifecycle", "released", "superseded_by", "support_ends", "retirement")
+
+
+def api_version_diffs(old: Catalog, new: Catalog) -> tuple[VersionDiff, ...]:
+    """Added, removed and changed data-plane api-versions (``notes``/``sources`` not compared)."""
+    before = {e.version.casefold(): e for e in old.api_versions.entries}
+    after = {e.version.casefold(): e for e in new.api_versions.entries}
+    out: list[VersionDiff] = []
+    for k in sorted(before.keys() | after.keys()):
+        a, b = before.get(k), after.get(k)
+        if b is not None and a is None:
+            out.append(VersionDiff(API_VERSION, b.version, "added", summary=_api_summary(b)))
+        elif a is not None and b is None:
+            out.append(VersionDiff(API_VERSION, a.version, "removed", summary=_api_summary(a)))
+        elif a is not None and b is not None:
+            changes = [Change(n, getattr(a, n), getattr(b, n), _moved(getattr(a, n), getattr(b, n)))
+                       for n in _API_FIELDS if getattr(a, n) != getattr(b, n)]
+            if changes:
+                out.append(VersionDiff(API_VERSION, b.version, "changed", tuple(changes)))
+    return tuple(out)
+
+
+def _api_summary(e: ApiVersionInfo) -> str:
+    parts = [e.lifecycle]
+    parts += [f"{label} {day}" for label, day in (("support ends", e.support_ends), ("retires", e.retirement)) if day]
+    return ", ".join(parts)
 
 
 def version_changes(a: VersionInfo, b: VersionInfo) -> list[Change]:
     """Field-level changes of one version, per-SKU maps expanded to one change per SKU."""
     changes: list[Change] = []
-    for name in ("lifecycle", "format", "default", *_DATE_FIELDS, "date_status"):
+    for name in ("lifecycle", "format", "default", *_DATE_FIELDS, "date_status", "released", "deprecation_status"):
         old, new = getattr(a, name), getattr(b, name)
         if old != new:
             changes.append(Change(name, old, new, _moved(old, new)))
+    for name in ("training_retirement", "deployment_retirement", "date_status"):  # fine-tuned dates
+        old, new = (getattr(v.fine_tuned, name) if v.fine_tuned else None for v in (a, b))
+        if old != new:
+            changes.append(Change(f"fine_tuned.{name}", old, new, _moved(old, new)))
     changes += _map_changes("retirement_by_sku", a.retirement_by_sku, b.retirement_by_sku)
     if a.upgrade_lead_days != b.upgrade_lead_days:
         changes.append(Change("upgrade_lead_days", a.upgrade_lead_days, b.upgrade_lead_days))

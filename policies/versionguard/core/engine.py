@@ -2,31 +2,37 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from .api_usage import UsageScan
 from .records import DeploymentRecord
 from .rules import RULES
 from .rules.base import Context, Level, NeedsValue, Outcome, Rule, Undecidable, Violation
 
 
-def evaluate(rule: Rule, rec: DeploymentRecord, ctx: Context) -> list[Outcome]:
-    """Outcomes of one resource rule on one record; unknown/malformed inputs become outcomes."""
-    if rule.check is None:
+def _outcomes(check: Callable[..., Iterable[Outcome]] | None, *subject: object) -> list[Outcome]:
+    """A check's outcomes; an unknown or malformed input raised as Undecidable becomes its outcome."""
+    if check is None:
         return []
     try:
-        return list(rule.check(rec, ctx))
+        return list(check(*subject))
     except Undecidable as u:
         return [u.outcome]
+
+
+def evaluate(rule: Rule, rec: DeploymentRecord, ctx: Context) -> list[Outcome]:
+    """Outcomes of one deployment rule on one record."""
+    return _outcomes(rule.check, rec, ctx)
+
+
+def evaluate_usages(rule: Rule, scan: UsageScan, ctx: Context) -> list[Outcome]:
+    """Outcomes of one api-version rule on one resource's usages."""
+    return _outcomes(rule.check_usages, scan, ctx)
 
 
 def evaluate_stack(rule: Rule, ctx: Context) -> list[Outcome]:
-    if rule.check_stack is None:
-        return []
-    try:
-        return list(rule.check_stack(ctx))
-    except Undecidable as u:
-        return [u.outcome]
+    return _outcomes(rule.check_stack, ctx)
 
 
 @dataclass(frozen=True)
@@ -37,17 +43,19 @@ class Judgement:
     record: DeploymentRecord | None
     outcome: Outcome
     level: Level
+    scan: UsageScan | None = None  # for api-version rules: the resource judged
 
 
 def judge(records: Iterable[DeploymentRecord], ctx: Context,
           levels: dict[str, Level] | None = None,
-          rules: Iterable[Rule] = RULES) -> list[Judgement]:
+          rules: Iterable[Rule] = RULES,
+          scans: Iterable[UsageScan] = ()) -> list[Judgement]:
     """Every rule over every record at default (or given) levels; the library entry point used by
     the audit and forecast commands and by benchmarks. Disabled rules are skipped; with
     ``failOnUnknown`` off an unknown value is an advisory note, as CrossGuard reports it."""
     out: list[Judgement] = []
     rules = list(rules)
-    recs = list(records)
+    recs, usage_scans = list(records), list(scans)
     for rule in rules:
         level = (levels or {}).get(rule.meta.id, rule.meta.level)
         if level == Level.DISABLED:
@@ -57,17 +65,21 @@ def judge(records: Iterable[DeploymentRecord], ctx: Context,
         if rule.check_stack is not None:
             out += [Judgement(rule, None, o, level) for o in evaluate_stack(rule, ctx)]
             continue
+        if rule.check_usages is not None:
+            out += [Judgement(rule, None, o, _level_of(o, level, ctx), scan)
+                    for scan in usage_scans for o in evaluate_usages(rule, scan, ctx)]
+            continue
         for rec in recs:
-            for o in evaluate(rule, rec, ctx):
-                if isinstance(o, NeedsValue) and not ctx.settings.fail_on_unknown:
-                    out.append(Judgement(rule, rec, o, Level.ADVISORY))
-                else:
-                    out.append(Judgement(rule, rec, o, level))
+            out += [Judgement(rule, rec, o, _level_of(o, level, ctx)) for o in evaluate(rule, rec, ctx)]
     return out
 
 
+def _level_of(o: Outcome, level: Level, ctx: Context) -> Level:
+    return Level.ADVISORY if isinstance(o, NeedsValue) and not ctx.settings.fail_on_unknown else level
+
+
 def unknown_message(o: NeedsValue) -> str:
-    return f"value at .{o.unknown.dotted} can't be known during preview"
+    return o.reason or f"value at .{o.unknown.dotted} can't be known during preview"
 
 
 def message_of(o: Outcome) -> str:

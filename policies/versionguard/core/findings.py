@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,12 +23,19 @@ class Finding:
     waived: bool = False
     waiver_reason: str | None = None
     waiver_expires: dt.date | None = None
+    # Where a live deployment sits (audit); None for stack resources, and then not in the JSON.
+    subscription: str | None = None
+    resource_group: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "stack": self.stack, "policy": self.policy, "level": self.level, "resource": self.resource,
             "type": self.type, "urn": self.urn, "message": self.message, "waived": self.waived,
         }
+        if self.subscription is not None:
+            out["subscription"] = self.subscription
+        if self.resource_group is not None:
+            out["resource_group"] = self.resource_group
         if self.waived:
             out["waiver"] = {"reason": self.waiver_reason,
                              "expires": self.waiver_expires.isoformat() if self.waiver_expires else None}
@@ -54,7 +62,8 @@ class StackRun:
 
 
 def _order(f: Finding) -> tuple[Any, ...]:
-    return (f.stack, f.waived, f.level != "mandatory", f.resource, f.policy, f.message)
+    # The URN after the name keeps same-named deployments of different subscriptions apart.
+    return (f.stack, f.waived, f.level != "mandatory", f.resource, f.urn, f.policy, f.message)
 
 
 @dataclass(frozen=True)
@@ -66,6 +75,11 @@ class Report:
     command: str = "check"
     runs: Sequence[StackRun] = ()
 
+    @property
+    def scoped(self) -> bool:
+        """Any finding carries a subscription (audit of live deployments): tables show the scope."""
+        return any(f.subscription is not None for f in self.findings)
+
     def sorted(self) -> list[Finding]:
         return sorted(self.findings, key=_order)
 
@@ -73,8 +87,8 @@ class Report:
     def errors(self) -> list[StackRun]:
         return [r for r in self.runs if r.error is not None]
 
-    @property
-    def summary(self) -> dict[str, int]:
+    @functools.cached_property
+    def summary(self) -> dict[str, int]:  # computed once: a fleet report has 100,000s of findings
         active = [f for f in self.findings if not f.waived]
         return {
             "mandatory": sum(f.level == "mandatory" for f in active),

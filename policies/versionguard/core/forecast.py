@@ -2,16 +2,21 @@
 
 Pure core: :func:`forecast` takes normalized records per stack, a catalog, an as-of date and a
 horizon and returns :class:`Event` s; it decides nothing the rules decide (no pass/fail), it only
-dates what Azure will do (working-with-models, "versionUpgradeOption"):
+dates what Azure documents it will do (working-with-models, "versionUpgradeOption"). Upgrade
+targets come from :func:`lifecycle.upgrade_path`, the same function the rules use: the newest
+default GA version of the same model, newer than the deployed one and alive for the SKU that day.
 
 * ``auto-upgrade`` — ``OnceNewDefaultVersionAvailable`` on a Standard type: the deployment moves to
-  a new default version within two weeks of the designation (``default_since`` + 14 days).
-* ``upgrade-on-expiry`` — ``OnceCurrentVersionExpired`` on a Standard type: upgraded to the then
-  default version at retirement minus the catalog's ``upgrade_lead_days`` for the SKU. An
-  auto-update deployment still on a retiring version is upgraded at retirement at the latest.
-* ``stops-working`` — ``NoAutoUpgrade`` on a Standard type: calls fail from the retirement date.
-* ``migration-required`` — any non-Standard type, whatever the option: Azure never upgrades it.
-* ``deprecation`` — the version closes to new customers (existing deployments keep running).
+  a newly designated default *within* two weeks (``date`` = ``default_since``, ``latest`` = + 14
+  days); a preview version moves to the next preview from two weeks after its ``released`` date.
+* ``upgrade-on-expiry`` — an upgrading option on a Standard type and a retiring version: upgraded
+  to the default version of that day at retirement minus the catalog's ``upgrade_lead_days``.
+* ``stops-working`` — ``NoAutoUpgrade`` on a Standard type, or an upgrading option with no upgrade
+  target: calls fail from the retirement date.
+* ``migration-required`` — any non-Standard type, whatever the option: Azure documents automatic
+  updates for Standard types only (provisioned: migration; batch, developer: not documented).
+* ``deprecation`` — the version closes to new customers (existing deployments keep running); for a
+  fine-tuned deployment also the end of fine-tuning of its base (training retirement).
 
 Retirement dates are per SKU (:meth:`VersionInfo.retirement_for`). Events already past are kept
 (except deprecation) and say so: an upgrade that should have happened or a deployment that no
@@ -22,13 +27,25 @@ like ``check`` and hands the records here.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from .catalog import Catalog, VersionInfo
+from .lifecycle import (
+    AUTO_UPGRADE_DAYS,
+    PREVIEW_UPGRADE_DAYS,
+    catalog_staleness,
+    format_caveat,
+    new_default,
+    next_preview,
+    not_upgraded_reason,
+    resolve,
+    upgrade_day,
+    upgrade_path,
+)
 from .records import DeploymentRecord, display
+from .settings import RuleSettings
 from .vocabulary import AUTO_UPDATE, NO_AUTO_UPGRADE, UPGRADE_ON_EXPIRY, is_standard_sku
 
 # Event kinds, in the order a legend lists them, with a short human label.
@@ -38,11 +55,11 @@ KINDS: dict[str, str] = {
     "stops-working": "stops working",
     "migration-required": "migration required",
     "deprecation": "deprecation",
+    # data-plane api-versions apps use (core.api_forecast)
+    "api-version-unsupported": "api-version unsupported",
+    "api-version-retired": "api-version retired",
 }
-# "automatically upgrades to the default version within two weeks of that designation change"
-AUTO_UPGRADE_DAYS = 14
 DEFAULT_HORIZON_DAYS = 180
-_ISO_VERSION = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass(frozen=True)
@@ -57,11 +74,13 @@ class Event:
     kind: str
     detail: str
     days_from_as_of: int
+    latest: dt.date | None = None  # the end of a window (auto-upgrade: designation + 14 days); None = one day
 
     def to_json(self) -> dict[str, Any]:
         return {
             "stack": self.stack, "deployment": self.deployment, "model": self.model, "version": self.version,
-            "sku": self.sku, "option": self.option, "date": self.date.isoformat(), "kind": self.kind,
+            "sku": self.sku, "option": self.option, "date": self.date.isoformat(),
+            "latest": self.latest.isoformat() if self.latest else None, "kind": self.kind,
             "detail": self.detail, "days_from_as_of": self.days_from_as_of,
         }
 
@@ -87,6 +106,7 @@ class Forecast:
     events: Sequence[Event]
     skipped: Sequence[Skipped] = ()
     deployments: Mapping[str, int] = field(default_factory=dict)  # deployments read per stack
+    warnings: Sequence[str] = ()  # e.g. the catalog-staleness warning check prints as catalog-freshness
 
     @property
     def horizon_end(self) -> dt.date:
@@ -101,6 +121,7 @@ class Forecast:
             "events": [e.to_json() for e in self.events],
             "skipped": [s.to_json() for s in self.skipped],
             "deployments": dict(self.deployments),
+            "warnings": list(self.warnings),
         }
 
 
@@ -109,9 +130,13 @@ def forecast(
     catalog: Catalog,
     as_of: dt.date,
     horizon_days: int = DEFAULT_HORIZON_DAYS,
+    extra: Sequence[Event] = (),
+    max_catalog_age_days: int = RuleSettings().max_catalog_age_days,
 ) -> Forecast:
-    """Every dated event of every deployment (``{stack: records}``) up to ``as_of + horizon_days``."""
-    events: list[Event] = []
+    """Every dated event of every deployment (``{stack: records}``) up to ``as_of + horizon_days``, plus
+    ``extra`` events dated elsewhere (the api-versions apps use, ``core.api_forecast``), with the same
+    catalog-staleness warning ``catalog-freshness`` reports."""
+    events: list[Event] = list(extra)
     skipped: list[Skipped] = []
     for stack, recs in records.items():
         for rec in recs:
@@ -120,8 +145,9 @@ def forecast(
             if reason is not None:
                 skipped.append(Skipped(stack, rec.name, reason))
     events.sort(key=lambda e: (e.date, e.stack, e.deployment, list(KINDS).index(e.kind)))
+    stale = catalog_staleness(catalog, as_of, max_catalog_age_days)
     return Forecast(as_of, horizon_days, catalog.as_of, list(records), events, skipped,
-                    {stack: len(recs) for stack, recs in records.items()})
+                    {stack: len(recs) for stack, recs in records.items()}, [stale] if stale else [])
 
 
 def deployment_events(stack: str, rec: DeploymentRecord, catalog: Catalog, as_of: dt.date,
@@ -132,16 +158,17 @@ def deployment_events(stack: str, rec: DeploymentRecord, catalog: Catalog, as_of
         return [], f"model {display(name)} version {display(version)}: nothing to look up in the catalog"
     if not isinstance(option, str):
         return [], f"versionUpgradeOption is {display(option)}, so Azure's behaviour cannot be dated"
-    entry = catalog.lookup(name, version)
+    fmt = rec.model_format if isinstance(rec.model_format, str) else None
+    entry = resolve(catalog, fmt, name, version)
     if entry is None:
         return [], f"{name} {version} is not in the catalog (as of {catalog.as_of})"
     sku = rec.sku_name if isinstance(rec.sku_name, str) else None
     dated = _dated(entry, catalog, sku, option, as_of)
     end = as_of + dt.timedelta(days=horizon_days)
     events = [
-        Event(stack, rec.name, entry.model, entry.version, sku, option, day, kind, detail, (day - as_of).days)
-        for day, kind, detail in dated
-        if day <= end and (day >= as_of or kind != "deprecation")
+        Event(stack, rec.name, entry.model, entry.version, sku, option, day, kind, detail, (day - as_of).days, latest)
+        for day, kind, detail, latest in dated
+        if day <= end and ((latest or day) >= as_of or kind != "deprecation")
     ]
     reason = None
     if not dated and entry.retirement_for(sku) is None and entry.lifecycle == "retired":
@@ -149,75 +176,101 @@ def deployment_events(stack: str, rec: DeploymentRecord, catalog: Catalog, as_of
     return events, reason
 
 
-def _dated(entry: VersionInfo, catalog: Catalog, sku: str | None, option: str,
-           as_of: dt.date) -> list[tuple[dt.date, str, str]]:
-    """(date, kind, detail) for every event, unfiltered by the horizon."""
-    out: list[tuple[dt.date, str, str]] = []
+_Dated = tuple[dt.date, str, str, dt.date | None]
+
+
+def _dated(entry: VersionInfo, catalog: Catalog, sku: str | None, option: str, as_of: dt.date) -> list[_Dated]:
+    """(date, kind, detail, latest) for every event, unfiltered by the horizon."""
+    out: list[_Dated] = []
     retires = entry.retirement_for(sku)
     where = f"for {sku}" if sku else "(no SKU)"
     tentative = " (tentative date)" if entry.date_status == "tentative" else ""
     successor = f" Replacement: {entry.replacement}." if entry.replacement else ""
-    moved_on: dt.date | None = None  # from this day the deployment runs another version
-    standard = is_standard_sku(sku)
-    if standard and option == AUTO_UPDATE:
-        default = catalog.default_version(entry.model)
-        if default is not None and default.default_since is not None and _moves_to(entry.version, default.version):
-            lands = default.default_since + dt.timedelta(days=AUTO_UPGRADE_DAYS)
-            out.append((lands, "auto-upgrade", _past(
-                lands, as_of, f"Moves to the default version {default.version} (default since "
-                f"{default.default_since}) within {AUTO_UPGRADE_DAYS} days.",
-                "this should already have happened; verify the deployment")))
-            moved_on = lands
-        if retires is not None and (moved_on is None or retires < moved_on):
-            out.append((retires, "upgrade-on-expiry", _past(
-                retires, as_of, f"Retires {where}{tentative}; Azure moves an auto-update deployment still on it to "
-                f"the then-default version by this date at the latest ({_target(entry, catalog)}).",
-                "it should already have been upgraded; verify the deployment")))
-    elif standard and option == UPGRADE_ON_EXPIRY:
-        if retires is not None:
-            lead = entry.lead_days_for(sku)
-            fires = retires - dt.timedelta(days=lead)
-            timing = f"{lead} days before it retires {where} on {retires}" if lead else f"when it retires {where}"
-            out.append((fires, "upgrade-on-expiry", _past(
-                fires, as_of, f"Upgraded to the then-default version {timing}{tentative} ({_target(entry, catalog)}).",
-                "the upgrade should already have started; verify the deployment")))
+    caveat = format_caveat(entry.format)
+    moved_on: dt.date | None = None  # from this day the deployment may run another version
+    if is_standard_sku(sku) and option in (AUTO_UPDATE, UPGRADE_ON_EXPIRY):
+        if option == AUTO_UPDATE:
+            move = _auto_update_move(entry, catalog, sku, as_of)
+            if move is not None:
+                out.append(move)
+                moved_on = move[3] or move[0]
+        fires = upgrade_day(entry, sku)
+        if fires is not None and (moved_on is None or fires < moved_on):
+            out.append(_on_expiry(entry, catalog, sku, option, fires, as_of, where, tentative, successor, caveat))
             moved_on = fires
-    elif standard and option == NO_AUTO_UPGRADE:
+    elif is_standard_sku(sku) and option == NO_AUTO_UPGRADE:
         if retires is not None:
             out.append((retires, "stops-working", _past(
                 retires, as_of, f"Retires {where}{tentative}; with NoAutoUpgrade every call fails from this date: "
-                f"deploy a newer version before.{successor}", "the deployment no longer works")))
+                f"deploy a newer version before.{successor}", "the deployment no longer works"), None))
     elif retires is not None:
-        what = f"{sku} deployments" if sku else "deployments without a known SKU"
         out.append((retires, "migration-required", _past(
-            retires, as_of, f"Retires {where}{tentative}; Azure never upgrades {what} ({option} has no effect): "
-            f"migrate by this date or it stops working.{successor}",
-            "the version has retired and the deployment no longer works")))
+            retires, as_of, f"Retires {where}{tentative}; {not_upgraded_reason(sku)} ({option} does not change "
+            f"that): migrate by this date or it stops working.{successor}",
+            "the version has retired and the deployment no longer works"), None))
     if entry.deprecation is not None and (moved_on is None or entry.deprecation < moved_on):
+        tentative_dep = " (tentative date)" if entry.deprecation_status == "tentative" else ""
         out.append((entry.deprecation, "deprecation",
-                    "Closes to new customers; existing deployments keep running."))
+                    f"Closes to new customers{tentative_dep}; existing deployments keep running.", None))
+    tuned = entry.fine_tuned if entry.base is not None else None
+    if tuned is not None and tuned.training_retirement is not None:
+        out.append((tuned.training_retirement, "deprecation",
+                    f"Fine-tuning of {entry.base.label if entry.base else entry.model} ends (training retirement); "
+                    "this fine-tuned deployment keeps running.", None))
     return out
+
+
+def _auto_update_move(entry: VersionInfo, catalog: Catalog, sku: str | None, as_of: dt.date) -> _Dated | None:
+    """OnceNewDefaultVersionAvailable: the first move to a newly designated default (within two
+    weeks of the designation) or, for a preview, to the next preview (from two weeks after its
+    release), whichever comes first."""
+    moves: list[_Dated] = []
+    default = new_default(catalog, entry, sku)
+    if default is not None and default.default_since is not None:
+        start = default.default_since
+        latest = start + dt.timedelta(days=AUTO_UPGRADE_DAYS)
+        detail = (f"Moves to {default.label}, the default version since {start}, within {AUTO_UPGRADE_DAYS} days of "
+                  f"the designation: between {start} and {latest}.")
+        if latest < as_of:
+            detail += f" PAST ({(as_of - latest).days} days ago): this should already have happened; verify the " \
+                      "deployment."
+        elif start <= as_of:
+            detail += " In progress: it may already have happened."
+        moves.append((start, "auto-upgrade", detail, latest))
+    preview = next_preview(catalog, entry, sku)
+    if preview is not None and preview.released is not None:
+        start = preview.released + dt.timedelta(days=PREVIEW_UPGRADE_DAYS)
+        moves.append((start, "auto-upgrade", _past(
+            start, as_of, f"Moves to the next preview version {preview.label} (released {preview.released}), "
+            f"starting {PREVIEW_UPGRADE_DAYS} days after its release; Azure gives no end date.",
+            "this may already have happened; verify the deployment"), None))
+    return min(moves, key=lambda m: m[0], default=None)
+
+
+def _on_expiry(entry: VersionInfo, catalog: Catalog, sku: str | None, option: str, fires: dt.date, as_of: dt.date,
+               where: str, tentative: str, successor: str, caveat: str) -> _Dated:
+    """The retirement of a version a Standard deployment is still on with an upgrading option:
+    upgraded to the default of that day if the catalog has one, else it stops working."""
+    retires = entry.retirement_for(sku) or fires
+    lead = (retires - fires).days
+    timing = f"{lead} days before it retires {where} on {retires}" if lead else f"when it retires {where}"
+    path = upgrade_path(catalog, entry, sku, retires)  # the target must outlive the deployed version
+    if path.target is not None:
+        target_retires = path.target.retirement_for(sku)
+        until = f", which retires {where} on {target_retires}" if target_retires else ""
+        return (fires, "upgrade-on-expiry", _past(
+            fires, as_of, f"Upgraded ({option}) to the default version {path.target.label}{until}, {timing}"
+            f"{tentative}.{caveat}", "the upgrade should already have started; verify the deployment"), None)
+    newer = f" (the catalog lists {', '.join(v.label for v in path.candidates)} as newer GA versions, none of " \
+            "them the default)" if path.candidates else ""
+    return (retires, "stops-working", _past(
+        retires, as_of, f"Retires {where}{tentative}. {option} upgrades only to a newer default version of "
+        f"{entry.model}, and the catalog records none{newer}: every call fails from this date unless Azure "
+        f"designates one. Deploy a newer version before.{successor}{caveat}", "the deployment no longer works"), None)
 
 
 def _past(day: dt.date, as_of: dt.date, detail: str, overdue: str) -> str:
     return detail if day >= as_of else f"{detail} PAST ({(as_of - day).days} days ago): {overdue}."
-
-
-def _moves_to(deployed: str, default: str) -> bool:
-    """Whether an auto-update deployment moves to ``default``: not when it already runs it, and not
-    when both are dated versions and the deployed one is newer (Azure does not move back)."""
-    if deployed.casefold() == default.casefold():
-        return False
-    return not (_ISO_VERSION.match(deployed) and _ISO_VERSION.match(default) and deployed > default)
-
-
-def _target(entry: VersionInfo, catalog: Catalog) -> str:
-    default = catalog.default_version(entry.model)
-    if default is not None and default.version.casefold() != entry.version.casefold():
-        return f"default today: {default.label}"
-    if entry.replacement is not None:
-        return f"no other default in the catalog; replacement: {entry.replacement}"
-    return "no other default in the catalog"
 
 
 def kind_label(kind: str) -> str:

@@ -18,6 +18,7 @@ class RuleSettings:
     fail_on_unknown: bool = False
     max_catalog_age_days: int = 120
     max_waiver_days: int = 90
+    setting_names: tuple[str, ...] = ()  # settingNames: api-version settings beyond the two defaults
 
 
 _INT_KEYS = {
@@ -40,4 +41,9 @@ def rule_settings(config: Mapping[str, Any] | None, source: str) -> RuleSettings
             if not isinstance(value, bool):
                 raise InputError(source, key, "a boolean", value)
             values["fail_on_unknown"] = value
+        elif key == "settingNames":
+            if isinstance(value, str) or not isinstance(value, list | tuple) \
+                    or not all(isinstance(n, str) and n.strip() for n in value):
+                raise InputError(source, key, "a list of non-empty setting names", value)
+            values["setting_names"] = tuple(n.strip() for n in value)
     return RuleSettings(**values)

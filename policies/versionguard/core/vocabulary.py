@@ -56,6 +56,12 @@ def closest(value: str, allowed: Iterable[str]) -> str | None:
 
 
 _STANDARD = folding(STANDARD_SKUS)
+_KNOWN = folding(KNOWN_SKUS)
+
+
+def known_sku(sku: str | None) -> str | None:
+    """The canonical name of one of the nine documented deployment types, else None."""
+    return None if sku is None else _KNOWN.get(sku.strip().casefold())
 
 
 def is_standard_sku(sku: str | None) -> bool:

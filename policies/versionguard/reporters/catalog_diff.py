@@ -11,7 +11,7 @@ DIFF_FORMATS = ("table", "json", "markdown")
 
 def _rows(diff: CatalogDiff) -> list[tuple[str, str, str, str, str, str, str]]:
     rows = []
-    for v in diff.versions:
+    for v in (*diff.versions, *diff.api_versions):
         if v.status != "changed":
             rows.append((v.status, v.model, v.version, "", "", "", v.summary))
         for c in v.changes:
@@ -19,7 +19,8 @@ def _rows(diff: CatalogDiff) -> list[tuple[str, str, str, str, str, str, str]]:
     return rows
 
 
-def _headline(diff: CatalogDiff) -> str:
+def headline(diff: CatalogDiff) -> str:
+    """One line: what was compared and how many versions were added, removed and changed."""
     return (f"catalog diff {diff.old} (as of {diff.old_as_of}) -> {diff.new} (as of {diff.new_as_of}): "
             f"{diff.count('added')} added, {diff.count('removed')} removed, {diff.count('changed')} changed")
 
@@ -28,8 +29,8 @@ def render(diff: CatalogDiff, fmt: str, color: bool = False) -> str:
     if fmt == "json":
         return json.dumps(diff.to_json(), indent=2) + "\n"
     if fmt == "markdown":
-        lines = [f"## {_headline(diff)}", ""]
-        if diff.versions:
+        lines = [f"## {headline(diff)}", ""]
+        if diff.changed:
             lines += ["| change | model | version | field | old | new | note |", "|---|---|---|---|---|---|---|"]
             lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in _rows(diff)]
         else:
@@ -43,7 +44,7 @@ def render(diff: CatalogDiff, fmt: str, color: bool = False) -> str:
 
     buffer = io.StringIO()
     console = Console(file=buffer, force_terminal=color, no_color=not color, width=160, highlight=False)
-    if diff.versions:
+    if diff.changed:
         table = Table(header_style="bold")
         for column in ("change", "model", "version", "field", "old", "new", "note"):
             table.add_column(column, overflow="fold")
@@ -51,5 +52,5 @@ def render(diff: CatalogDiff, fmt: str, color: bool = False) -> str:
         for row in _rows(diff):
             table.add_row(f"[{style[row[0]]}]{row[0]}[/]", *(escape(cell) for cell in row[1:]))
         console.print(table)
-    console.print(_headline(diff))
+    console.print(headline(diff))
     return buffer.getvalue()

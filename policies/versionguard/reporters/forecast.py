@@ -6,7 +6,8 @@ from versionguard.core.forecast import Event, Forecast, kind_label
 
 FORECAST_FORMATS = ("table", "json", "markdown")
 _KIND_STYLE = {"auto-upgrade": "cyan", "upgrade-on-expiry": "blue", "stops-working": "bold red",
-               "migration-required": "red", "deprecation": "yellow"}
+               "migration-required": "red", "deprecation": "yellow", "api-version-unsupported": "magenta",
+               "api-version-retired": "bold magenta"}
 
 
 def render(result: Forecast, fmt: str, color: bool = False) -> str:
@@ -23,14 +24,21 @@ def render(result: Forecast, fmt: str, color: bool = False) -> str:
 def _headline(result: Forecast) -> str:
     stacks = ", ".join(result.stacks) or "no stacks"
     count = sum(result.deployments.values())
+    apps = [e for e in result.events if e.kind.startswith("api-version")]  # core.api_forecast events
+    deployments = {(e.stack, e.deployment) for e in result.events if not e.kind.startswith("api-version")}
     return (f"forecast of {stacks} as of {result.as_of}, horizon {result.horizon_days} days (to "
-            f"{result.horizon_end}; catalog {result.catalog_as_of}): {len(result.events)} events for "
-            f"{len({(e.stack, e.deployment) for e in result.events})} of {count} deployments")
+            f"{result.horizon_end}; catalog {result.catalog_as_of}): {len(result.events) - len(apps)} events for "
+            f"{len(deployments)} of {count} deployments" + (f", {len(apps)} api-version events" if apps else ""))
 
 
 def _when(e: Event) -> str:
     return "today" if e.days_from_as_of == 0 else (f"in {e.days_from_as_of} d" if e.days_from_as_of > 0
                                                    else f"{-e.days_from_as_of} d ago")
+
+
+def _date(e: Event, sep: str = " – ") -> str:
+    """The day, or the window ``start – latest`` (an auto-upgrade happens *within* two weeks)."""
+    return f"{e.date}{sep}{e.latest}" if e.latest else str(e.date)
 
 
 def _table(result: Forecast, color: bool) -> str:
@@ -51,12 +59,14 @@ def _table(result: Forecast, color: bool) -> str:
         table.add_column("detail", overflow="fold", ratio=5)
         for e in result.events:
             style = _KIND_STYLE.get(e.kind, "")
-            table.add_row(f"{e.date}\n{_when(e)}", escape(f"{e.stack}/{e.deployment}"),
+            table.add_row(f"{_date(e, chr(10) + '– ')}\n{_when(e)}", escape(f"{e.stack}/{e.deployment}"),
                           escape(f"{e.model} {e.version}\n{e.sku or '(no SKU)'}\n{e.option}"),
                           f"[{style}]{kind_label(e.kind)}[/]", escape(e.detail))
         console.print(table)
     for s in result.skipped:
         console.print(escape(f"not forecast: {s.stack}/{s.deployment}: {s.reason}"))
+    for w in result.warnings:
+        console.print(escape(f"warning: {w}"))
     console.print(_headline(result))
     return buffer.getvalue()
 
@@ -72,7 +82,7 @@ def _markdown(result: Forecast) -> str:
     if result.events:
         lines += ["| date | when | stack | deployment | model version | SKU | option | event | detail |",
                   "|---|---|---|---|---|---|---|---|---|"]
-        lines += [f"| {e.date} | {_when(e)} | {_cell(e.stack)} | {_cell(e.deployment)} | "
+        lines += [f"| {_date(e)} | {_when(e)} | {_cell(e.stack)} | {_cell(e.deployment)} | "
                   f"{_cell(e.model)} {_cell(e.version)} | {_cell(e.sku or '(none)')} | {e.option} | "
                   f"{kind_label(e.kind)} | {_cell(e.detail)} |" for e in result.events]
     else:
@@ -80,5 +90,7 @@ def _markdown(result: Forecast) -> str:
     if result.skipped:
         lines += ["", "Not forecast:", ""]
         lines += [f"- `{s.stack}/{s.deployment}`: {_cell(s.reason)}" for s in result.skipped]
+    if result.warnings:
+        lines += [""] + [f"> **Warning:** {_cell(w)}" for w in result.warnings]
     lines += ["", _headline(result)[0].upper() + _headline(result)[1:] + "."]
     return "\n".join(lines) + "\n"

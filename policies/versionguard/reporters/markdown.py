@@ -85,19 +85,29 @@ def _stack_section(stack: str, findings: list[Finding], base: str) -> list[str]:
         return []
     out = [f"### {cell(stack)}", ""]
     active = [f for f in findings if not f.waived]
+    # Live deployments (audit) also show where they sit: same-named ones in two subscriptions differ.
+    scoped = any(f.subscription is not None for f in findings)
+    head, rule = ("| subscription | resource group ", "|---|---") if scoped else ("", "")
     if active:
-        out += ["| | policy | resource | message |", "|---|---|---|---|"]
-        out += [f"| {_EMOJI.get(f.level, '•')} | {_policy(f, base)} | {code(f.resource)} | {cell(f.message)} |"
-                for f in active]
+        out += [f"| | policy {head}| resource | message |", f"|---|---{rule}|---|---|"]
+        out += [f"| {_EMOJI.get(f.level, '•')} | {_policy(f, base)} {_scope(f, scoped)}| {code(f.resource)} | "
+                f"{cell(f.message)} |" for f in active]
         out.append("")
     waived = [f for f in findings if f.waived]
     if waived:
         out += [f"<details><summary>{len(waived)} waived in {cell(stack)}</summary>", "",
-                "| policy | resource | expires | reason | message |", "|---|---|---|---|---|"]
-        out += [f"| {_policy(f, base)} | {code(f.resource)} | {f.waiver_expires or ''} | "
+                f"| policy {head}| resource | expires | reason | message |", f"|---{rule}|---|---|---|---|"]
+        out += [f"| {_policy(f, base)} {_scope(f, scoped)}| {code(f.resource)} | {f.waiver_expires or ''} | "
                 f"{cell(f.waiver_reason or '')} | {cell(f.message)} |" for f in waived]
         out += ["", "</details>", ""]
     return out
+
+
+def _scope(f: Finding, scoped: bool) -> str:
+    """The subscription and resource group cells (with their leading bar) when the table has them."""
+    if not scoped:
+        return ""
+    return "".join(f"| {code(part) if part else ''} " for part in (f.subscription, f.resource_group))
 
 
 def _policy(f: Finding, base: str) -> str:

@@ -80,7 +80,7 @@ def _invocation(report: Report) -> dict[str, Any]:
 def rule_doc(rule: Rule) -> dict[str, str]:
     """Synopsis, rationale and fix from the rule module's docstring (``id — synopsis`` first line,
     then ``Rationale:`` and ``Fix:`` paragraphs), each unwrapped onto one line."""
-    check = rule.check or rule.check_stack
+    check = rule.check or rule.check_usages or rule.check_stack
     doc = (importlib.import_module(check.__module__).__doc__ or "") if check else ""
     paragraphs = [" ".join(p.split()) for p in doc.strip().split("\n\n") if p.strip()]
     out = {"synopsis": rule.meta.description, "rationale": "", "fix": ""}
@@ -178,6 +178,8 @@ def justification(f: Finding) -> str:
 def fingerprint(f: Finding) -> str:
     """Stable across runs and message wording: only stack, policy and resource go in."""
     key = "\0".join((f.stack, f.policy, f.resource))
+    if f.subscription is not None:  # audit: same-named deployments in two subscriptions are two results
+        key += "\0" + "\0".join((f.subscription, f.resource_group or ""))
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 

@@ -8,7 +8,7 @@ import os
 from rich.console import Console
 from rich.table import Table
 
-from versionguard.core.findings import Report
+from versionguard.core.findings import Finding, Report
 
 _STYLE = {"mandatory": "bold red", "advisory": "yellow"}
 
@@ -19,11 +19,15 @@ def render(report: Report, color: bool = False) -> str:
     findings = report.sorted()
     if findings:
         table = Table(show_lines=False, header_style="bold")
-        for column in ("stack", "level", "policy", "resource", "message"):
+        scoped = report.scoped
+        columns = ("stack", "level", "policy", "subscription / resource group", "resource", "message") if scoped \
+            else ("stack", "level", "policy", "resource", "message")
+        for column in columns:
             table.add_column(column, overflow="fold", ratio=4 if column == "message" else None)
         for f in findings:
             level = "waived" if f.waived else f.level
-            table.add_row(f.stack, f"[{_STYLE.get(level, 'dim')}]{level}[/]", f.policy, f.resource,
+            scope = (scope_of(f),) if scoped else ()
+            table.add_row(f.stack, f"[{_STYLE.get(level, 'dim')}]{level}[/]", f.policy, *scope, f.resource,
                           f.message + (f" (waived until {f.waiver_expires}: {f.waiver_reason})" if f.waived else ""))
         console.print(table)
     for line in run_lines(report):
@@ -52,6 +56,11 @@ def shown_path(path: str) -> str:
     """A path relative to the working directory when it lies below it, else as given."""
     cwd = os.getcwd()
     return os.path.relpath(path, cwd) if path.startswith(cwd + os.sep) else path
+
+
+def scope_of(f: Finding) -> str:
+    """Subscription over resource group of a live deployment (empty for stack-level findings)."""
+    return "\n".join(part for part in (f.subscription, f.resource_group) if part)
 
 
 def summary_line(report: Report) -> str:

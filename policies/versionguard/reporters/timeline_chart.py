@@ -23,6 +23,8 @@ STYLE: dict[str, tuple[str, str]] = {
     "stops-working": ("#D55E00", "X"),
     "migration-required": ("#CC79A7", "s"),
     "deprecation": ("#E69F00", "D"),
+    "api-version-unsupported": ("#56B4E9", "v"),
+    "api-version-retired": ("#000000", "P"),
 }
 LEGEND = {**KINDS, "deprecation": "deprecation (no new customers)"}
 
@@ -69,10 +71,13 @@ def write_chart(result: Forecast, path: Path) -> None:
             colour, marker = STYLE.get(e.kind, ("#333333", "o"))
             pinned = e.date < left
             x = left + dt.timedelta(days=max(span // 60, 2)) if pinned else e.date
+            if e.latest and not pinned:  # a window (auto-upgrade within two weeks): a bar to its end
+                ax.plot([x, e.latest], [y, y], color=colour, linewidth=5, alpha=0.45, solid_capstyle="butt",
+                        zorder=2)
             ax.plot([x], [y], marker="<" if pinned else marker, color=colour, markersize=11,
                     markeredgecolor="white", markeredgewidth=0.8, linestyle="none", zorder=3)
             close = sum(abs((x - p).days) < span / 14 for p in placed)
-            label = f"{e.date:%Y-%m-%d}" + (" (overdue)" if pinned else "")
+            label = f"{e.date:%Y-%m-%d}" + (f"–{e.latest:%m-%d}" if e.latest else "") + (" (overdue)" if pinned else "")
             near_right = (right - x).days < (right - left).days * 0.12
             ax.annotate(label, (x, y), xytext=(-7 if near_right else 7, 8 if close % 2 == 0 else -10),
                         textcoords="offset points", ha="right" if near_right else "left", fontsize=8,

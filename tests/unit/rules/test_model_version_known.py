@@ -88,3 +88,41 @@ def test_engine_level_lookup() -> None:
     ctx = context()
     assert outcomes(POLICY, record("native", version="far"), ctx) == []
     assert len(outcomes(POLICY, record("classic", model="m", version="nope"), ctx)) == 1
+
+
+# --- fine-tuned names and (format, name, version) look-ups -----------------------------------------------
+
+def _ft_catalog():
+    from tests.unit.testkit import catalog_data, iso, version_entry
+    from versionguard.core.catalog import catalog_from_data
+
+    data = catalog_data(("base", [version_entry("2025-01-01", retirement=iso(400),
+                                                fine_tuned={"deployment_retirement": iso(300)}),
+                                  version_entry("2025-06-01", retirement=iso(500))]))
+    data["models"].append({"name": "partner", "format": "Cohere", "versions": [version_entry("1")]})
+    return catalog_from_data(data, "ft-test")
+
+
+@pytest.mark.parametrize(("model", "version", "message"), [
+    ("base-2025-01-01.ft-abc", "1", None),  # known through its base version's fine_tuned dates
+    ("base.ft-abc", "2025-01-01", None),  # legacy name, base version from model.version
+    ("base-2025-06-01.ft-abc", "1", "base-2025-06-01.ft-abc 1 is a fine-tuned model of base 2025-06-01, and the "
+                                    "catalog (as of 2026-01-15) has no fine-tuned retirement dates for that "
+                                    "version, so its retirement date is unknown."),
+    ("other-2025-01-01.ft-abc", "1", "other-2025-01-01.ft-abc 1 is a fine-tuned model of other 2025-01-01, which "
+                                     "is not in the catalog (as of 2026-01-15), so its retirement date is unknown."),
+])
+@pytest.mark.parametrize("flavour", FLAVOURS)
+def test_fine_tuned_models(make_pack: Any, flavour: str, model: str, version: str, message: str | None) -> None:
+    found = make_pack(catalog=_ft_catalog()).flavour(flavour, POLICY, model=model, version=version)
+    assert [d.message for d in found] == ([message] if message else [])
+
+
+@pytest.mark.parametrize(("fmt", "message"), [
+    ("Cohere", None), ("cohere", None),
+    ("OpenAI", "partner 1 with format OpenAI is not in the catalog (as of 2026-01-15), which lists it with format "
+               "Cohere; set model.format to match, so its retirement date is unknown."),
+])
+def test_lookup_uses_the_format(make_pack: Any, fmt: str, message: str | None) -> None:
+    found = make_pack(catalog=_ft_catalog()).flavour("native", POLICY, model="partner", version="1", fmt=fmt)
+    assert [d.message for d in found] == ([message] if message else [])

@@ -175,3 +175,42 @@ def test_engine_per_sku_table(sku: str, shift: int, fires: bool) -> None:
     ctx = context(offset_catalog([120], {"Standard": shift}))
     found = outcomes(POLICY, record("native", version="d120", option=NO_AUTO, sku=sku), ctx)
     assert len(found) == int(fires)
+
+
+# --- the fix text promises an upgrade only where the catalog has a target --------------------------------
+
+def _hint_catalog():
+    from tests.unit.testkit import catalog_data, version_entry
+    from versionguard.core.catalog import catalog_from_data
+
+    return catalog_from_data(catalog_data(
+        ("g", [version_entry("2025-01-01", retirement=iso(30)),
+               version_entry("2025-06-01", default=True, default_since=iso(-10), retirement=iso(700),
+                             retirement_by_sku={"Standard": iso(30)})]),
+        ("solo", [version_entry("2025-01-01", retirement=iso(30), replacement={"name": "other"})]),
+        ("nodefault", [version_entry("2025-01-01", retirement=iso(30)), version_entry("2025-06-01")]),
+    ), "hint-test")
+
+
+@pytest.mark.parametrize(("model", "sku", "text"), [
+    ("g", "GlobalStandard", " Or set versionUpgradeOption to OnceCurrentVersionExpired: Azure then upgrades it to "
+                            "the default version, g 2025-06-01 in the catalog."),
+    # on regional Standard the default retires the same day: switching the option would not save it
+    ("g", "Standard", " Setting versionUpgradeOption to OnceCurrentVersionExpired would not save it: Azure upgrades "
+                      "only to a newer default version of g, and the catalog records none."),
+    ("solo", "GlobalStandard", "Azure names other as its replacement. Setting versionUpgradeOption to "
+                               "OnceCurrentVersionExpired would not save it"),
+    ("nodefault", "GlobalStandard", "and the catalog records none (it lists 2025-06-01 as newer GA versions)."),
+])
+@pytest.mark.parametrize("flavour", FLAVOURS)
+def test_fix_text_promises_an_upgrade_only_where_there_is_a_target(make_pack: Any, flavour: str, model: str,
+                                                                     sku: str, text: str) -> None:
+    (diag,) = make_pack(catalog=_hint_catalog()).flavour(flavour, POLICY, model=model, version="2025-01-01",
+                                                         option=NO_AUTO, sku=sku)
+    assert text in diag.message
+
+
+def test_no_option_hint_on_a_non_standard_type(make_pack: Any) -> None:
+    (diag,) = make_pack(catalog=_hint_catalog()).flavour("native", POLICY, model="g", version="2025-01-01",
+                                                         option=NO_AUTO, sku="ProvisionedManaged")
+    assert diag.message.endswith("the deployment stops working that day.")

@@ -40,7 +40,9 @@ def test_near_retirement_on_provisioned_is_mandatory_whatever_the_option(pack: P
     (diag,) = pack.flavour(flavour, POLICY, version="soon", sku=PTU, option=option)
     assert diag.level == "mandatory"
     assert diag.message.startswith(f"m soon retires on {iso(30)} for the ProvisionedManaged deployment type "
-                                   f"(in 30 days, window {WINDOW}); Azure does not upgrade this deployment type")
+                                   f"(in 30 days, window {WINDOW}); Azure does not upgrade ProvisionedManaged "
+                                   "deployments automatically: their model version changes only by an in-place or "
+                                   "multi-deployment migration that you run, so plan the migration now.")
     assert diag.message.endswith("Azure names gpt-test 2024-05-13 as its replacement.")
 
 
@@ -147,3 +149,13 @@ def test_engine_window_table(offset: int, window: int) -> None:
     ctx = context(offset_catalog([offset]), retirement_window_days=window)
     found = outcomes(POLICY, record("classic", version=f"d{offset}", sku=PTU), ctx)
     assert [type(o) for o in found] == ([Violation] if 0 < offset <= window else [])
+
+
+@pytest.mark.parametrize("sku", [MISSING, "FancyTier"], ids=["missing", "unknown-name"])
+@pytest.mark.parametrize("flavour", FLAVOURS)
+def test_missing_or_unknown_sku_uses_the_earliest_date(pack: Pack, flavour: str, sku: Any) -> None:
+    """m split retires on Standard in 30 days, on every other type in 400. A deployment whose type is
+    not known may be the one retiring first: the earliest date applies (DESIGN, fail closed)."""
+    (diag,) = pack.flavour(flavour, POLICY, version="split", sku=sku, option="NoAutoUpgrade")
+    assert f"retires on {iso(30)} for " in diag.message
+    assert "(the earliest date over all deployment types applies)" in diag.message

@@ -70,7 +70,7 @@ def test_retired_lifecycle_without_date(pack: Pack) -> None:
 @pytest.mark.parametrize(("sku", "retired"), [
     ("Standard", True), ("standard", True), ("STANDARD", True),
     ("GlobalStandard", False), ("GLOBALSTANDARD", False), ("DataZoneStandard", False),
-    ("ProvisionedManaged", False), (MISSING, False),
+    ("ProvisionedManaged", False),
 ])
 @pytest.mark.parametrize("flavour", FLAVOURS)
 def test_per_sku_retirement(pack: Pack, flavour: str, sku: Any, retired: bool) -> None:
@@ -78,6 +78,18 @@ def test_per_sku_retirement(pack: Pack, flavour: str, sku: Any, retired: bool) -
     assert len(diags) == int(retired)
     if retired:
         assert diags[0].message == f"m split-gone retired on {iso(-10)} for the Standard deployment type."
+
+
+@pytest.mark.parametrize("sku", [MISSING, None, "", "FancyTier"], ids=["missing", "null", "empty", "unknown-name"])
+@pytest.mark.parametrize("flavour", FLAVOURS)
+def test_missing_or_unknown_sku_gets_the_earliest_date_over_all_skus(pack: Pack, flavour: str, sku: Any) -> None:
+    """DESIGN (fail closed): without a known SKU the earliest of ``retirement`` and every
+    ``retirement_by_sku`` date applies. split-gone retired on Standard 10 days ago (other types: in 400
+    days); before this rule a deployment with no SKU was judged on the later date and passed."""
+    (diag,) = pack.flavour(flavour, POLICY, version="split-gone", sku=sku)
+    assert diag.message.startswith(f"m split-gone retired on {iso(-10)} for ")
+    assert diag.message.endswith("deployment type (the earliest date over all deployment types applies).") \
+        or diag.message.endswith("no SKU (the earliest date over all deployment types applies).")
 
 
 def test_model_and_version_lookup_is_case_insensitive(pack: Pack) -> None:

@@ -237,3 +237,75 @@ def test_violation_that_cannot_be_remediated_is_reported_as_mandatory(make_pack:
     pack = make_pack(REMEDIATE)
     (diag,) = pack.flavour("native", POLICY, option="Sometimes")
     assert diag.level == "mandatory"
+
+
+# --- the ARM-null text promises an upgrade only where one exists ----------------------------------------
+
+def _target_catalog():
+    from tests.unit.testkit import catalog_data, iso, version_entry
+    from versionguard.core.catalog import catalog_from_data
+
+    return catalog_from_data(catalog_data(
+        ("g", [version_entry("2025-01-01", retirement=iso(300)),
+               version_entry("2025-06-01", default=True, default_since=iso(-10), retirement=iso(700))]),
+        ("solo", [version_entry("2025-01-01", retirement=iso(300))]),
+        ("undated", [version_entry("2025-01-01")]),
+    ), "explicit-test")
+
+
+@pytest.mark.parametrize(("model", "sku", "fmt", "text"), [
+    # a newer default outlives it: the upgrade is real and named
+    ("g", "GlobalStandard", "OpenAI", "ARM treats a missing option as OnceCurrentVersionExpired: when its version "
+                                      "retires on {r}, Azure upgrades it to the default version (g 2025-06-01 in "
+                                      "the catalog)"),
+    # nothing to upgrade to: no promise, the day it stops working instead
+    ("solo", "GlobalStandard", "OpenAI", "ARM treats a missing option as OnceCurrentVersionExpired, but the catalog "
+                                         "has no newer default version of solo for Azure to upgrade to: the "
+                                         "deployment stops working when its version retires on {r}"),
+    # no retirement date yet: Azure's documented behaviour, conditional on a newer default
+    ("undated", "Standard", "OpenAI", "when its version retires, Azure upgrades it to the then-current default "
+                                      "version of the model, if that is a newer version"),
+    # non-Standard: Azure documents no automatic update at all
+    ("g", "ProvisionedManaged", "OpenAI", "ARM treats a missing option as OnceCurrentVersionExpired, but Azure "
+                                          "does not upgrade ProvisionedManaged deployments automatically"),
+    ("g", "GlobalBatch", "OpenAI", "does not document what happens to GlobalBatch deployments, so no upgrade at "
+                                   "retirement can be counted on"),
+    # non-OpenAI: what null means is documented for Azure OpenAI models only
+    ("g", "GlobalStandard", "Cohere", "ARM stores null, which Azure documents as OnceCurrentVersionExpired for "
+                                      "Azure OpenAI models; for Cohere models it says update policies vary by "
+                                      "model and provider, so what null does here is not documented"),
+])
+@pytest.mark.parametrize("flavour", ["native", "versioned"])
+def test_arm_null_text_promises_an_upgrade_only_where_there_is_a_target(make_pack: Any, flavour: str, model: str,
+                                                                          sku: str, fmt: str, text: str) -> None:
+    from tests.unit.testkit import iso
+
+    pack = make_pack(catalog=_target_catalog())
+    (diag,) = pack.flavour(flavour, POLICY, model=model, version="2025-01-01", sku=sku, fmt=fmt)
+    assert text.format(r=iso(300)) in diag.message
+    assert diag.message.endswith("Write versionUpgradeOption: OnceCurrentVersionExpired (or choose another) "
+                                 "explicitly.")
+
+
+@pytest.mark.parametrize(("sku", "fmt", "text"), [
+    ("Standard", "OpenAI", "on Standard deployment types Azure moves the deployment to a newer default version "
+                           "within two weeks of its designation."),
+    ("ProvisionedManaged", "OpenAI", "defaults to OnceNewDefaultVersionAvailable, but Azure does not upgrade "
+                                     "ProvisionedManaged deployments automatically"),
+    ("Standard", "Cohere", "for Cohere models it says update policies vary by model and provider"),
+])
+def test_classic_default_text(make_pack: Any, sku: str, fmt: str, text: str) -> None:
+    (diag,) = make_pack(catalog=_target_catalog()).flavour("classic", POLICY, model="g", version="2025-01-01",
+                                                          sku=sku, fmt=fmt)
+    assert text in diag.message
+
+
+@pytest.mark.parametrize("field", ["model", "version", "sku", "fmt"])
+def test_context_fields_are_read_leniently(make_pack: Any, field: str) -> None:
+    """The verdict needs only the option: an unknown model, version, SKU or format shortens the text,
+    it never turns the finding into a preview skip."""
+    fields = {"model": "g", "version": "2025-01-01", "sku": "GlobalStandard", field: UNKNOWN}
+    (diag,) = make_pack({POLICY: {"failOnUnknown": True}}, catalog=_target_catalog()).flavour("native", POLICY,
+                                                                                           **fields)
+    assert diag.message.startswith("properties.versionUpgradeOption is not set; ARM")
+    assert not diag.is_preview_skip

@@ -1,10 +1,10 @@
 """auto-update-requires-standard-sku — auto-update to default only on Standard deployment types.
 
-Rationale: Azure performs automatic model updates only for the Standard deployment types
-(``Standard``, ``GlobalStandard``, ``DataZoneStandard``). On a provisioned, batch or developer
-deployment ``OnceNewDefaultVersionAvailable`` promises an upgrade that never happens; the version
-silently ages until it retires. This includes the classic provider's default when the option is
-not set.
+Rationale: Azure documents automatic model updates for the Standard deployment types only
+(``Standard``, ``GlobalStandard``, ``DataZoneStandard``); provisioned deployments change version by
+a migration you run, and for batch and developer types Azure documents no upgrade behaviour. There
+``OnceNewDefaultVersionAvailable`` promises an upgrade nobody guarantees; the version may silently
+age until it retires. This includes the classic provider's default when the option is not set.
 
 Fix: set ``versionUpgradeOption: OnceCurrentVersionExpired`` or ``NoAutoUpgrade`` and plan the
 migration (in-place or multi-deployment), or move the deployment to a Standard type.
@@ -12,6 +12,7 @@ migration (in-place or multi-deployment), or move the deployment to a Standard t
 
 from __future__ import annotations
 
+from ..lifecycle import not_upgraded_reason
 from ..records import DeploymentRecord
 from ..vocabulary import AUTO_UPDATE, is_standard_sku
 from .base import FAIL_ON_UNKNOWN, Context, Level, Outcome, Rule, RuleMeta, Violation, known, sku_phrase
@@ -37,8 +38,8 @@ def check(rec: DeploymentRecord, ctx: Context) -> list[Outcome]:
         return []
     how = "is set to" if rec.upgrade_option is not None else "defaults (classic provider) to"
     return [Violation(
-        f"versionUpgradeOption {how} OnceNewDefaultVersionAvailable on {sku_phrase(sku)}, where Azure performs "
-        "no automatic model updates; the version will not move and will reach its retirement.")]
+        f"versionUpgradeOption {how} OnceNewDefaultVersionAvailable on {sku_phrase(sku)}, but "
+        f"{not_upgraded_reason(sku)}. Do not count on the version moving before it retires.")]
 
 
 RULE = Rule(META, check=check)

@@ -13,9 +13,12 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from ..api_usage import ApiUsage, UsageScan
 from ..catalog import Catalog, VersionInfo
+from ..lifecycle import format_caveat, resolve, upgrade_path
 from ..records import DeploymentRecord, Field, Malformed, Unknown
 from ..settings import RuleSettings
+from ..vocabulary import is_standard_sku, known_sku
 from ..waivers import Waivers
 
 # Rule docs live in the repository; the link is relative to its root until the docs are published.
@@ -41,6 +44,10 @@ WINDOW = {"retirementWindowDays": {
 FAIL_ON_UNKNOWN = {"failOnUnknown": {
     "type": "boolean", "default": False,
     "description": "Report a value unknown during preview as a violation at this policy's level."}}
+SETTING_NAMES = {"settingNames": {
+    "type": "array", "items": {"type": "string", "minLength": 1}, "default": [],
+    "description": "App setting / environment variable names holding an api-version, besides "
+                   "OPENAI_API_VERSION and AZURE_OPENAI_API_VERSION (compared case-insensitively)."}}
 
 
 @dataclass(frozen=True)
@@ -66,9 +73,11 @@ class Violation:
 
 @dataclass(frozen=True)
 class NeedsValue:
-    """The rule needs a value that is unknown during preview."""
+    """The rule needs a value that is unknown during preview, or (with ``reason``) a fact the
+    catalog lacks; either way advisory unless ``failOnUnknown``."""
 
     unknown: Unknown
+    reason: str = ""
 
 
 Outcome = Violation | NeedsValue
@@ -92,6 +101,8 @@ class Undecidable(Exception):
 
 
 def known(value: Field) -> str | None:
+    if value is None or type(value) is str:  # the common case first: called for every rule and record
+        return value
     if isinstance(value, Unknown):
         raise Undecidable(NeedsValue(value))
     if isinstance(value, Malformed):
@@ -99,12 +110,20 @@ def known(value: Field) -> str | None:
     return value
 
 
+def readable(value: Field) -> str | None:
+    """A field's value for optional context in a message: unknown or malformed reads as None
+    (unlike :func:`known`, never decides the outcome)."""
+    return value if isinstance(value, str) else None
+
+
 def catalog_entry(rec: DeploymentRecord, ctx: Context) -> VersionInfo | None:
-    """The catalog entry of the deployment's model version, or None when either is absent."""
+    """The catalog entry the deployment is judged on, looked up by (format, name, version) and
+    resolving fine-tuned model names to their base version's fine-tuned dates; None when absent."""
     name, version = known(rec.model_name), known(rec.model_version)
     if name is None or version is None:
         return None
-    return ctx.catalog.lookup(name, version)
+    fmt = rec.model_format  # read only once the model is known; a plain string skips known()
+    return resolve(ctx.catalog, fmt if fmt is None or type(fmt) is str else known(fmt), name, version)
 
 
 def retirement(rec: DeploymentRecord, entry: VersionInfo) -> tuple[dt.date | None, str | None]:
@@ -126,33 +145,92 @@ def in_window(day: dt.date | None, ctx: Context) -> bool:
     return day is not None and 0 < days_until(day, ctx) <= ctx.settings.retirement_window_days
 
 
-def retiring_in_window(rec: DeploymentRecord, ctx: Context) -> tuple[VersionInfo, str] | None:
-    """For the two window rules: the catalog entry and "<model version> retires on <date> for <SKU>
-    (in N days, window W)" when the version retires (for this SKU) inside the window, else None."""
+@dataclass(frozen=True)
+class Retiring:
+    """A version retiring (for the deployment's SKU) inside the window; ``phrase`` is "<model
+    version> retires on <date> for <SKU> (in N days, window W)"."""
+
+    entry: VersionInfo
+    day: dt.date
+    sku: str | None
+    phrase: str
+
+
+def retiring_in_window(rec: DeploymentRecord, ctx: Context) -> Retiring | None:
+    """For the window rules: the retirement inside the window, else None."""
     entry = catalog_entry(rec, ctx)
     if entry is None:
         return None
     retires, sku = retirement(rec, entry)
     if retires is None or not in_window(retires, ctx):
         return None
-    return entry, (f"{entry.label} retires on {retires} for {sku_phrase(sku)} (in {days_until(retires, ctx)} "
-                   f"days, window {ctx.settings.retirement_window_days})")
+    return Retiring(entry, retires, sku, f"{entry.label} retires on {retires} for {sku_phrase(sku, entry)} "
+                                         f"(in {days_until(retires, ctx)} days, window "
+                                         f"{ctx.settings.retirement_window_days})")
 
 
-def sku_phrase(sku: str | None) -> str:
-    return f"the {sku} deployment type" if sku else "a deployment with no SKU"
+def sku_phrase(sku: str | None, entry: VersionInfo | None = None) -> str:
+    """"the Standard deployment type"; with per-SKU dates, a missing or unrecognised SKU says that
+    the earliest date over all types was used."""
+    phrase = f"the {sku} deployment type" if sku else "a deployment with no SKU"
+    if entry is not None and entry.retirement_by_sku and known_sku(sku) is None:
+        phrase += " (the earliest date over all deployment types applies)"
+    return phrase
 
 
 def replacement_hint(entry: VersionInfo) -> str:
     return f" Azure names {entry.replacement} as its replacement." if entry.replacement else ""
 
 
+def expiry_upgrade_hint(ctx: Context, entry: VersionInfo, sku: str | None) -> str:
+    """Whether letting Azure upgrade at retirement (OnceCurrentVersionExpired) would save a
+    deployment: only on a Standard type and only when the catalog has an upgrade target."""
+    retires = entry.retirement_for(sku)
+    if not is_standard_sku(sku) or retires is None:
+        return ""
+    path = upgrade_path(ctx.catalog, entry, sku, retires)
+    if path.target is not None:
+        return (f" Or set versionUpgradeOption to OnceCurrentVersionExpired: Azure then upgrades it to the "
+                f"default version, {path.target.label} in the catalog.{format_caveat(entry.format)}")
+    newer = f" (it lists {', '.join(v.version for v in path.candidates)} as newer GA versions)" \
+        if path.candidates else ""
+    return (f" Setting versionUpgradeOption to OnceCurrentVersionExpired would not save it: Azure upgrades only to "
+            f"a newer default version of {entry.model}, and the catalog records none{newer}.")
+
+
 ResourceCheck = Callable[[DeploymentRecord, Context], Sequence[Outcome]]
 StackCheck = Callable[[Context], Sequence[Outcome]]
+UsageCheck = Callable[[UsageScan, Context], Sequence[Outcome]]
 
 
 @dataclass(frozen=True)
 class Rule:
+    """Exactly one of the checks is set: ``check`` judges deployment records, ``check_usages`` the
+    api-version usages found in any resource's inputs, ``check_stack`` the stack as a whole."""
+
     meta: RuleMeta
     check: ResourceCheck | None = None
     check_stack: StackCheck | None = None
+    check_usages: UsageCheck | None = None
+
+
+def usage_outcomes(scan: UsageScan, judge_one: Callable[[ApiUsage], Outcome | None]) -> list[Outcome]:
+    """The outcomes of an api-version rule on one resource: a malformed location is a violation
+    (fail closed), then each usage's outcome, then unknown values; violations come first because
+    CrossGuard stops a policy at its first unknown value."""
+    out: list[Outcome] = []
+    if scan.malformed:
+        out.append(Violation("cannot judge this resource's api-versions: "
+                             + "; ".join(m.describe() for m in scan.malformed)))
+    out += [o for o in map(judge_one, scan.usages) if o is not None]
+    out += [NeedsValue(u) for u in scan.unknowns]
+    return sorted(out, key=lambda o: isinstance(o, NeedsValue))
+
+
+def usage_path(usage: ApiUsage) -> Unknown:
+    """The usage's place as an :class:`Unknown` path, for a catalog fact that is missing."""
+    return Unknown(tuple(usage.path.replace("[", ".").replace("]", "").split(".")))
+
+
+V1_HINT = ("the v1 API (base URL https://<resource>.openai.azure.com/openai/v1/ with the OpenAI() client), "
+           "which takes no api-version")

@@ -9,6 +9,7 @@ Fix: refresh the catalog (``versionguard catalog import`` from the Models-List A
 
 from __future__ import annotations
 
+from ..lifecycle import catalog_staleness
 from .base import Context, Level, Outcome, Rule, RuleMeta, Scope, Violation
 
 META = RuleMeta(
@@ -25,11 +26,8 @@ META = RuleMeta(
 
 
 def check_stack(ctx: Context) -> list[Outcome]:
-    age = (ctx.as_of - ctx.catalog.as_of).days
-    if age <= ctx.settings.max_catalog_age_days:
-        return []
-    return [Violation(f"the catalog ({ctx.catalog.origin}) was last checked on {ctx.catalog.as_of}, {age} days "
-                      f"ago (limit {ctx.settings.max_catalog_age_days}).")]
+    stale = catalog_staleness(ctx.catalog, ctx.as_of, ctx.settings.max_catalog_age_days)
+    return [Violation(stale)] if stale else []
 
 
 RULE = Rule(META, check_stack=check_stack)

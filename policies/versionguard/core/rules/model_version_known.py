@@ -1,7 +1,9 @@
 """model-version-known — the model version is in the catalog.
 
 Rationale: every other lifecycle rule needs the version's dates. An unknown name or version is
-usually a typo (Azure would reject it at deploy time) or a catalog that needs refreshing.
+usually a typo (Azure would reject it at deploy time) or a catalog that needs refreshing. Look-ups
+use (format, name, version); a fine-tuned model (``<base>-<version>.ft-<id>``) is known when its
+base version has ``fine_tuned`` dates.
 
 Fix: correct the name/version (the message suggests near matches), or refresh the catalog with
 ``versionguard catalog import``.
@@ -9,6 +11,7 @@ Fix: correct the name/version (the message suggests near matches), or refresh th
 
 from __future__ import annotations
 
+from ..lifecycle import parse_fine_tuned, resolve
 from ..records import DeploymentRecord
 from .base import FAIL_ON_UNKNOWN, Context, Level, Outcome, Rule, RuleMeta, Violation, known
 
@@ -25,12 +28,29 @@ META = RuleMeta(
 
 def check(rec: DeploymentRecord, ctx: Context) -> list[Outcome]:
     name, version = known(rec.model_name), known(rec.model_version)
-    if name is None or version is None or ctx.catalog.lookup(name, version) is not None:
+    if name is None or version is None:
         return []
+    fmt = known(rec.model_format)
+    if resolve(ctx.catalog, fmt, name, version) is not None:
+        return []
+    unknown = "so its retirement date is unknown."
+    catalog = f"the catalog (as of {ctx.catalog.as_of})"
+    tuned = parse_fine_tuned(ctx.catalog, name, version, fmt) if ".ft-" in name.casefold() else None
+    if tuned is not None:
+        base = ctx.catalog.lookup(tuned.base_model, tuned.base_version, fmt)
+        if base is None:
+            return [Violation(f"{name} {version} is a fine-tuned model of {tuned.base_model} {tuned.base_version}, "
+                              f"which is not in {catalog}, {unknown}")]
+        return [Violation(f"{name} {version} is a fine-tuned model of {base.label}, and {catalog} has no "
+                          f"fine-tuned retirement dates for that version, {unknown}")]
+    formats = ctx.catalog.formats_of(name, version)
+    if formats:
+        asked = f"format {fmt}" if fmt is not None else "no model.format"
+        return [Violation(f"{name} {version} with {asked} is not in {catalog}, which lists it with format "
+                          f"{' and '.join(formats)}; set model.format to match, {unknown}")]
     near = ctx.catalog.near(name, version)
     hint = f" Did you mean: {'; '.join(near)}?" if near else ""
-    return [Violation(f"{name} {version} is not in the catalog (as of {ctx.catalog.as_of}), so its retirement "
-                      f"date is unknown.{hint}")]
+    return [Violation(f"{name} {version} is not in {catalog}, {unknown}{hint}")]
 
 
 RULE = Rule(META, check=check)

@@ -4,9 +4,10 @@ Rationale: with ``NoAutoUpgrade`` Azure never moves the deployment; on the retir
 model version (for its deployment type) every call returns an error. Inside the window there is
 little time left to test and roll out a newer version.
 
-Fix: deploy a newer version (the catalog's replacement when there is one), or switch to
-``OnceCurrentVersionExpired`` so Azure upgrades it at retirement. ``retirementWindowDays`` sets
-the window (default 90).
+Fix: deploy a newer version (the catalog's replacement when there is one). Switching to
+``OnceCurrentVersionExpired`` helps only on a Standard type and only when the catalog has a newer
+default version of the same model for Azure to upgrade to; the message says whether it does.
+``retirementWindowDays`` sets the window (default 90).
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ from .base import (
     Rule,
     RuleMeta,
     Violation,
+    expiry_upgrade_hint,
     known,
+    readable,
     replacement_hint,
     retiring_in_window,
 )
@@ -33,8 +36,8 @@ META = RuleMeta(
     description="NoAutoUpgrade deployments must not use a model version that retires within the window.",
     level=Level.MANDATORY,
     severity="critical",
-    remediation="Deploy a newer model version, or set versionUpgradeOption to OnceCurrentVersionExpired so "
-                "Azure upgrades the deployment when the version retires.",
+    remediation="Deploy a newer model version. OnceCurrentVersionExpired helps only where Azure has a newer "
+                "default version of the same model to upgrade to (the message says whether the catalog has one).",
     config={**WINDOW, **FAIL_ON_UNKNOWN},
 )
 
@@ -45,9 +48,9 @@ def check(rec: DeploymentRecord, ctx: Context) -> list[Outcome]:
     hit = retiring_in_window(rec, ctx)
     if hit is None:
         return []
-    entry, retiring = hit
-    return [Violation(f"{retiring} and versionUpgradeOption is NoAutoUpgrade: the deployment stops working "
-                      f"that day.{replacement_hint(entry)}")]
+    sku = hit.sku or readable(rec.sku_name)
+    return [Violation(f"{hit.phrase} and versionUpgradeOption is NoAutoUpgrade: the deployment stops working "
+                      f"that day.{replacement_hint(hit.entry)}{expiry_upgrade_hint(ctx, hit.entry, sku)}")]
 
 
 RULE = Rule(META, check=check)

@@ -1,9 +1,9 @@
 """provisioned-migration-due — non-Standard deployments need a migration before retirement.
 
-Rationale: provisioned (and other non-Standard) deployments are never upgraded by Azure,
-whatever ``versionUpgradeOption`` says; moving them to a new version is an in-place or
-multi-deployment migration you run yourself, and capacity may need re-planning. Inside the window
-that work is due.
+Rationale: Azure documents automatic model updates for the Standard deployment types only.
+Provisioned deployments move to a new version by an in-place or multi-deployment migration you run
+yourself (capacity may need re-planning); for batch and developer types Azure documents no upgrade
+behaviour, so versionguard does not count on one. Inside the window that work is due.
 
 Fix: migrate to a newer version (the catalog's replacement when there is one) before the
 retirement date. ``retirementWindowDays`` sets the window (default 90).
@@ -11,6 +11,7 @@ retirement date. ``retirementWindowDays`` sets the window (default 90).
 
 from __future__ import annotations
 
+from ..lifecycle import not_upgraded_reason
 from ..records import DeploymentRecord
 from ..vocabulary import is_standard_sku
 from .base import (
@@ -34,20 +35,20 @@ META = RuleMeta(
     level=Level.MANDATORY,
     severity="high",
     remediation="Migrate the deployment (in place or by a new deployment) to a newer model version before "
-                "the retirement date; Azure does not upgrade provisioned, batch or developer deployments.",
+                "the retirement date; Azure documents automatic updates for Standard deployment types only.",
     config={**WINDOW, **FAIL_ON_UNKNOWN},
 )
 
 
 def check(rec: DeploymentRecord, ctx: Context) -> list[Outcome]:
-    if is_standard_sku(known(rec.sku_name)):
+    sku = known(rec.sku_name)
+    if is_standard_sku(sku):
         return []
     hit = retiring_in_window(rec, ctx)
     if hit is None:
         return []
-    entry, retiring = hit
-    return [Violation(f"{retiring}; Azure does not upgrade this deployment type, so plan the migration now."
-                      f"{replacement_hint(entry)}")]
+    return [Violation(f"{hit.phrase}; {not_upgraded_reason(sku)}, so plan the migration now."
+                      f"{replacement_hint(hit.entry)}")]
 
 
 RULE = Rule(META, check=check)

@@ -42,7 +42,7 @@ def check(rec: DeploymentRecord, ctx: Context) -> list[Outcome]:
         return []
     retires, sku = retirement(rec, entry)
     if retires is not None and days_until(retires, ctx) <= 0:
-        return [Violation(f"{entry.label} retired on {retires} for {sku_phrase(sku)}."
+        return [Violation(f"{entry.label} retired on {retires} for {sku_phrase(sku, entry)}."
                           f"{replacement_hint(entry)}")]
     if retires is None and entry.lifecycle == "retired":
         return [Violation(f"{entry.label} is listed as retired.{replacement_hint(entry)}")]

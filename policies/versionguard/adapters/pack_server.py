@@ -1,0 +1,22 @@
+"""Start the versionguard CrossGuard policy pack (what a pack's ``__main__.py`` runs).
+
+Two packs run it: ``policies/`` in this repository (self-contained for ``pulumi policy publish``)
+and ``versionguard/data/pack/`` inside the installed package (``versionguard pack-path``).
+"""
+
+from __future__ import annotations
+
+from typing import NoReturn
+
+from versionguard.adapters.pack import build_policies, load_runtime_or_exit
+from versionguard.adapters.pack import serve as serve_policies
+
+
+def serve() -> NoReturn:
+    """Serve every policy (like ``PolicyPack(...)``, with versionguard's servicer); never returns."""
+    serve_policies(
+        build_policies(load_runtime_or_exit()),
+        display_name="versionguard: Azure OpenAI model lifecycle",
+        description="Judges Azure OpenAI / AI Foundry model deployments against the model lifecycle, and the "
+                    "data-plane api-versions apps call them with.",
+    )
