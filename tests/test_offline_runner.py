@@ -51,6 +51,7 @@ def test_computed_outputs_are_unknown_not_none_and_chains_keep_running() -> None
     assert props["pv-computed-option"]["properties"]["versionUpgradeOption"] == UNKNOWN
     # Inputs the program set are echoed; the invoke results (both forms) are unknown.
     assert props["preview-account"]["accountName"] == "aif-preview"
+    assert props["preview-account"]["tags"] == {"keyHint": UNKNOWN}  # from a plain list_* invoke
     assert props["preview-rg"]["resourceGroupName"] == UNKNOWN
     assert props["preview-rg"]["tags"] == {"tenant": UNKNOWN, "owner": UNKNOWN}
 
