@@ -1,11 +1,11 @@
-"""Cost of `versionguard check` against the bare program run under the same mock runtime.
+"""Cost of `versionguard check` against the bare program run by the same offline runner.
 
     .venv/bin/python bench/bench_check.py [--sizes 10 100 1000] [--repeat 3]
 
 For each size, generates a stack of N deployments (10 per account) for the real program, then
-times (a) the program alone under Pulumi's mock runtime and (b) the full check (program + pack
-over every registered resource + stack policies), in-process, best of --repeat, plus one
-end-to-end CLI run as a subprocess. The ratio (b)/(a) is the cost versionguard adds.
+times (a) the program alone (its own process against the preview monitor) and (b) the full check
+(program + pack over every registered resource + stack policies), best of --repeat, plus one
+end-to-end CLI run as a subprocess. The ratio (b)/(a) is the cost the judging adds.
 """
 
 from __future__ import annotations
@@ -23,12 +23,12 @@ sys.path.insert(0, str(ROOT))
 
 from bench.generate import write_stack  # noqa: E402
 from bench.timing import best  # noqa: E402
-from versionguard.adapters.offline import run_program  # noqa: E402
+from versionguard.adapters.offline import RunOptions, run_program  # noqa: E402
 from versionguard.adapters.project import load_project  # noqa: E402
+from versionguard.adapters.python_env import find_python  # noqa: E402
 from versionguard.commands.check import check_stacks  # noqa: E402
 
 AS_OF = dt.date(2026, 11, 22)
-
 
 
 def main() -> None:
@@ -43,9 +43,9 @@ def main() -> None:
         for n in args.sizes:
             stack = f"bench{n}"
             write_stack(stack_dir, stack, n)
-            config = project.stack_config(stack)
-            resources = len(run_program(project.root, project.name, stack, config).resources)  # warm-up
-            bare = best(lambda: run_program(project.root, project.name, stack, config), args.repeat)  # noqa: B023
+            options = RunOptions(find_python(project))
+            resources = len(run_program(project, stack, options).resources)  # warm-up
+            bare = best(lambda: run_program(project, stack, options), args.repeat)  # noqa: B023
             full = best(lambda: check_stacks(project, [stack], ROOT / "policies" / "config", AS_OF),  # noqa: B023
                         args.repeat)
             t0 = time.perf_counter()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -16,14 +18,26 @@ BASE = ["--as-of", "2026-11-22", "--project", str(ROOT)]
 FIXTURE = [*BASE, "--stack-dir", str(FIX / "stacks"), "--catalog", str(FIX / "catalog.yaml")]
 
 
+@pytest.fixture(autouse=True)
+def _no_versionguard_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A developer's VERSIONGUARD_* variables (as-of date, catalog, waivers) must not change outcomes."""
+    for key in [k for k in os.environ if k.startswith("VERSIONGUARD_")]:
+        monkeypatch.delenv(key)
+
+
 def run(*args: str) -> tuple[int, str]:
     result = CliRunner().invoke(app, ["check", *args])
     return result.exit_code, result.output
 
 
 def findings(*args: str) -> tuple[int, dict]:
-    code, out = run(*args, "--format", "json")
-    return code, json.loads(out)
+    result = CliRunner().invoke(app, ["check", *args, "--format", "json"])
+    return result.exit_code, json.loads(result.stdout)
+
+
+def active(report: dict) -> set[tuple[str, str, str]]:
+    """(policy, resource, level) of every finding that is not waived."""
+    return {(f["policy"], f["resource"], f["level"]) for f in report["findings"] if not f["waived"]}
 
 
 def test_shipped_stacks_pass_with_the_bundled_catalog() -> None:
@@ -31,10 +45,11 @@ def test_shipped_stacks_pass_with_the_bundled_catalog() -> None:
     assert code == 0
     assert report["stacks"] == ["dev", "prod", "staging"]
     assert report["summary"]["mandatory"] == 0
+    assert report["summary"]["deployments"] == 11
     # The bundled catalog was last checked 2026-04-23: an honest, advisory-only staleness note; gpt-4.1
     # 2025-04-14 and gpt-4o-mini 2024-07-18 are closed to new customers (advisory).
-    active = {(f["policy"], f["level"]) for f in report["findings"] if not f["waived"]}
-    assert active == {("catalog-freshness", "advisory"), ("deprecated-model-version", "advisory")}
+    assert {(policy, level) for policy, _, level in active(report)} == {
+        ("catalog-freshness", "advisory"), ("deprecated-model-version", "advisory")}
     # prod-embed (text-embedding-3-large 1, OnceCurrentVersionExpired) has no upgrade target before it
     # retires on 2027-04-15, inside prod's 180-day window: the shipped waiver records the accepted risk.
     [waived] = [f for f in report["findings"] if f["waived"]]
@@ -47,14 +62,14 @@ def test_compliant_fixture_is_clean() -> None:
     code, report = findings(*FIXTURE, "--stack", "compliant")
     assert code == 0
     assert report["findings"] == []
-    assert report["summary"] == {"mandatory": 0, "advisory": 0, "waived": 0}
+    assert report["summary"] == {"mandatory": 0, "advisory": 0, "waived": 0, "deployments": 3, "errors": 0}
 
 
 def test_violations_fixture_reports_each_kind() -> None:
     code, report = findings(*FIXTURE, "--stack", "violations")
     assert code == 1
-    got = {(f["policy"], f["resource"], f["level"]) for f in report["findings"]}
-    assert got == {
+    assert report["summary"]["waived"] == 0
+    assert active(report) == {
         ("no-auto-upgrade-near-retirement", "bad-noauto", "mandatory"),
         ("retired-model-version", "bad-retired", "mandatory"),
         ("retired-model-version", "bad-retired-standard", "mandatory"),
@@ -91,8 +106,10 @@ def test_waiver_silences_and_is_listed(tmp_path: Path) -> None:
                        "    stacks: [violations]\n    reason: migration booked as CHG-1\n    expires: 2026-12-01\n")
     code, report = findings(*FIXTURE, "--stack", "violations", "--waivers", str(waivers))
     waived = [f for f in report["findings"] if f["waived"]]
-    assert [(f["policy"], f["resource"]) for f in waived] == [("no-auto-upgrade-near-retirement", "bad-noauto")]
+    assert [(f["policy"], f["resource"], f["level"]) for f in waived] == [
+        ("no-auto-upgrade-near-retirement", "bad-noauto", "mandatory")]
     assert waived[0]["waiver"] == {"reason": "migration booked as CHG-1", "expires": "2026-12-01"}
+    assert ("no-auto-upgrade-near-retirement", "bad-noauto", "mandatory") not in active(report)
     assert report["summary"]["waived"] == 1 and report["summary"]["mandatory"] == 5
     assert code == 1
 
@@ -102,7 +119,8 @@ def test_expired_waiver_silences_nothing_and_fails_hygiene(tmp_path: Path) -> No
     waivers.write_text("waivers:\n  - policy: no-auto-upgrade-near-retirement\n    resource: bad-noauto\n"
                        "    reason: old\n    expires: 2026-11-21\n")
     _, report = findings(*FIXTURE, "--stack", "violations", "--waivers", str(waivers))
-    policies = {(f["policy"], f["resource"]) for f in report["findings"] if not f["waived"]}
+    assert report["summary"]["waived"] == 0
+    policies = {(policy, resource) for policy, resource, _ in active(report)}
     assert ("no-auto-upgrade-near-retirement", "bad-noauto") in policies
     assert ("waiver-hygiene", "(stack)") in policies
 
@@ -119,7 +137,47 @@ def test_several_stacks_in_one_run() -> None:
     code, report = findings(*FIXTURE, "--stack", "compliant", "--stack", "violations")
     assert code == 1
     assert report["stacks"] == ["compliant", "violations"]
-    assert {f["stack"] for f in report["findings"]} == {"violations"}
+    assert report["summary"]["waived"] == 0
+    assert {f["stack"] for f in report["findings"] if not f["waived"]} == {"violations"}
+    assert [(r["stack"], r["deployments"]) for r in report["runs"]] == [("compliant", 3), ("violations", 7)]
+
+
+WAIVER = ("waivers:\n  - policy: no-auto-upgrade-near-retirement\n    resource: bad-noauto\n"
+          "    stacks: [violations]\n    reason: migration booked as CHG-1\n    expires: 2026-12-01\n")
+
+
+def test_a_waiver_applies_to_its_own_stack_only_in_a_multi_stack_run(tmp_path: Path) -> None:
+    """The same deployment in two stacks, waived in the first only: the second stack reports it
+    (active, mandatory) and lists no waived finding of its own."""
+    stacks = tmp_path / "stacks"
+    stacks.mkdir()
+    for name in ("violations", "violations-copy"):
+        shutil.copy(FIX / "stacks" / "Pulumi.violations.yaml", stacks / f"Pulumi.{name}.yaml")
+    (tmp_path / "waivers.yaml").write_text(WAIVER)
+    code, report = findings(*BASE, "--catalog", str(FIX / "catalog.yaml"), "--stack-dir", str(stacks),
+                            "--stack", "violations", "--stack", "violations-copy", "--waivers",
+                            str(tmp_path / "waivers.yaml"))
+    assert code == 1
+    waived = [(f["stack"], f["policy"], f["resource"]) for f in report["findings"] if f["waived"]]
+    assert waived == [("violations", "no-auto-upgrade-near-retirement", "bad-noauto")]
+    noauto = {(f["stack"], f["waived"]) for f in report["findings"] if f["resource"] == "bad-noauto"}
+    assert noauto == {("violations", True), ("violations-copy", False)}
+    # The waiver takes one of the stack's six mandatory findings.
+    assert report["summary"]["waived"] == 1 and report["summary"]["mandatory"] == 5 + 6
+
+
+def test_a_waived_finding_keeps_its_type_and_reports_remediate_as_mandatory(tmp_path: Path) -> None:
+    (tmp_path / "waivers.yaml").write_text(WAIVER)
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "violations.json").write_text(json.dumps({"no-auto-upgrade-near-retirement": "remediate"}))
+    code, report = findings(*FIXTURE, "--stack", "violations", "--waivers", str(tmp_path / "waivers.yaml"),
+                            "--policy-config-dir", str(tmp_path / "config"))
+    (waived,) = [f for f in report["findings"] if f["waived"]]
+    assert (waived["policy"], waived["resource"], waived["level"]) == (
+        "no-auto-upgrade-near-retirement", "bad-noauto", "mandatory")
+    assert waived["type"] == "azure-native:cognitiveservices:Deployment"
+    assert waived["urn"].endswith("::bad-noauto")
+    assert code == 1
 
 
 @pytest.mark.parametrize(("args", "needle"), [
@@ -159,7 +217,7 @@ def test_raw_program_missing_option_unpinned_and_versioned_token() -> None:
     code, report = findings("--as-of", "2026-11-22", "--project", str(FIX / "raw_project"), "--catalog",
                             str(FIX / "catalog.yaml"), "--all")
     assert code == 1
-    got = {(f["policy"], f["resource"], f["level"]) for f in report["findings"]}
+    got = active(report)
     assert ("upgrade-option-explicit", "raw-no-option", "advisory") in got
     assert ("model-version-pinned", "raw-unpinned", "mandatory") in got
     assert ("no-auto-upgrade-near-retirement", "raw-versioned-token", "mandatory") in got

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from junitparser import JUnitXml, TestCase
 
-from versionguard.core.findings import STACK_RESOURCE, Finding, Report
+from versionguard.core.findings import STACK_RESOURCE, Finding, Report, StackRun
 from versionguard.core.rules import BY_ID, RULES
 from versionguard.reporters import render
 from versionguard.reporters import sarif as sarif_mod
@@ -57,16 +58,33 @@ FINDINGS = [
 ]
 
 
+RUNS = [StackRun("dev", 2, "/p/.venv/bin/python", "Pulumi.yaml runtime.options.virtualenv (.venv)", None),
+        StackRun("prod", 3, "/p/.venv/bin/python", "Pulumi.yaml runtime.options.virtualenv (.venv)",
+                 "policies/config/prod.json")]
+NOT_JUDGED = "stack 'prod': the program called sys.exit(0); a program that exits cannot be judged"
+
+
 @pytest.fixture(autouse=True)
 def _no_actions_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Rule links become absolute inside GitHub Actions; keep them repo-relative here."""
+    """Rule links become absolute inside GitHub Actions; keep them repo-relative here. A developer's
+    VERSIONGUARD_* variables must not reach the reporters either."""
     for key in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_SHA"):
         monkeypatch.delenv(key, raising=False)
+    for key in [k for k in os.environ if k.startswith("VERSIONGUARD_")]:
+        monkeypatch.delenv(key)
 
 
 @pytest.fixture
 def report() -> Report:
-    return Report(AS_OF, CATALOG_AS_OF, ["dev", "prod"], FINDINGS)
+    return Report(AS_OF, CATALOG_AS_OF, ["dev", "prod"], FINDINGS, runs=RUNS)
+
+
+@pytest.fixture
+def not_judged() -> Report:
+    """dev judged at the default policy config, prod's program exited."""
+    dev = [f for f in FINDINGS if f.stack == "dev"]
+    return Report(AS_OF, CATALOG_AS_OF, ["dev", "prod"], dev,
+                  runs=[RUNS[0], StackRun("prod", 0, RUNS[1].python, RUNS[1].python_source, None, NOT_JUDGED)])
 
 
 @pytest.fixture
@@ -231,7 +249,11 @@ def test_markdown_verdict_summary_and_escaping(report: Report) -> None:
     lines = md.splitlines()
     assert lines[0] == "## ❌ versionguard check: 2 mandatory · 3 advisory"
     assert "2026-05-01" in lines[2] and "2026-04-23" in lines[2]
-    assert "| dev | 0 | 2 | 1 |" in lines and "| prod | 2 | 1 | 1 |" in lines
+    assert "2 deployments" not in lines[2] and "**5** deployments judged" in lines[2]
+    assert "| dev | 2 | 0 | 2 | 1 |" in lines and "| prod | 3 | 2 | 1 | 1 |" in lines
+    assert "Programs ran with <code>/p/.venv/bin/python</code> (Pulumi.yaml runtime.options.virtualenv (.venv))." \
+        in lines
+    assert "No policy config file for dev: judged at the documented defaults." in lines
     (row,) = [line for line in lines if "prod-chat" in line and "retired-model-version" in line]
     assert row.startswith("| ❌ | [retired-model-version](docs/rules.md#retired-model-version) | "
                           "<code>prod-chat</code> |")
@@ -303,9 +325,13 @@ def test_any_message_survives_sarif_and_junit(message: str) -> None:
 
 def test_json_matches_the_design_shape(report: Report) -> None:
     data = json.loads(render(report, "json"))
-    assert set(data) == {"as_of", "catalog_as_of", "stacks", "findings", "summary"}
+    # "runs" (how each stack was judged) is an extension; summary adds deployments and errors.
+    assert set(data) == {"as_of", "catalog_as_of", "stacks", "findings", "summary", "runs"}
     assert (data["as_of"], data["catalog_as_of"], data["stacks"]) == ("2026-05-01", "2026-04-23", ["dev", "prod"])
-    assert data["summary"] == {"mandatory": 2, "advisory": 3, "waived": 2}
+    assert data["summary"] == {"mandatory": 2, "advisory": 3, "waived": 2, "deployments": 5, "errors": 0}
+    assert data["runs"][0] == {"stack": "dev", "deployments": 2, "python": "/p/.venv/bin/python",
+                               "python_source": "Pulumi.yaml runtime.options.virtualenv (.venv)",
+                               "policy_config": None, "error": None, "notes": []}
     design = {"stack", "policy", "level", "resource", "type", "urn", "message", "waived"}
     assert len(data["findings"]) == len(FINDINGS)
     for f in data["findings"]:
@@ -317,12 +343,41 @@ def test_json_matches_the_design_shape(report: Report) -> None:
     assert waived_one["waiver"] == {"reason": "CHG-1234 | migrate <gpt-4.1>", "expires": "2026-06-30"}
     assert json.loads(render(Report(AS_OF, CATALOG_AS_OF, [], []), "json")) == {
         "as_of": "2026-05-01", "catalog_as_of": "2026-04-23", "stacks": [], "findings": [],
-        "summary": {"mandatory": 0, "advisory": 0, "waived": 0}}
+        "summary": {"mandatory": 0, "advisory": 0, "waived": 0, "deployments": 0, "errors": 0}, "runs": []}
 
 
 def test_table_verdict_line(report: Report, empty: Report) -> None:
     failing = render(report, "table")
-    assert "FAIL check of dev, prod as of 2026-05-01 (catalog 2026-04-23): 2 mandatory, 3 advisory, 2 waived" \
+    assert "FAIL check of dev, prod as of 2026-05-01 (catalog 2026-04-23): 2 mandatory, 3 advisory, 2 waived, " \
+        "5 deployments" in failing
+    assert "dev: 2 deployments judged, policy config none (no policy config file: the documented defaults)" \
         in failing
+    assert "prod: 3 deployments judged, policy config policies/config/prod.json" in failing
+    assert "programs ran with /p/.venv/bin/python (Pulumi.yaml runtime.options.virtualenv (.venv))" in failing
     assert "café ✓ 模型" in failing and "<2026-03-31>" in failing
     assert "PASS check of dev, prod" in render(empty, "table")
+
+
+# --- stacks that could not be judged ---------------------------------------------------------
+
+def test_a_stack_not_judged_exits_2_in_every_format(not_judged: Report, sarif_validator: Any) -> None:
+    assert not_judged.exit_code == 2
+    assert not_judged.summary["errors"] == 1
+    table = render(not_judged, "table")
+    assert f"prod: NOT JUDGED: {NOT_JUDGED}" in table
+    assert "ERROR check of dev, prod" in table and "1 of 2 stacks could not be judged" in table
+    data = json.loads(render(not_judged, "json"))
+    assert [r["error"] for r in data["runs"]] == [None, NOT_JUDGED]
+    md = render(not_judged, "markdown")
+    assert md.splitlines()[0].startswith("## ❌ versionguard check: 1 of 2 stacks not judged")
+    assert "| prod | not judged |" in md or "- ❌ **prod** could not be judged" in md
+    log = sarif(not_judged)
+    sarif_validator.validate(log)
+    (invocation,) = log["runs"][0]["invocations"]
+    assert invocation["executionSuccessful"] is False and invocation["exitCode"] == 2
+    assert invocation["toolExecutionNotifications"][0]["message"]["text"] == f"prod: {NOT_JUDGED}"
+    xml = JUnitXml.fromstring(render(not_judged, "junit").encode())
+    prod = next(s for s in xml if s.name == "prod")
+    (case,) = list(prod)
+    assert case.result[0].type == "not-judged" and NOT_JUDGED in case.result[0].message
+    assert prod.errors == 1

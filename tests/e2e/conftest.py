@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.harness import FIXTURES, ROOT, Pulumi, copy_project, install_cli, pulumi_env
+from tests.e2e.harness import FIXTURES, PROGRAMS, ROOT, Pulumi, copy_project, install_cli, pulumi_env
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -30,12 +30,23 @@ def shipped(cli_bin: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     yield Pulumi(project, pulumi_env(cli_bin, tmp / "home", tmp / "state"), tmp)
 
 
-@pytest.fixture(scope="session")
-def raw(cli_bin: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pulumi]:
-    """The raw fixture program (no components), judged with the fixture catalog."""
-    tmp = tmp_path_factory.mktemp("e2e-raw")
-    project = copy_project(FIXTURES / "raw_project", tmp / "project")
-    text = (project / "Pulumi.yaml").read_text().replace("../../../.venv", str(ROOT / ".venv"))
+def fixture_program(cli_bin: Path, tmp: Path, source: Path, venv_path: str) -> Pulumi:
+    """A fixture program whose Pulumi.yaml names the repo's .venv by a relative ``venv_path``, judged
+    with the fixture catalog."""
+    project = copy_project(source, tmp / "project")
+    text = (project / "Pulumi.yaml").read_text().replace(venv_path, str(ROOT / ".venv"))
     (project / "Pulumi.yaml").write_text(text)
     env = pulumi_env(cli_bin, tmp / "home", tmp / "state", {"VERSIONGUARD_CATALOG": str(FIXTURES / "catalog.yaml")})
-    yield Pulumi(project, env, tmp)
+    return Pulumi(project, env, tmp)
+
+
+@pytest.fixture(scope="session")
+def raw(cli_bin: Path, tmp_path_factory: pytest.TempPathFactory) -> Pulumi:
+    """The raw fixture program (no components)."""
+    return fixture_program(cli_bin, tmp_path_factory.mktemp("e2e-raw"), FIXTURES / "raw_project", "../../../.venv")
+
+
+@pytest.fixture(scope="session")
+def preview_program(cli_bin: Path, tmp_path_factory: pytest.TempPathFactory) -> Pulumi:
+    """The invokes-and-computed-outputs fixture program."""
+    return fixture_program(cli_bin, tmp_path_factory.mktemp("e2e-preview"), PROGRAMS / "preview", "../../../../.venv")

@@ -18,6 +18,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 PACK = ROOT / "policies"
 FIXTURES = ROOT / "tests" / "fixtures"
+PROGRAMS = FIXTURES / "programs"
 AS_OF = "2026-11-22"
 
 

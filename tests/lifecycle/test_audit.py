@@ -35,7 +35,7 @@ def test_seed_example_with_bundled_catalog(runner, tmp_path):
     waivers.write_text("waivers: []\n", "utf-8")
     code, data = audit_json(runner, str(SEED), *PIN, "--waivers", str(waivers))
     assert code == 1
-    assert set(data) == {"as_of", "catalog_as_of", "stacks", "findings", "summary"}  # check's JSON shape
+    assert set(data) == {"as_of", "catalog_as_of", "stacks", "findings", "summary", "runs"}  # check's JSON shape
     assert data["stacks"] == ["live"] and data["as_of"] == "2026-05-01"
     [finding] = data["findings"]
     assert finding["policy"] == "retired-model-version" and finding["level"] == "mandatory"
@@ -43,7 +43,7 @@ def test_seed_example_with_bundled_catalog(runner, tmp_path):
     assert finding["type"] == "Microsoft.CognitiveServices/accounts/deployments"
     assert finding["urn"] == SEED_ID
     assert "gpt-35-turbo 0301 retired on 2025-02-13" in finding["message"]
-    assert data["summary"] == {"mandatory": 1, "advisory": 0, "waived": 0}
+    assert data["summary"] == {"mandatory": 1, "advisory": 0, "waived": 0, "deployments": 1, "errors": 0}
 
 
 def test_seed_example_with_small_catalog(runner):
@@ -133,7 +133,7 @@ def test_waivers_by_name_qualified_name_and_arm_id(runner, tmp_path):
     assert code == 0
     waived = {(f["resource"], f["waiver"]["reason"]) for f in data["findings"] if f["waived"]}
     assert waived == {("a1/n1", "by name"), ("a2/n2", "by account/name"), ("a3/n3", "by ARM id, any case")}
-    assert data["summary"] == {"mandatory": 0, "advisory": 0, "waived": 3}
+    assert data["summary"] == {"mandatory": 0, "advisory": 0, "waived": 3, "deployments": 3, "errors": 0}
 
 
 def test_stack_scoped_and_expired_waivers(runner, tmp_path):

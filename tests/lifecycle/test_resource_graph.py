@@ -42,7 +42,7 @@ def test_findings_carry_arm_id_subscription_and_resource_group(runner):
     assert retired[0]["type"] == "microsoft.cognitiveservices/accounts/deployments"  # as the row wrote it
     # advisories: the missing option, and two deployments on versions closed to new customers
     # (gpt-4.1 2025-04-14, gpt-4o 2024-08-06: deprecated-model-version)
-    assert data["summary"] == {"mandatory": 2, "advisory": 3, "waived": 0}
+    assert data["summary"] == {"mandatory": 2, "advisory": 3, "waived": 0, "deployments": 4, "errors": 0}
 
 
 def test_table_and_markdown_show_subscription_and_resource_group(runner):

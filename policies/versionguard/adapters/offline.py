@@ -1,106 +1,197 @@
-"""Run a Pulumi Python program offline under Pulumi's mock runtime and capture what it registers.
+"""Run each stack's program offline, in its own process and the project's own Python, as a preview.
 
-No Pulumi CLI, no provider, no cloud: the program's ``__main__.py`` runs in this process against
-a mock resource monitor. Every registration is captured as the engine would see it (type, name,
-URN, parent, dependencies and the serialized input properties), ready for the analyzer. Mock
-outputs echo inputs, so programs that chain outputs keep working.
+For every stack a fresh interpreter (``program_host`` run by the project's Python) executes the
+program against a fresh :class:`~versionguard.adapters.preview_monitor.PreviewMonitor`, so nothing
+(modules, config, globals) carries over from one stack to the next. Fails closed: a program that
+raises, exits (``sys.exit`` with any code, ``os._exit``), logs an error, outlives ``timeout`` or
+registers nothing a check could judge is a :class:`StackFailure` naming the stack; the other stacks
+still run. Whatever the program prints is kept apart from the report (``ProgramRun.output``).
 """
 
 from __future__ import annotations
 
-import asyncio
-import runpy
-import sys
-from collections.abc import Mapping
-from dataclasses import dataclass
+import json
+import os
+import subprocess
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pulumi
-from google.protobuf import struct_pb2
-from pulumi.runtime import mocks as pulumi_mocks
-from pulumi.runtime import settings as pulumi_settings
-from pulumi.runtime.stack import run_pulumi_func
-
 from versionguard.adapters.analyzer import Resource
+from versionguard.adapters.interpreters import Interpreters
+from versionguard.adapters.preview_monitor import PreviewMonitor, serve
+from versionguard.adapters.project import Project, StackConfig
+from versionguard.adapters.python_env import ProgramPython
+from versionguard.adapters.safe_load import read_json
+from versionguard.core.errors import InputError
+from versionguard.core.records import deployment_flavour
+
+DEFAULT_TIMEOUT = 300.0
 
 
-class _EchoMocks(pulumi.runtime.Mocks):
-    """Outputs = inputs plus an id and name, and an endpoint for accounts."""
-
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
-        outputs = dict(args.inputs)
-        outputs.setdefault("name", args.name)
-        if args.typ.startswith("azure-native:cognitiveservices") and args.typ.endswith(":Account"):
-            sub = (outputs.get("properties") or {}).get("customSubDomainName") or args.name
-            props = dict(outputs.get("properties") or {})
-            props.setdefault("endpoint", f"https://{sub}.openai.azure.com/")
-            outputs["properties"] = props
-        return f"{args.name}-id", outputs
-
-    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
-        return {}, None
-
-
-class _CapturingMonitor(pulumi_mocks.MockMonitor):
-    def __init__(self, mocks: pulumi.runtime.Mocks, project: str, stack: str) -> None:
-        super().__init__(mocks)
-        self.project, self.stack = project, stack  # not pulumi.get_stack(): runtime state is global
-        self.captured: list[Resource] = []
-
-    def make_urn(self, parent: str, type_: str, name: str) -> str:
-        """URNs as the engine builds them: the parent's qualified type chain, minus the root Stack.
-
-        (The stock mock monitor keeps only the immediate parent's type and includes the Stack, so
-        its URNs would not match the ones ``pulumi preview`` reports or a waiver names.)
-        """
-        qualified = type_
-        if parent and type_ != "pulumi:pulumi:Stack":
-            parent_type = parent.split("::")[2]
-            if parent_type != "pulumi:pulumi:Stack":
-                qualified = f"{parent_type}${type_}"
-        return "urn:pulumi:" + "::".join([self.stack, self.project, qualified, name])
-
-    def RegisterResource(self, request: Any) -> Any:
-        if request.type != "pulumi:pulumi:Stack":
-            props = struct_pb2.Struct()
-            props.CopyFrom(request.object)
-            self.captured.append(Resource(
-                type=request.type,
-                name=request.name,
-                urn=self.make_urn(request.parent, request.type, request.name),
-                properties=props,
-                parent=request.parent,
-                dependencies=tuple(request.dependencies),
-                custom=bool(request.custom),
-            ))
-        return super().RegisterResource(request)
+@dataclass(frozen=True)
+class RunOptions:
+    python: ProgramPython
+    timeout: float = DEFAULT_TIMEOUT  # seconds per stack
+    stack_outputs: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # StackReference name -> outputs
+    jobs: int = 1
 
 
 @dataclass(frozen=True)
 class ProgramRun:
+    stack: str
+    config: StackConfig
     resources: list[Resource]
+    output: str = ""  # what the program printed (stdout and stderr), for the terminal only
+    notes: tuple[str, ...] = ()
+
+    @property
+    def deployments(self) -> int:
+        return sum(deployment_flavour(r.type) is not None for r in self.resources)
 
 
-def run_program(program_dir: Path, project: str, stack: str, config: Mapping[str, str]) -> ProgramRun:
-    """Execute ``program_dir/__main__.py`` for one stack; config keys are ``namespace:key``."""
-    mocks = _EchoMocks()
-    monitor = _CapturingMonitor(mocks, project, stack)
-    main = program_dir / "__main__.py"
-    added = str(program_dir) not in sys.path
-    if added:
-        sys.path.insert(0, str(program_dir))
-    # The root Stack resource binds to the current loop, so the loop must exist before set_mocks.
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
+@dataclass(frozen=True)
+class StackFailure:
+    """A stack that could not be judged: the reason (naming file and key where there is one)."""
+
+    stack: str
+    message: str
+    output: str = ""
+
+
+def run_stacks(project: Project, stacks: Sequence[str], options: RunOptions) -> Iterator[ProgramRun | StackFailure]:
+    """Every stack's outcome, in the order given; up to ``options.jobs`` programs run at once."""
+    jobs = max(1, options.jobs)
+    interpreters = Interpreters(options.python.executable, project.root, _environment(project, options.python),
+                                count=len(stacks), spare=jobs)
     try:
-        pulumi_settings.reset_options(project=project, stack=stack, preview=False)  # also a fresh root
-        pulumi.runtime.set_all_config(dict(config), [])
-        pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False, monitor=monitor)
-        loop.run_until_complete(run_pulumi_func(lambda: runpy.run_path(str(main), run_name="__main__")))
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            pending = [pool.submit(_outcome, project, stack, options, interpreters) for stack in stacks]
+            for future in pending:
+                yield future.result()
     finally:
-        loop.close()
-        asyncio.set_event_loop(None)
-        if added:
-            sys.path.remove(str(program_dir))
-    return ProgramRun(monitor.captured)
+        interpreters.close()
+
+
+def _outcome(project: Project, stack: str, options: RunOptions,
+             interpreters: Interpreters) -> ProgramRun | StackFailure:
+    try:
+        return run_program(project, stack, options, interpreters)
+    except InputError as e:
+        return StackFailure(stack, str(e))
+    except _Failed as e:
+        return StackFailure(stack, f"stack '{stack}': {e.message}", e.output)
+
+
+class _Failed(Exception):
+    def __init__(self, message: str, output: str = "") -> None:
+        super().__init__(message)
+        self.message, self.output = message, output
+
+
+def run_program(project: Project, stack: str, options: RunOptions,
+                interpreters: Interpreters | None = None) -> ProgramRun:
+    """Run one stack's program in a fresh interpreter; raises InputError (config) or _Failed (program)."""
+    name = project.stack_name(stack)
+    config = project.stack_config(stack)
+    monitor = PreviewMonitor(project.name, name.name, options.stack_outputs)
+    own = interpreters is None
+    if interpreters is None:
+        interpreters = Interpreters(options.python.executable, project.root, _environment(project, options.python),
+                                    count=1, spare=1)
+    interpreter = interpreters.take()
+    try:
+        with serve(monitor) as address:
+            interpreter.start({
+                "monitor": address, "project": project.name, "stack": name.name, "organization": name.organization,
+                "root": str(project.root), "program": str(project.program),
+                "env": {"PULUMI_CONFIG": json.dumps(config.values),
+                        "PULUMI_CONFIG_SECRET_KEYS": json.dumps(list(config.secret_keys)),
+                        "PULUMI_STACK": name.name, "PULUMI_ORGANIZATION": name.organization}})
+            try:
+                code = interpreter.wait(options.timeout)
+            except subprocess.TimeoutExpired:
+                raise _Failed(f"the program did not finish within {options.timeout:g} s (--timeout); "
+                              "it was stopped", interpreter.output()) from None
+        output, outcome = interpreter.output(), interpreter.result()
+    finally:
+        interpreter.discard()
+        if own:
+            interpreters.close()
+    if outcome is None:
+        how = f"was killed by signal {-code}" if code < 0 else f"ended the interpreter itself (exit code {code})"
+        raise _Failed(f"the program {how} before it finished; what it would register is unknown", output)
+    _raise_for(outcome, project, stack, config, options.python, output)
+    if monitor.log.errors:
+        raise _Failed("the program logged an error: " + "; ".join(monitor.log.errors), output)
+    run = ProgramRun(stack, config, monitor.resources, _with(output, monitor.log.messages), tuple(monitor.log.notes))
+    _require_registrations(run)
+    return run
+
+
+def _raise_for(outcome: dict[str, Any], project: Project, stack: str, config: StackConfig, python: ProgramPython,
+               output: str) -> None:
+    status = outcome.get("status")
+    source = str(config.path)
+    if status == "ok":
+        return
+    if status == "no-pulumi":
+        raise InputError(str(python.executable), "pulumi", "a Python environment with the `pulumi` package "
+                         f"(the program's own; chosen from: {python.source}): install the project's "
+                         "requirements there, or pass --python", outcome.get("message"))
+    if status == "config-missing":
+        raise InputError(source, f"config.{outcome['key']}", "a value for this required key")
+    if status == "config-type":
+        raise InputError(source, f"config.{outcome['key']}", f"a value of type {outcome['expected']}", outcome["got"])
+    if status == "exit":
+        raise _Failed(f"the program called sys.exit({outcome.get('code')!r}); a program that exits cannot be "
+                      "judged", output)
+    given = outcome.get("input")
+    if given:  # an error naming its input: point at the real stack file (with --stack-dir it differs)
+        named = given["source"]
+        if Path(named).name == config.path.name and named != source:
+            named = source
+        raise InputError(named, given["key"], given["expected"], given.get("got"))
+    raise _Failed(f"the program failed: {outcome.get('message')}", output)
+
+
+def _require_registrations(run: ProgramRun) -> None:
+    """A run that registered nothing judgeable must not pass (see README, "fail closed")."""
+    if not run.resources:
+        raise _Failed("the program registered no resource, so nothing could be judged", run.output)
+    declared = run.config.declares_deployments
+    if declared and not run.deployments:
+        raise _Failed(f"{run.config.path} declares deployments ({declared}) but the program registered no "
+                      "deployment resource", run.output)
+
+
+def _environment(project: Project, python: ProgramPython) -> dict[str, str]:
+    """The environment of every program of the project (each stack's own part comes with its task)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PULUMI_") and k != "PYTHONHOME"}
+    env.update({"PULUMI_PROJECT": project.name, "PULUMI_DRY_RUN": "true", "PYTHONUNBUFFERED": "1"})
+    if python.venv is not None:  # activated, as Pulumi's toolchains run the program
+        env["VIRTUAL_ENV"] = str(python.venv)
+        env["PATH"] = f"{python.venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
+    return env
+
+
+def _with(output: str, messages: Sequence[str]) -> str:
+    return output + "".join(f"{m}\n" for m in messages)
+
+
+def load_stack_outputs(specs: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """``NAME=FILE`` pairs: the StackReference name and a ``pulumi stack output --json`` export."""
+    out: dict[str, dict[str, Any]] = {}
+    for spec in specs:
+        name, sep, file = spec.partition("=")
+        if not sep or not name or not file:
+            raise InputError("--stack-outputs", "--stack-outputs", "NAME=FILE (a stack reference name and a "
+                             "`pulumi stack output --json` file)", spec)
+        path = Path(file)
+        data = read_json(path, "`pulumi stack output --json` file")
+        if not isinstance(data, dict):
+            raise InputError(str(path), "(top level)", "an object of stack outputs", type(data).__name__)
+        out[name] = data
+    return out

@@ -10,20 +10,28 @@ import typer
 
 from versionguard.adapters.project import load_project
 from versionguard.cli.options import (
+    DEFAULT_JOBS,
     AllOpt,
     AsOf,
     CatalogOpt,
     Format,
+    JobsOpt,
     Outputs,
     ProjectOpt,
+    PythonOpt,
     StackDirOpt,
     StackOpt,
+    StackOutputsOpt,
+    TimeoutOpt,
     WaiversOpt,
     choose_format,
     emit_all,
     fail,
     parse_as_of,
     parse_outputs,
+    runner_options,
+    show_errors,
+    show_runs,
     stack_names,
 )
 from versionguard.core.errors import InputError
@@ -42,21 +50,31 @@ def check(
     policy_config_dir: Annotated[Path | None, typer.Option(
         "--policy-config-dir", help="Directory of <stack>.json policy config (default: policies/config).")] = None,
     stack_dir: StackDirOpt = None,
+    python: PythonOpt = None,
+    stack_outputs: StackOutputsOpt = None,
+    timeout: TimeoutOpt = None,
+    jobs: JobsOpt = DEFAULT_JOBS,
 ) -> None:
     """Run each stack's program offline and judge every resource with the policy pack."""
     try:
         choose_format(fmt)
         outputs = parse_outputs(fmt, output)
+        if policy_config_dir is not None and not policy_config_dir.is_dir():
+            raise InputError(str(policy_config_dir), "--policy-config-dir", "an existing directory of <stack>.json "
+                             "policy config files")
         proj = load_project(project.resolve(), stack_dir)
         names = stack_names(all_stacks, stack, proj.stacks(), proj.stack_dir)
+        runner = runner_options(proj, python, stack_outputs, timeout, jobs)
         # Imported here: it loads Pulumi, which the other commands (a fleet audit) need not pay for.
         from versionguard.commands.check import check_stacks
 
         report = check_stacks(proj, names, policy_config_dir or proj.root / "policies" / "config",
-                              parse_as_of(as_of), catalog, waivers, _progress(len(names)))
+                              parse_as_of(as_of), catalog, waivers, _progress(len(names)), runner)
     except InputError as e:
         raise fail(e) from None
+    show_runs(report.runs)
     emit_all(report, fmt, outputs)
+    show_errors([r.error for r in report.errors if r.error])
     raise typer.Exit(report.exit_code)
 
 

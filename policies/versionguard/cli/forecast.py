@@ -10,16 +10,25 @@ import typer
 
 from versionguard.adapters.project import load_project
 from versionguard.cli.options import (
+    DEFAULT_JOBS,
     AllOpt,
     AsOf,
     CatalogOpt,
+    JobsOpt,
     Output,
     ProjectOpt,
+    PythonOpt,
+    StackDirOpt,
     StackOpt,
+    StackOutputsOpt,
     TextFormat,
+    TimeoutOpt,
     choose_format,
     fail,
     parse_as_of,
+    runner_options,
+    show_errors,
+    show_runs,
     stack_names,
     write_text,
 )
@@ -38,6 +47,11 @@ def forecast(
     output: Output = None,
     chart: Annotated[Path | None, typer.Option("--chart", help="Also draw a timeline picture (.svg or .png).")] = None,
     project: ProjectOpt = Path("."),
+    stack_dir: StackDirOpt = None,
+    python: PythonOpt = None,
+    stack_outputs: StackOutputsOpt = None,
+    timeout: TimeoutOpt = None,
+    jobs: JobsOpt = DEFAULT_JOBS,
 ) -> None:
     """Dated lifecycle events ahead of each deployment: auto-upgrades, upgrades on expiry, retirements."""
     try:
@@ -48,19 +62,25 @@ def forecast(
             from versionguard.reporters.timeline_chart import chart_format
 
             chart_format(chart)
-        proj = load_project(project.resolve())
+        proj = load_project(project.resolve(), stack_dir)
         names = stack_names(all_stacks, stack, proj.stacks(), proj.stack_dir)
+        runner = runner_options(proj, python, stack_outputs, timeout, jobs)
         # Imported here: it loads Pulumi, which the other commands (a fleet audit) need not pay for.
         from versionguard.commands.forecast import forecast_stacks
 
-        result = forecast_stacks(proj, names, horizon, parse_as_of(as_of), catalog)
+        outcome = forecast_stacks(proj, names, horizon, parse_as_of(as_of), catalog, runner)
+        result = outcome.forecast
         if chart is not None:
             from versionguard.reporters.timeline_chart import write_chart
 
             write_chart(result, chart)
     except InputError as e:
         raise fail(e) from None
+    show_runs([*outcome.runs, *outcome.failures])
     write_text(render(result, fmt, color=output is None and fmt == "table" and sys.stdout.isatty()), output,
                render(result, "table", color=sys.stderr.isatty()) if fmt != "table" else "")
     if chart is not None:
         typer.echo(inert_line(f"chart written to {chart}"), err=True)
+    show_errors([f.message for f in outcome.failures])
+    if outcome.failures:
+        raise typer.Exit(2)

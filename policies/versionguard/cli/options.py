@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from versionguard.adapters.project import Project
 from versionguard.core.dates import parse_date
 from versionguard.core.errors import InputError
-from versionguard.core.findings import Report
+from versionguard.core.findings import Report, StackRun
 from versionguard.reporters import FORMATS, render
 from versionguard.reporters.inert import inert_line
 from versionguard.reporters.table import summary_line
+
+if TYPE_CHECKING:  # the runner loads Pulumi: the commands that run programs import it when they run
+    from versionguard.adapters.offline import ProgramRun, RunOptions, StackFailure
 
 Format = Annotated[str, typer.Option("--format", "-f", help="Output format: " + " | ".join(FORMATS))]
 TextFormat = Annotated[str, typer.Option("--format", "-f", help="Output format: table | json | markdown")]
@@ -33,6 +39,16 @@ StackOpt = Annotated[list[str] | None, typer.Option("--stack", "-s", help="Stack
 AllOpt = Annotated[bool, typer.Option("--all", help="Every stack in the stack config dir.")]
 StackDirOpt = Annotated[Path | None, typer.Option(
     "--stack-dir", help="Directory of Pulumi.<stack>.yaml files (default: Pulumi.yaml's stackConfigDir).")]
+PythonOpt = Annotated[Path | None, typer.Option(
+    "--python", help="Interpreter (or virtualenv) that runs the program (default: the project's own "
+    "environment from Pulumi.yaml; see README).")]
+StackOutputsOpt = Annotated[list[str] | None, typer.Option(
+    "--stack-outputs", help="NAME=FILE: outputs of StackReference NAME from `pulumi stack output --json` "
+    "(repeatable; without it they are unknown).")]
+TimeoutOpt = Annotated[float | None, typer.Option(
+    "--timeout", help="Seconds each stack's program may run (default: 300).")]
+JobsOpt = Annotated[int, typer.Option("--jobs", "-j", help="Stacks whose programs run at once.")]
+DEFAULT_JOBS = min(4, os.cpu_count() or 1)
 ArmEndpointOpt = Annotated[str | None, typer.Option(
     "--arm-endpoint", help="Azure Resource Manager endpoint for sovereign clouds, e.g. "
     "https://management.chinacloudapi.cn (default: https://management.azure.com).")]
@@ -78,6 +94,35 @@ def stack_names(all_stacks: bool, stacks: list[str] | None, known: list[str], st
     if not names:
         raise InputError(str(stack_dir), "(files)", "at least one Pulumi.<stack>.yaml")
     return names
+
+
+def runner_options(project: Project, python: Path | None, stack_outputs: list[str] | None, timeout: float | None,
+                   jobs: int) -> RunOptions:
+    """How each stack's program runs: which Python, stack reference outputs, time limit, parallelism."""
+    from versionguard.adapters.offline import DEFAULT_TIMEOUT, RunOptions, load_stack_outputs
+    from versionguard.adapters.python_env import find_python
+
+    timeout = DEFAULT_TIMEOUT if timeout is None else timeout
+    if not timeout > 0:
+        raise InputError("--timeout", "--timeout", "a number of seconds > 0", timeout)
+    if jobs < 1:
+        raise InputError("--jobs", "--jobs", "a number of stacks >= 1", jobs)
+    return RunOptions(find_python(project, python), timeout, load_stack_outputs(stack_outputs or []), jobs)
+
+
+def show_runs(runs: Sequence[StackRun | ProgramRun | StackFailure]) -> None:
+    """What the programs printed and the notes of each run, on stderr (stdout carries only the report)."""
+    for run in runs:
+        if run.output:
+            typer.echo(f"versionguard: output of the program for stack {run.stack}:", err=True)
+            typer.echo(run.output, err=True, nl=not run.output.endswith("\n"))
+        for text in getattr(run, "notes", ()):
+            typer.echo(f"versionguard: note: {run.stack}: {text}", err=True)
+
+
+def show_errors(messages: Sequence[str]) -> None:
+    for message in messages:
+        typer.echo(inert_line(f"versionguard: error: {message}"), err=True)
 
 
 def emit(report: Report, fmt: str, output: Path | None) -> None:

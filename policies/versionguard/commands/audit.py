@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ from versionguard.adapters.resource_graph import QUERY
 from versionguard.adapters.runtime import load_runtime
 from versionguard.core import engine
 from versionguard.core.catalog import Catalog
-from versionguard.core.findings import STACK_RESOURCE, Finding, Report
+from versionguard.core.findings import STACK_RESOURCE, Finding, Report, StackRun
 from versionguard.core.records import judged_content
 from versionguard.core.rules import RULES
 from versionguard.core.rules.base import Context, Level
@@ -42,7 +42,7 @@ def audit_files(files: Sequence[Path], as_of: dt.date | None = None, catalog_pat
     settings = policy_settings(policy_config)
     live = load_live(files)
     report = audit(live.deployments, runtime.catalog, runtime.as_of, runtime.waivers, stack_label, settings)
-    return AuditRun(report, live.notes)
+    return AuditRun(_judged_with(report, policy_config), live.notes)
 
 
 GraphProgress = Callable[[int, int | None, int], None]  # rows so far, total rows (if known), page number
@@ -71,7 +71,13 @@ def audit_resource_graph(subscriptions: Sequence[str] = (), management_groups: S
                 progress(rows, page.total, page.number)
     live = dedup.result()
     report = audit(live.deployments, runtime.catalog, runtime.as_of, runtime.waivers, stack_label, settings)
-    return AuditRun(report, live.notes)
+    return AuditRun(_judged_with(report, policy_config), live.notes)
+
+
+def _judged_with(report: Report, policy_config: Path | None) -> Report:
+    """The report's runs name the policy config file the deployments were judged with (None: defaults)."""
+    runs = [replace(r, policy_config=str(policy_config) if policy_config else None) for r in report.runs]
+    return replace(report, runs=runs)
 
 
 def policy_settings(path: Path | None) -> dict[str, PolicySetting]:
@@ -119,7 +125,7 @@ def audit(
                     waiver_reason=waiver.reason, waiver_expires=waiver.expires, subscription=d.subscription,
                     resource_group=d.resource_group))
     return Report(as_of, catalog.as_of, [stack_label], findings, command="audit",
-                  extra={"deployments": {stack_label: len(live)}})
+                  runs=[StackRun(stack_label, deployments=len(live))])
 
 
 def _by_content(live: Sequence[LiveDeployment]) -> dict[int, list[LiveDeployment]]:

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
-import pulumi
-
 from versionguard.adapters.analyzer import OfflineAnalyzer, StackEnv
-from versionguard.adapters.offline import ProgramRun, run_program
+from versionguard.adapters.offline import ProgramRun, RunOptions, StackFailure, run_stacks
 from versionguard.adapters.project import Project
-from versionguard.adapters.runtime import load_runtime
+from versionguard.adapters.python_env import find_python
+from versionguard.adapters.runtime import Runtime, load_runtime
 from versionguard.core.errors import InputError
-from versionguard.core.findings import STACK_RESOURCE, Finding, Report
-from versionguard.core.records import deployment_flavour
+from versionguard.core.findings import STACK_RESOURCE, Finding, Report, StackRun
 from versionguard.core.waivers import Waiver
 
 Progress = Callable[[str], None]
+WaivedHit = tuple[str, str, str, str, Waiver]  # policy, resource name, urn, message, waiver
 
 
 def check_stacks(
@@ -28,51 +28,55 @@ def check_stacks(
     catalog_path: Path | None = None,
     waivers_path: Path | None = None,
     progress: Progress | None = None,
+    runner: RunOptions | None = None,
 ) -> Report:
-    waived: list[tuple[str, str, str, str, Waiver]] = []
-    runtime = load_runtime(as_of, catalog_path, waivers_path,
-                           on_waived=lambda *hit: waived.append(hit))  # type: ignore[arg-type]
+    """Judge every stack; a stack whose program or config fails is reported as an error (exit 2) and
+    the others are still judged. ``runner`` defaults to the project's own Python (see python_env)."""
+    waived: list[WaivedHit] = []
+    runtime = load_runtime(as_of, catalog_path, waivers_path, on_waived=lambda *hit: waived.append(hit))  # type: ignore[arg-type]
+    options = runner or RunOptions(find_python(project))
     findings: list[Finding] = []
-    counts: dict[str, int] = {}
-    for stack in stacks:
+    runs: list[StackRun] = []
+    for outcome in run_stacks(project, stacks, options):
         if progress:
-            progress(stack)
-        config = project.stack_config(stack)
-        resources = run_stack(project, stack, config).resources
-        counts[stack] = sum(deployment_flavour(r.type) is not None for r in resources)
-        config_path = policy_config_dir / f"{stack}.json"
-        analyzer = OfflineAnalyzer(runtime, config_path if config_path.is_file() else None)
-        types = {r.urn: r.type for r in resources}
-        for d in analyzer.analyze(resources, StackEnv(project.name, stack, config)):
-            res = d.resource
-            findings.append(Finding(stack, d.policy, d.level, res.name if res else STACK_RESOURCE,
-                                    res.type if res else "pulumi:pulumi:Stack", d.urn, d.message))
-        for policy, name, urn, message, waiver in waived:
-            findings.append(Finding(stack, policy, _level(analyzer, policy), name, types.get(urn, ""), urn, message,
-                                    waived=True, waiver_reason=waiver.reason, waiver_expires=waiver.expires))
-        waived.clear()
-    return Report(runtime.as_of, runtime.catalog.as_of, list(stacks), findings, extra={"deployments": counts})
+            progress(outcome.stack)
+        run_info = StackRun(outcome.stack, python=str(options.python.executable),
+                            python_source=options.python.source, output=outcome.output)
+        if isinstance(outcome, StackFailure):
+            runs.append(replace(run_info, error=outcome.message))
+            continue
+        config_path = policy_config_dir / f"{project.stack_name(outcome.stack).name}.json"
+        try:
+            judged = judge(project, outcome, runtime, config_path if config_path.is_file() else None, waived)
+        except InputError as e:  # a malformed policy config file: this stack is not judged
+            runs.append(replace(run_info, error=str(e)))
+            continue
+        finally:
+            waived.clear()  # hits belong to the stack just analyzed, never to the next one
+        findings += judged
+        runs.append(replace(run_info, deployments=outcome.deployments, notes=outcome.notes,
+                             policy_config=str(config_path) if config_path.is_file() else None))
+    return Report(runtime.as_of, runtime.catalog.as_of, list(stacks), findings, runs=runs)
 
 
-def _level(analyzer: OfflineAnalyzer, policy: str) -> str:
+def judge(project: Project, run: ProgramRun, runtime: Runtime, config_path: Path | None,
+          waived: list[WaivedHit]) -> list[Finding]:
+    """The pack's findings on one stack's registrations, then its waived hits as waived findings."""
+    analyzer = OfflineAnalyzer(runtime, config_path)
+    name = project.stack_name(run.stack).name
+    types = {r.urn: r.type for r in run.resources}
+    out: list[Finding] = []
+    for d in analyzer.analyze(run.resources, StackEnv(project.name, name, run.config.values)):
+        res = d.resource
+        out.append(Finding(run.stack, d.policy, d.level, res.name if res else STACK_RESOURCE,
+                           res.type if res else "pulumi:pulumi:Stack", d.urn, d.message))
+    for policy, resource, urn, message, waiver in waived:
+        out.append(Finding(run.stack, policy, reported_level(analyzer, policy), resource, types.get(urn, ""), urn,
+                           message, waived=True, waiver_reason=waiver.reason, waiver_expires=waiver.expires))
+    return out
+
+
+def reported_level(analyzer: OfflineAnalyzer, policy: str) -> str:
+    """The level a waived finding would have had: ``remediate`` reports as mandatory."""
     level = analyzer.settings[policy].level
     return "mandatory" if level == "remediate" else level
-
-
-def run_stack(project: Project, stack: str, config: dict[str, str]) -> ProgramRun:
-    """Run one stack's program offline; program and config errors become InputError naming the stack file."""
-    source = str(project.stack_file(stack))
-    try:
-        return run_program(project.root, project.name, stack, config)
-    except InputError as e:
-        # The program names the stack file Pulumi would read; with --stack-dir the real one differs.
-        if Path(e.source).name == project.stack_file(stack).name and e.source != source:
-            raise InputError(source, e.key, e.expected, e.got) from None
-        raise
-    except pulumi.ConfigMissingError as e:
-        raise InputError(source, f"config.{e.key}", "a value for this required key") from None
-    except pulumi.ConfigTypeError as e:
-        raise InputError(source, f"config.{e.key}", f"a value of type {e.expect_type}", e.value) from None
-    except Exception as e:  # the program itself failed: bad input from the user's point of view
-        raise InputError(source, "(program)", "a program that runs for this stack",
-                         f"{type(e).__name__}: {e}") from None

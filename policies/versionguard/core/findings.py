@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 STACK_RESOURCE = "(stack)"
@@ -42,6 +42,25 @@ class Finding:
         return out
 
 
+@dataclass(frozen=True)
+class StackRun:
+    """How one stack was judged: what ran it and how many deployments it declared, or why it could not be."""
+
+    stack: str
+    deployments: int = 0
+    python: str = ""  # the interpreter that ran the program
+    python_source: str = ""  # how that interpreter was chosen
+    policy_config: str | None = None  # None: no per-stack policy config file, the documented defaults
+    error: str | None = None  # the stack could not be judged (exit 2)
+    notes: tuple[str, ...] = ()  # what the person should know (unknown stack references, ...)
+    output: str = ""  # what the program printed: terminal only, never part of the report
+
+    def to_json(self) -> dict[str, Any]:
+        return {"stack": self.stack, "deployments": self.deployments, "python": self.python,
+                "python_source": self.python_source, "policy_config": self.policy_config, "error": self.error,
+                "notes": list(self.notes)}
+
+
 def _order(f: Finding) -> tuple[Any, ...]:
     # The URN after the name keeps same-named deployments of different subscriptions apart.
     return (f.stack, f.waived, f.level != "mandatory", f.resource, f.urn, f.policy, f.message)
@@ -54,7 +73,7 @@ class Report:
     stacks: Sequence[str]
     findings: Sequence[Finding]
     command: str = "check"
-    extra: dict[str, Any] = field(default_factory=dict)  # e.g. resources judged per stack
+    runs: Sequence[StackRun] = ()
 
     @property
     def scoped(self) -> bool:
@@ -64,6 +83,10 @@ class Report:
     def sorted(self) -> list[Finding]:
         return sorted(self.findings, key=_order)
 
+    @property
+    def errors(self) -> list[StackRun]:
+        return [r for r in self.runs if r.error is not None]
+
     @functools.cached_property
     def summary(self) -> dict[str, int]:  # computed once: a fleet report has 100,000s of findings
         active = [f for f in self.findings if not f.waived]
@@ -71,10 +94,15 @@ class Report:
             "mandatory": sum(f.level == "mandatory" for f in active),
             "advisory": sum(f.level == "advisory" for f in active),
             "waived": sum(f.waived for f in self.findings),
+            "deployments": sum(r.deployments for r in self.runs),
+            "errors": len(self.errors),
         }
 
     @property
     def exit_code(self) -> int:
+        """2 when a stack could not be judged (the verdict does not cover it), 1 on mandatory findings."""
+        if self.errors:
+            return 2
         return 1 if self.summary["mandatory"] else 0
 
     def to_json(self) -> dict[str, Any]:
@@ -84,4 +112,5 @@ class Report:
             "stacks": list(self.stacks),
             "findings": [f.to_json() for f in self.sorted()],
             "summary": self.summary,
+            "runs": [r.to_json() for r in self.runs],
         }

@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
-from junitparser import Failure, JUnitXml, Skipped, TestCase, TestSuite
+from junitparser import Error, Failure, JUnitXml, Skipped, TestCase, TestSuite
 from junitparser.junitparser import etree  # lxml.etree or xml.etree.ElementTree, as junitparser chose
 
 from versionguard.core.findings import STACK_RESOURCE, Finding, Report
@@ -41,6 +41,16 @@ def stack_suite(report: Report, stack: str) -> TestSuite:
     suite = TestSuite(_clean(stack))
     suite.add_property("as_of", report.as_of.isoformat())
     suite.add_property("catalog_as_of", report.catalog_as_of.isoformat())
+    run = next((r for r in report.runs if r.stack == stack), None)
+    if run is not None and run.error is not None:  # not judged: one errored case, no passing ones
+        case = TestCase("(program)", f"versionguard.{_clean(stack)}")
+        error = Error(_clean(run.error), "not-judged")
+        error.text = _clean(run.error)
+        case.result = [error]
+        suite.add_testcase(case)
+        return suite
+    if run is not None:
+        suite.add_property("deployments", str(run.deployments))
     findings = [f for f in report.sorted() if f.stack == stack]
     groups: dict[tuple[str, str], list[Finding]] = {}
     for f in findings:

@@ -21,26 +21,49 @@ def render(report: Report, docs_base: str | None = None) -> str:
     """``docs_base`` prefixes the repo-relative rule links; by default it is derived from the
     GitHub Actions environment, where a relative link would resolve against the PR page."""
     base = docs_base if docs_base is not None else actions_blob_base(os.environ)
-    lines = [_heading(report), "", _dates(report), ""]
+    lines = [_heading(report), "", _dates(report), "", *_errors(report)]
     if not report.findings:
         lines.append(f"No findings in {', '.join(map(cell, report.stacks)) or 'any stack'}.")
-        return "\n".join(lines) + "\n"
+        return "\n".join([*lines, *_runs(report)]) + "\n"
     lines += _summary_table(report)
     for stack in _stacks(report):
         lines += _stack_section(stack, [f for f in report.sorted() if f.stack == stack], base)
+    lines += _runs(report)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
 def _heading(report: Report) -> str:
     s = report.summary
     tail = f" · {s['advisory']} advisory" if s["advisory"] else ""
+    if s["errors"]:
+        return (f"## ❌ versionguard {report.command}: {s['errors']} of {len(report.runs)} stacks not judged · "
+                f"{s['mandatory']} mandatory{tail}")
     if report.exit_code:
         return f"## ❌ versionguard {report.command}: {s['mandatory']} mandatory{tail}"
     return f"## ✅ versionguard {report.command}: pass{tail}"
 
 
 def _dates(report: Report) -> str:
-    return f"As of **{report.as_of.isoformat()}** · catalog checked **{report.catalog_as_of.isoformat()}**"
+    line = f"As of **{report.as_of.isoformat()}** · catalog checked **{report.catalog_as_of.isoformat()}**"
+    if report.runs:
+        line += f" · **{report.summary['deployments']}** deployments judged"
+    return line
+
+
+def _errors(report: Report) -> list[str]:
+    if not report.errors:
+        return []
+    return [*(f"- ❌ **{cell(r.stack)}** could not be judged: {cell(r.error or '')}" for r in report.errors), ""]
+
+
+def _runs(report: Report) -> list[str]:
+    """Which Python ran the programs, and the stacks judged at the documented default policy config."""
+    lines = [f"Programs ran with {code(python)} ({cell(source)})."
+             for python, source in dict.fromkeys((r.python, r.python_source) for r in report.runs if r.python)]
+    defaults = [r.stack for r in report.runs if r.error is None and r.policy_config is None]
+    if defaults:
+        lines.append(f"No policy config file for {cell(', '.join(defaults))}: judged at the documented defaults.")
+    return ["", *lines] if lines else []
 
 
 def _stacks(report: Report) -> list[str]:
@@ -49,12 +72,13 @@ def _stacks(report: Report) -> list[str]:
 
 
 def _summary_table(report: Report) -> list[str]:
-    rows = ["| stack | mandatory | advisory | waived |", "|---|--:|--:|--:|"]
+    rows = ["| stack | deployments | mandatory | advisory | waived |", "|---|--:|--:|--:|--:|"]
+    judged = {r.stack: str(r.deployments) if r.error is None else "not judged" for r in report.runs}
     for stack in _stacks(report):
         active = [f for f in report.findings if f.stack == stack and not f.waived]
         waived = sum(f.waived for f in report.findings if f.stack == stack)
         mandatory = sum(f.level == "mandatory" for f in active)
-        rows.append(f"| {cell(stack)} | {mandatory} | {len(active) - mandatory} | {waived} |")
+        rows.append(f"| {cell(stack)} | {judged.get(stack, '')} | {mandatory} | {len(active) - mandatory} | {waived} |")
     return [*rows, ""]
 
 

@@ -56,14 +56,24 @@ def build(report: Report) -> dict[str, Any]:
     run: dict[str, Any] = {
         "tool": {"driver": {"name": "versionguard", "version": __version__, "semanticVersion": __version__,
                             "rules": rules}},
-        "invocations": [{"executionSuccessful": True, "exitCode": report.exit_code}],
+        "invocations": [_invocation(report)],
         "columnKind": "unicodeCodePoints",
         "results": _results(findings, index),
         "properties": {"command": report.command, "asOf": report.as_of.isoformat(),
                        "catalogAsOf": report.catalog_as_of.isoformat(), "stacks": list(report.stacks),
-                       "summary": report.summary},
+                       "summary": report.summary, "runs": [r.to_json() for r in report.runs]},
     }
     return {"$schema": SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
+
+
+def _invocation(report: Report) -> dict[str, Any]:
+    """Stacks that could not be judged make the run unsuccessful, each with an error notification."""
+    invocation: dict[str, Any] = {"executionSuccessful": not report.errors, "exitCode": report.exit_code}
+    if report.errors:
+        invocation["toolExecutionNotifications"] = [
+            {"level": "error", "message": {"text": f"{r.stack}: {r.error}"},
+             "locations": [{"physicalLocation": _physical(r.stack)}]} for r in report.errors]
+    return invocation
 
 
 # --- rules -------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 
 from rich.console import Console
 from rich.table import Table
@@ -33,8 +34,32 @@ def render(report: Report, color: bool = False) -> str:
             table.add_row(plain(f.stack), plain(level, _STYLE.get(level, "dim")), plain(f.policy), *scope,
                           plain(f.resource), plain(message))
         console.print(table)
+    for line in run_lines(report):
+        console.print(plain(line))
     console.print(summary_line(report))
     return buffer.getvalue()
+
+
+def run_lines(report: Report) -> list[str]:
+    """One line per stack (deployments judged, policy config) and which Python ran the programs."""
+    lines = []
+    for run in report.runs:
+        if run.error is not None:
+            lines.append(f"{run.stack}: NOT JUDGED: {run.error}")
+            continue
+        config = (shown_path(run.policy_config) if run.policy_config
+                  else "none (no policy config file: the documented defaults)")
+        lines.append(f"{run.stack}: {run.deployments} deployment{'' if run.deployments == 1 else 's'} judged, "
+                     f"policy config {config}")
+    pythons = dict.fromkeys((r.python, r.python_source) for r in report.runs if r.python)
+    lines += [f"programs ran with {shown_path(python)} ({source})" for python, source in pythons]
+    return lines
+
+
+def shown_path(path: str) -> str:
+    """A path relative to the working directory when it lies below it, else as given."""
+    cwd = os.getcwd()
+    return os.path.relpath(path, cwd) if path.startswith(cwd + os.sep) else path
 
 
 def scope_of(f: Finding) -> str:
@@ -46,8 +71,12 @@ def summary_line(report: Report) -> Text:
     """The verdict line: what a terminal shows when the report goes to a file. Stack names are
     user input, so the line is built as ``Text`` (never parsed as console markup)."""
     s = report.summary
-    verdict = ("FAIL", "bold red") if report.exit_code else ("PASS", "bold green")
+    verdict = {2: ("ERROR", "bold red"), 1: ("FAIL", "bold red")}.get(report.exit_code, ("PASS", "bold green"))
+    counts = f"{s['mandatory']} mandatory, {s['advisory']} advisory, {s['waived']} waived"
+    if report.runs:
+        counts += f", {s['deployments']} deployment{'' if s['deployments'] == 1 else 's'}"
+    if s["errors"]:
+        counts += f"; {s['errors']} of {len(report.runs)} stacks could not be judged"
     return Text.assemble(verdict, inert_line(
         f" {report.command} of {', '.join(report.stacks) or 'no stacks'} as of {report.as_of} "
-        f"(catalog {report.catalog_as_of}): {s['mandatory']} mandatory, {s['advisory']} advisory, "
-        f"{s['waived']} waived"))
+        f"(catalog {report.catalog_as_of}): {counts}"))

@@ -1,0 +1,80 @@
+"""Wall time of `versionguard check` as a user runs it: the shipped stacks and N generated stacks.
+
+    .venv/bin/python bench/bench_stacks.py [--repo PATH] [--jobs 1 2] [--stacks 10] [--deployments 10]
+                                           [--repeat 3]
+
+Each figure is the best of --repeat runs of the CLI in a fresh process (``python -m versionguard
+check … -f json -o FILE``), so it includes interpreter start-up, imports and every program run.
+``--repo`` points at another checkout (for example a snapshot of main, to measure "before"): its
+``policies/`` is put first on PYTHONPATH and its project is checked. ``--jobs`` values are only
+passed when that checkout's ``check`` has the flag; otherwise one row is printed with "-".
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.generate import write_stack  # noqa: E402
+
+AS_OF = "2026-11-22"
+
+
+def cli(repo: Path, args: list[str], out: Path) -> float:
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("VERSIONGUARD_")},
+           "PYTHONPATH": str(repo / "policies")}
+    t0 = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "versionguard", "check", *args, "--as-of", AS_OF,
+                           "--format", "json", "--output", str(out)],
+                          cwd=repo, env=env, capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - t0
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"check failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    return elapsed
+
+
+def has_jobs(repo: Path) -> bool:
+    env = {**os.environ, "PYTHONPATH": str(repo / "policies")}
+    done = subprocess.run([sys.executable, "-m", "versionguard", "check", "--help"], cwd=repo, env=env,
+                          capture_output=True, text=True, check=False)
+    return "--jobs" in done.stdout
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repo", type=Path, default=ROOT)
+    parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--stacks", type=int, default=10)
+    parser.add_argument("--deployments", type=int, default=10, help="deployments per generated stack")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    repo = args.repo.resolve()
+    jobs: list[int | None] = list(args.jobs) if has_jobs(repo) else [None]
+    with tempfile.TemporaryDirectory() as tmp:
+        stack_dir = Path(tmp) / "stacks"
+        stack_dir.mkdir()
+        for i in range(args.stacks):
+            write_stack(stack_dir, f"gen{i:02d}", args.deployments)
+        out = Path(tmp) / "report.json"
+        cases = {"shipped (--all)": ["--all"],
+                 f"{args.stacks} generated x {args.deployments} deployments": ["--all", "--stack-dir", str(stack_dir)]}
+        print(f"repo {repo}")
+        print(f"{'case':<36} {'jobs':>4} {'best s':>7} {'runs s':>24}")
+        for name, case in cases.items():
+            for n in jobs:
+                extra = ["--jobs", str(n)] if n is not None else []
+                times = [cli(repo, [*case, *extra], out) for _ in range(args.repeat)]
+                shown = " ".join(f"{t:.2f}" for t in times)
+                print(f"{name:<36} {n if n is not None else '-':>4} {min(times):>7.2f} {shown:>24}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,207 @@
+"""The script ``check`` runs in the project's own Python to execute one stack's program for a preview.
+
+It is executed as a file by the project's interpreter (never imported by versionguard) and needs
+only the standard library and the ``pulumi`` package there: no versionguard, no pulumi_policy. It
+connects the program to versionguard's resource monitor (``preview_monitor``) exactly as Pulumi's
+language host connects it to the engine (``--monitor``/``--engine`` addresses, dry run), so the SDK
+serializes every registration as it would for ``pulumi preview``; the monitor keeps them.
+
+Invokes never reach a provider offline, so this script answers them as unknown: ``*_output`` forms
+resolve to an unknown ``Output`` (what the SDK itself does when an invoke's inputs are unknown), and
+plain forms return :class:`Unknown` placeholders whose text is the engine's unknown sentinel, so any
+input built from them is judged as unknown.
+
+It is started ahead of need (see ``interpreters``): it imports ``pulumi``, then reads its task, one
+JSON line on stdin (monitor address, project, stack, organization, root, program, the stack's
+environment variables and the result file). The outcome goes to that result file as JSON (never to
+stdout, which belongs to the program): ``{"status": "ok"}`` or ``{"status": <failure kind>, ...}``.
+No result file means the program ended the interpreter itself (``os._exit``). Python 3.9+ syntax
+only: project environments may be older.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import json
+import logging
+import os
+import runpy
+import sys
+import traceback
+from typing import Any, NoReturn
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+# The engine's wire marker for a value not known until the resource exists (rpc.UNKNOWN in the SDK).
+UNKNOWN_TEXT = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+
+
+class Unknown(str):
+    """A plain-invoke result value that cannot be known offline.
+
+    Falsy and empty-looking (so the SDK's generated result types accept it for any field type),
+    absorbing attribute access, indexing and calls (so ``result.keys[0].value`` keeps running), and
+    carrying the unknown sentinel as its text (so a string built from it is judged as unknown).
+    """
+
+    def __new__(cls) -> Unknown:
+        return super().__new__(cls, UNKNOWN_TEXT)
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __len__(self) -> int:
+        return 0
+
+    def __iter__(self) -> Any:
+        return iter(())
+
+    def __getitem__(self, key: Any) -> Unknown:
+        return Unknown()
+
+    def __getattr__(self, name: str) -> Unknown:
+        if name.startswith("_"):  # protocol and SDK-internal probes are not result fields
+            raise AttributeError(name)
+        return Unknown()
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Unknown:
+        return Unknown()
+
+    def get(self, key: Any, default: Any = None) -> Unknown:
+        return Unknown()
+
+
+def plain_result(typ: Any) -> Any:
+    """A result object of the invoke's declared type with every field unknown."""
+    if typ is None:
+        return Unknown()
+    try:
+        params = list(inspect.signature(typ.__init__).parameters.values())[1:]
+        return typ(**{p.name: Unknown() for p in params
+                      if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)})
+    except Exception:  # a hand-written result type we cannot build: the bare placeholder
+        return Unknown()
+
+
+def answer_invokes_unknown(invoke_module: Any) -> None:
+    """Replace the SDK's invoke RPC with an unknown answer (both the plain and the ``*_output`` forms)."""
+    invoke_result = invoke_module.InvokeResult
+
+    def unknown_invoke(tok: str, props: Any, opts: Any = None, typ: Any = None, package_ref: Any = None,
+                       check_dependencies: bool = False, **_: Any) -> Any:
+        async def answer() -> Any:
+            if check_dependencies:  # the *_output forms: a wholly unknown Output
+                return invoke_result(None, is_secret=False, is_known=False)
+            return invoke_result(plain_result(typ))
+
+        return answer()
+
+    invoke_module._invoke = unknown_invoke
+
+
+def user_traceback(exc: BaseException, root: str) -> str:
+    """The traceback from the first frame in the program's own files (Pulumi's and ours trimmed)."""
+    formatted = traceback.TracebackException.from_exception(exc)
+    frames = list(formatted.stack)
+    for i, frame in enumerate(frames):
+        name = os.path.abspath(frame.filename)
+        if not frame.filename.startswith("<") and name.startswith(root + os.sep) and "site-packages" not in name:
+            formatted.stack = traceback.StackSummary.from_list(frames[i:])
+            break
+    return "".join(formatted.format())
+
+
+def set_config(runtime: Any) -> None:
+    config = json.loads(os.environ.get("PULUMI_CONFIG") or "{}")
+    secret_keys = json.loads(os.environ.get("PULUMI_CONFIG_SECRET_KEYS") or "[]")
+    if hasattr(runtime, "set_all_config"):
+        try:
+            runtime.set_all_config(config, secret_keys)
+            return
+        except TypeError:  # SDKs before secret keys took only the config
+            runtime.set_all_config(config)
+            return
+    for key, value in config.items():
+        runtime.set_config(key, value)
+
+
+def settings(runtime: Any, task: dict[str, Any]) -> Any:
+    wanted = {"monitor": task["monitor"], "engine": task["monitor"], "project": task["project"],
+              "stack": task["stack"], "dry_run": True, "organization": task["organization"],
+              "root_directory": task["root"]}
+    accepted = inspect.signature(runtime.Settings.__init__).parameters
+    return runtime.Settings(**{k: v for k, v in wanted.items() if k in accepted})
+
+
+def failure(exc: BaseException, root: str) -> dict[str, Any]:
+    """The result record of a program that raised (the traceback itself goes to stderr)."""
+    import pulumi
+
+    if isinstance(exc, pulumi.ConfigMissingError):
+        return {"status": "config-missing", "key": exc.key}
+    if isinstance(exc, pulumi.ConfigTypeError):
+        return {"status": "config-type", "key": exc.key, "expected": exc.expect_type, "got": exc.value}
+    if isinstance(exc, pulumi.RunError):
+        return {"status": "run-error", "message": str(exc)}
+    sys.stderr.write(user_traceback(exc, root))
+    out: dict[str, Any] = {"status": "exception", "message": f"{type(exc).__name__}: {exc}"}
+    # An error that names its input (source, key, expected), like versionguard's own InputError.
+    if all(isinstance(getattr(exc, a, None), str) for a in ("source", "key", "expected")):
+        got = getattr(exc, "got", None)
+        out["input"] = {"source": exc.source, "key": exc.key, "expected": exc.expected,  # type: ignore[attr-defined]
+                        "got": None if got is None else str(got)}
+    return out
+
+
+def main() -> NoReturn:
+    if sys.path and os.path.abspath(sys.path[0] or os.curdir) == HERE:
+        sys.path.pop(0)  # versionguard's adapters must not shadow the program's modules
+    try:
+        import pulumi
+        import pulumi.runtime
+    except ImportError as exc:
+        missing: ImportError | None = exc
+    else:
+        missing = None
+    line = sys.stdin.readline()
+    if not line:  # versionguard needed no more interpreters
+        os._exit(0)
+    task = json.loads(line)
+
+    def finish(record: dict[str, Any]) -> NoReturn:
+        with open(task["result"], "w", encoding="utf-8") as handle:
+            json.dump(record, handle)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        # No interpreter teardown: leftover event loops, threads or atexit hooks of the program
+        # can neither hang the run nor print "Exception ignored in ..." noise.
+        os._exit(0)
+
+    if missing is not None:
+        finish({"status": "no-pulumi", "message": str(missing)})
+    os.environ.update(task["env"])
+    set_config(pulumi.runtime)
+    pulumi.runtime.configure(settings(pulumi.runtime, task))
+    answer_invokes_unknown(sys.modules["pulumi.runtime.invoke"])
+    # The SDK sends every debug line to the engine synchronously (one RPC each, about a thousand for a
+    # hundred resources); versionguard shows none of them, so they are not sent.
+    pulumi.log.debug = lambda *args, **kwargs: None
+    logging.getLogger("asyncio").setLevel(logging.CRITICAL)  # unobserved futures of a failed run are expected
+
+    program = os.path.abspath(task["program"])
+    if os.path.isdir(program):
+        os.chdir(program)
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        loop.run_until_complete(pulumi.runtime.run_in_stack(lambda: runpy.run_path(program, run_name="__main__")))
+    except SystemExit as exc:
+        finish({"status": "exit", "code": exc.code if isinstance(exc.code, int) or exc.code is None
+                else str(exc.code)})
+    except BaseException as exc:
+        finish(failure(exc, os.path.abspath(task["root"])))
+    finish({"status": "ok"})
+
+
+if __name__ == "__main__":
+    main()
