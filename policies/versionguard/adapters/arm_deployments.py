@@ -26,7 +26,7 @@ from typing import Any
 
 from versionguard.adapters.arm_json import arm_list
 from versionguard.adapters.resource_graph import graph_page, is_graph_response
-from versionguard.adapters.safe_load import parse_json, read_text
+from versionguard.adapters.safe_load import MAX_EXPORT_BYTES, parse_json, read_text
 from versionguard.core.errors import InputError
 from versionguard.core.records import AZURE_NATIVE_TYPE, DeploymentRecord, normalize, shape_of
 
@@ -165,7 +165,7 @@ def load_live(paths: Iterable[Path]) -> LiveInput:
     with bulk_load():
         for path in paths:
             source = str(path)
-            listing = parse_text(read_text(path, "JSON file"), source)
+            listing = parse_text(read_text(path, "JSON file", MAX_EXPORT_BYTES), source)
             notes += listing.notes
             dedup.add(read_items(listing.items, listing.prefix, source, listing.graph))
     return dedup.result(notes)

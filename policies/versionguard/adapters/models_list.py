@@ -27,7 +27,7 @@ from typing import Any
 import yaml
 
 from versionguard.adapters.arm_json import read_arm_list
-from versionguard.adapters.safe_load import read_text
+from versionguard.adapters.safe_load import MAX_EXPORT_BYTES, read_text
 from versionguard.core.catalog import Catalog, catalog_from_data
 from versionguard.core.dates import parse_timestamp
 from versionguard.core.errors import InputError
@@ -349,7 +349,7 @@ def import_catalog(paths: Sequence[Path], as_of: dt.date, previous: Catalog | No
     sightings: list[Sighting] = []
     notes: list[str] = []
     for path, sid in zip(paths, ids, strict=True):
-        text = read_text(path, "JSON file")
+        text = read_text(path, "JSON file", MAX_EXPORT_BYTES)
         found, file_notes = parse_models_text(text, str(path), sid)
         sightings += found
         notes += file_notes

@@ -134,6 +134,44 @@ def normalize(
 ) -> DeploymentRecord:
     """Turn a deployment's plain-data properties into a record. Never raises on odd shapes."""
     flavour = deployment_flavour(resource_type) or "azure-native"
+    key = _plain_native_key(props) if flavour == "azure-native" else None
+    if key is None:
+        return DeploymentRecord(name, resource_type, flavour, urn, *_content(flavour, props), account=account)
+    # A fleet audit normalizes 100,000s of ARM items that share a few thousand contents: read each once.
+    content = _NATIVE_CONTENT.get(key)
+    if content is None:
+        if len(_NATIVE_CONTENT) >= _MEMO_LIMIT:
+            _NATIVE_CONTENT.clear()
+        content = _NATIVE_CONTENT[key] = _content(flavour, props)
+    return DeploymentRecord(name, resource_type, flavour, urn, *content, account=account)
+
+
+_MEMO_LIMIT = 4096
+_NATIVE_CONTENT: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+
+
+def _plain_native_key(props: Any) -> tuple[Any, ...] | None:
+    """Every raw value ``_content`` reads from an azure-native (ARM-shaped) item, when each container
+    on the way is a plain dict and each value a plain string or None; else None (proxies, unknowns and
+    odd shapes take the full path, which names what is wrong)."""
+    if type(props) is not dict:
+        return None
+    body, sku = props.get("properties"), props.get("sku")
+    if type(body) is not dict or (sku is not None and type(sku) is not dict):
+        return None
+    model = body.get("model")
+    if type(model) is not dict:
+        return None
+    key = (model.get("format"), model.get("name"), model.get("version"), body.get("versionUpgradeOption"),
+           None if sku is None else sku.get("name"))
+    for value in key:
+        if value is not None and type(value) is not str:
+            return None
+    return key
+
+
+def _content(flavour: Flavour, props: Any) -> tuple[Field, Field, Field, Field, Field, Paths]:
+    """model format, name, version, upgrade option, SKU name and their paths, in record order."""
     paths = CLASSIC_PATHS if flavour == "classic" else NATIVE_PATHS
     root: Any = props if props is not None else {}
     if flavour == "classic":
@@ -146,18 +184,13 @@ def normalize(
     else:
         body = _lookup(root, ("properties",))
     model = _child(body, paths.model.split(".")[-1], paths.model)
-    return DeploymentRecord(
-        name=name,
-        resource_type=resource_type,
-        flavour=flavour,
-        urn=urn,
-        model_format=_string(_child(model, "format", f"{paths.model}.format"), f"{paths.model}.format"),
-        model_name=_string(_child(model, "name", f"{paths.model}.name"), f"{paths.model}.name"),
-        model_version=_string(_child(model, "version", f"{paths.model}.version"), f"{paths.model}.version"),
-        upgrade_option=_enum(_child(body, "versionUpgradeOption", paths.upgrade_option), paths.upgrade_option),
-        sku_name=_sku(_path_value(root, paths.sku), paths.sku),
-        paths=paths,
-        account=account,
+    return (
+        _string(_child(model, "format", f"{paths.model}.format"), f"{paths.model}.format"),
+        _string(_child(model, "name", f"{paths.model}.name"), f"{paths.model}.name"),
+        _string(_child(model, "version", f"{paths.model}.version"), f"{paths.model}.version"),
+        _enum(_child(body, "versionUpgradeOption", paths.upgrade_option), paths.upgrade_option),
+        _sku(_path_value(root, paths.sku), paths.sku),
+        paths,
     )
 
 

@@ -1,0 +1,68 @@
+"""The bounded JSON reader's fast depth pre-scan agrees with the real nesting, and exports get a larger bound.
+
+The pre-scan reduces the text to quotes and brackets in C; these tests hold it to the token walk it
+replaced: generated JSON with strings full of brackets, quotes and backslashes at every depth.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from versionguard.adapters import safe_load
+from versionguard.core.errors import InputError
+
+_TRICKY = st.text(alphabet=st.sampled_from([*'[]{}"\\ab\n', "\u00e9", "\u2603"]), max_size=12)
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | _TRICKY,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_TRICKY, inner, max_size=3),
+    max_leaves=40,
+)
+
+
+def _depth(value: Any) -> int:
+    if isinstance(value, list):
+        return 1 + max((_depth(v) for v in value), default=0)
+    if isinstance(value, dict):
+        return 1 + max((_depth(v) for v in value.values()), default=0)
+    return 0
+
+
+def _nest(value: Any, levels: int) -> Any:
+    for _ in range(levels):
+        value = [value]
+    return value
+
+
+@given(value=_JSON, extra=st.integers(min_value=0, max_value=80))
+def test_the_pre_scan_refuses_exactly_what_nests_too_deep(value: Any, extra: int) -> None:
+    nested = _nest(value, extra)
+    text = json.dumps(nested, ensure_ascii=False)
+    if _depth(nested) > safe_load.MAX_DEPTH:
+        with pytest.raises(InputError, match="nesting at most 64 levels deep"):
+            safe_load.parse_json(text, "doc.json")
+    else:
+        assert safe_load.parse_json(text, "doc.json") == nested
+
+
+def test_exports_may_exceed_the_bound_of_configuration_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Resource Graph and ARM exports grow with the fleet (100,000 rows are about 100 MiB)."""
+    monkeypatch.setattr(safe_load, "MAX_BYTES", 16)
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps({"data": ["x" * 32]}), "utf-8")
+    with pytest.raises(InputError, match="at most 0 MiB"):
+        safe_load.read_text(path, "policy config file", safe_load.MAX_BYTES)
+    assert safe_load.read_text(path, "JSON file", safe_load.MAX_EXPORT_BYTES).startswith('{"data"')
+    with pytest.raises(InputError, match="JSON file of at most"):
+        safe_load.read_text(path, "JSON file", 16)
+
+
+@pytest.mark.parametrize("text", ['"""', '["a', '"\\', '[""]"', '{"a": "b\\"}'])
+def test_unterminated_strings_are_invalid_json_not_a_crash(text: str) -> None:
+    with pytest.raises(InputError, match="valid JSON"):
+        safe_load.parse_json(text, "doc.json")
