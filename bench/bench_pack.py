@@ -5,7 +5,10 @@ engine per deployment.
 
 Targets on a 2-core machine: cold start <= 1 s, Analyze <= 2 ms per resource over gRPC,
 engine <= 50 us per deployment. Analyze is measured on deployments and on two kinds of resource
-that are not Azure OpenAI deployments (every resource pays the api-version scan). Prints figures; asserts nothing.
+that are not Azure OpenAI deployments (every resource pays the api-version scan), over gRPC and
+in-process (the servicer alone, without the transport that dominates the gRPC figure), and
+AnalyzeStack in-process on a stack of all three kinds (what ``check`` calls once per stack).
+Prints figures; asserts nothing.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -102,6 +106,51 @@ def grpc_analyze(n: int, type_: str = NATIVE, make=native_props) -> list[float]:
         pack.close()
 
 
+def _servicer() -> object:
+    """The pack's servicer, configured at the policies' default levels, in this process."""
+    from pulumi_policy import EnforcementLevel
+
+    from versionguard.adapters.pack import PACK_NAME, VersionguardServicer, build_policies
+    from versionguard.adapters.runtime import load_runtime
+
+    servicer = VersionguardServicer(PACK_NAME, "0.0.1", build_policies(load_runtime()), EnforcementLevel.ADVISORY)
+    info = servicer.GetAnalyzerInfo(empty_pb2.Empty(), None)
+    config = analyzer_pb2.ConfigureAnalyzerRequest()
+    for p in info.policies:
+        config.policyConfig[p.name].enforcementLevel = p.enforcementLevel
+    servicer.Configure(config, None)
+    return servicer
+
+
+def _struct(props: dict) -> struct_pb2.Struct:
+    s = struct_pb2.Struct()
+    s.update(props)
+    return s
+
+
+def in_process_analyze(n: int, type_: str, make) -> float:
+    """Mean seconds per Analyze call of the servicer itself (best of 3 passes over n resources)."""
+    servicer: Any = _servicer()
+    requests = [analyzer_pb2.AnalyzeRequest(type=type_, properties=_struct(make(i)), name=f"d{i}",
+                                            urn=f"urn:pulumi:bench::p::{type_}::d{i}") for i in range(n)]
+
+    def run() -> None:
+        for r in requests:
+            servicer.Analyze(r, None)
+
+    return best(run, 3) / n
+
+
+def in_process_analyze_stack(n: int) -> float:
+    """Seconds per AnalyzeStack call on a stack of n resources of each CASES kind (best of 3)."""
+    servicer: Any = _servicer()
+    request = analyzer_pb2.AnalyzeStackRequest(resources=[
+        analyzer_pb2.AnalyzerResource(type=type_, properties=_struct(make(i)), name=f"r{k}-{i}",
+                                      urn=f"urn:pulumi:bench::p::{type_}::r{k}-{i}")
+        for k, (type_, make) in enumerate(CASES.values()) for i in range(n)])
+    return best(lambda: servicer.AnalyzeStack(request, None), 3)
+
+
 def engine_per_deployment(n: int) -> tuple[float, float]:
     catalog = load_catalog()
     ctx = Context(dt.date.fromisoformat(AS_OF), catalog)
@@ -134,6 +183,11 @@ def main() -> None:
         ms = sorted(t * 1000 for t in times)
         print(f"Analyze over gRPC, {args.deployments} {label}: mean {statistics.mean(ms):.3f} ms, "
               f"median {statistics.median(ms):.3f} ms, p95 {ms[int(len(ms) * 0.95)]:.3f} ms per resource")
+        print(f"Analyze in-process, {args.deployments} {label}: "
+              f"{in_process_analyze(args.deployments, type_, make) * 1e6:.0f} us per resource (best of 3)")
+    stack = in_process_analyze_stack(args.deployments)
+    print(f"AnalyzeStack in-process, {args.deployments} resources of each kind: {stack * 1000:.1f} ms per stack "
+          "(best of 3)")
     norm, rules = engine_per_deployment(max(args.deployments, 10_000))
     print(f"engine in-process, {max(args.deployments, 10_000)} deployments: normalize {norm * 1e6:.1f} us + "
           f"all rules {rules * 1e6:.1f} us = {(norm + rules) * 1e6:.1f} us per deployment")
