@@ -119,6 +119,13 @@ def test_bad_input_exits_2(runner, catalog, args, needle):
     assert needle in result.stderr
 
 
+def test_the_environment_is_read_as_for_check(runner, catalog, tmp_path, monkeypatch):
+    """forecast loads its runtime as check does: a bad VERSIONGUARD_* variable is exit 2 naming it."""
+    monkeypatch.setenv("VERSIONGUARD_WAIVERS", str(tmp_path / "missing.yaml"))
+    result = invoke(runner, catalog, "--stack", "prod")
+    assert result.exit_code == 2 and "VERSIONGUARD_WAIVERS" in result.stderr
+
+
 def test_bad_catalog_exits_2(runner, tmp_path):
     bad = tmp_path / "c.yaml"
     bad.write_text("schema: 2\n", "utf-8")

@@ -12,9 +12,12 @@ from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
 from tests.unit.api_kit import API_POLICIES, SETTING_FLAVOURS, api_catalog, app
-from tests.unit.testkit import UNKNOWN, policies_of, secret
+from tests.unit.testkit import UNKNOWN, context, policies_of, secret
 from versionguard.core.api_usage import RESOURCE_TYPES, SECRET, locations_of, scan, setting_names
+from versionguard.core.engine import evaluate_usages
 from versionguard.core.records import Unknown
+from versionguard.core.rules import BY_ID
+from versionguard.core.rules.base import NeedsValue
 
 RETIRED = "2023-12-01-preview"
 
@@ -47,7 +50,7 @@ def api_diags(pack: Any, type_: str, props: dict[str, Any]) -> list[Any]:
         "keyvault-ref-map"])
 def test_secret_references_are_not_judged(pack: Any, type_: str, props: dict[str, Any]) -> None:
     assert api_diags(pack, type_, props) == []
-    assert scan(type_, props).not_judged
+    assert scan(type_, props).empty  # nothing read, nothing unknown, nothing malformed
 
 
 @pytest.mark.parametrize("flavour", SETTING_FLAVOURS)
@@ -164,13 +167,25 @@ def test_setting_names_fold_and_extend() -> None:
     assert setting_names([" My_Version "]) == {"openai_api_version", "azure_openai_api_version", "my_version"}
 
 
-def test_scan_marks_secrets_and_v1() -> None:
+def test_scan_skips_secrets_and_marks_v1() -> None:
     found = scan("azure-native:web:WebApp", {"siteConfig": {"appSettings": [
         {"name": "OPENAI_API_VERSION", "value": SECRET},
         {"name": "URL", "value": "https://a.openai.azure.com/openai/v1/chat/completions?api-version=preview"}]}})
-    assert found.not_judged == ("siteConfig.appSettings[0]",)
-    (usage,) = found.usages
+    (usage,) = found.usages  # the secret setting is not read
+    assert not found.unknowns and not found.malformed
     assert usage.v1 and usage.preview and not usage.dated
+    assert usage.parts == ("siteConfig", "appSettings", 1, "value") and usage.path == "siteConfig.appSettings[1].value"
+
+
+def test_an_api_version_missing_from_the_catalog_is_placed_where_the_scan_found_it() -> None:
+    """The NeedsValue of api-version-supported carries the scan's own path, also under a key that
+    holds dots and brackets (a ConfigMap key), not a re-parse of the dotted text."""
+    found = scan("kubernetes:core/v1:ConfigMap", {"data": {
+        "openai.url[0]": "https://a.openai.azure.com/openai/deployments/d/chat?api-version=2099-01-01"}})
+    (usage,) = found.usages
+    (outcome,) = evaluate_usages(BY_ID["api-version-supported"], found, context(api_catalog()))
+    assert isinstance(outcome, NeedsValue) and usage.where in (outcome.reason or "")
+    assert outcome.unknown.path == ("data", "openai.url[0]")
 
 
 # --- hostile inputs (seeded) --------------------------------------------------------------------------

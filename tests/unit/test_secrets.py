@@ -12,6 +12,7 @@ import pytest
 from pulumi_policy.policy import _PolicyAnalyzerServicer
 
 import tests.unit.testkit as testkit
+from tests.unit.api_kit import API_POLICIES, app
 from tests.unit.testkit import (
     FLAVOURS,
     NATIVE,
@@ -85,7 +86,7 @@ def test_plain_values_are_not_redacted(pack: Pack) -> None:
 
 def test_without_a_way_to_tell_secrets_a_validation_fails_closed(pack: Pack,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    """No wire form and no note from the deserializer hook: no message may show a value."""
+    """No wire form (secrets_of gives None): no message may show a value."""
     from versionguard.adapters import pack_secrets
 
     monkeypatch.setattr(pack_secrets, "secrets_of", lambda args: None)
@@ -95,15 +96,21 @@ def test_without_a_way_to_tell_secrets_a_validation_fails_closed(pack: Pack,
     assert {d.level for d in found} >= {"mandatory"}
 
 
-def test_a_stock_servicer_redacts_the_same_way(monkeypatch: pytest.MonkeyPatch) -> None:
-    """pulumi_policy's own servicer hands validations no wire form: the deserializer hook notes the
-    secrets of the resource (and of its provider) instead, so messages match versionguard's servicer."""
-    props = deployment("native", model="gpt-hidden-7", version="2025-01-01", option="NoAutoUpgrade")
-    props["properties"]["model"]["name"] = secret("gpt-hidden-7")
-    ours = sorted(d.raw for d in Pack(make_runtime()).analyze(props))
+@pytest.mark.parametrize("resource", ["deployment", "app"])
+def test_a_stock_servicer_fails_closed(monkeypatch: pytest.MonkeyPatch, resource: str) -> None:
+    """pulumi_policy's own servicer hands validations no wire form, so they cannot tell secret inputs
+    from plain ones: every versionguard validation that runs reports that (never a pass, never a value).
+    The pack and ``check`` serve through versionguard's servicer, which hands it."""
+    if resource == "deployment":
+        type_, props = NATIVE, deployment("native", model="gpt-hidden-7", version="2025-01-01", option="NoAutoUpgrade")
+        props["properties"]["model"]["name"] = secret("gpt-hidden-7")
+    else:
+        type_, props = app("web-app", secret("gpt-hidden-7"))
     monkeypatch.setattr(testkit, "VersionguardServicer", _PolicyAnalyzerServicer)
-    stock = sorted(d.raw for d in Pack(make_runtime()).analyze(props))
-    assert stock == ours and any("[secret] 2025-01-01" in m for m in ours)
+    found = Pack(make_runtime()).analyze(props, type_)
+    assert found and {d.message for d in found} == {
+        "versionguard cannot tell this resource's secret inputs from plain ones, failing closed."}
+    assert {d.policy for d in found} >= set(API_POLICIES)
 
 
 @pytest.mark.parametrize(("value", "forms"), [

@@ -7,10 +7,13 @@ Validations never raise: bad input becomes a violation naming it (fail closed); 
 
 Two kinds of resource policy: the deployment rules (``check``) run on deployment resources only;
 the api-version rules (``check_usages``) scan every resource's inputs. :class:`VersionguardServicer`
-is pulumi_policy's servicer with one change that keeps that scan affordable and secret-aware: it
-reads a request's properties once for all policies (the stock one deserializes them again for each
-policy) and hands the policies the wire form too, in which Pulumi secrets are still marked. Secret
-inputs are shown as ``[secret]`` in every message (:mod:`versionguard.adapters.pack_secrets`).
+is pulumi_policy's servicer with two changes that keep the pack affordable and secret-aware: it
+reads an Analyze request's properties once for all policies (the stock one deserializes them again
+for each policy) and hands the policies the wire form too, in which Pulumi secrets are still marked;
+and its AnalyzeStack does not deserialize the stack's resources for versionguard's stack policies,
+which read none. Secret inputs are shown as ``[secret]`` in every message
+(:mod:`versionguard.adapters.pack_secrets`); the policies need versionguard's servicer for that and
+fail closed under any other.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import asyncio
 import os
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent import futures
 from inspect import isawaitable
 from typing import Any, NoReturn
@@ -41,13 +44,15 @@ from pulumi_policy import (
 )
 from pulumi_policy import policy as _policy
 from pulumi_policy import proxy as _proxy
-from pulumi_policy.deserialize import SPECIAL_SECRET_SIG, SPECIAL_SIG_KEY, deserialize_properties
+from pulumi_policy.deserialize import deserialize_properties
 from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy
 
 from versionguard.adapters import pack_secrets
+from versionguard.adapters.pack_secrets import SecretTexts
 from versionguard.adapters.runtime import Runtime, load_runtime
+from versionguard.adapters.wire import UNKNOWN_SENTINELS, from_wire
 from versionguard.core import engine
-from versionguard.core.api_usage import SECRET, UsageScan, scan, setting_names
+from versionguard.core.api_usage import UsageScan, scan, setting_names
 from versionguard.core.errors import InputError
 from versionguard.core.records import Unknown, deployment_flavour, normalize
 from versionguard.core.rules import RULES
@@ -56,11 +61,6 @@ from versionguard.core.settings import RuleSettings, rule_settings
 
 PACK_NAME = "versionguard"
 
-_UNKNOWN_SENTINELS = frozenset({
-    _proxy.UNKNOWN_BOOLEAN_VALUE, _proxy.UNKNOWN_NUMBER_VALUE, _proxy.UNKNOWN_STRING_VALUE,
-    _proxy.UNKNOWN_ARRAY_VALUE, _proxy.UNKNOWN_ASSET_VALUE, _proxy.UNKNOWN_ARCHIVE_VALUE,
-    _proxy.UNKNOWN_OBJECT_VALUE,
-})
 _LEVELS = {
     Level.ADVISORY: EnforcementLevel.ADVISORY,
     Level.MANDATORY: EnforcementLevel.MANDATORY,
@@ -93,7 +93,7 @@ def to_plain(value: Any, path: tuple[str, ...] = ()) -> Any:
             except UnknownValueError as e:
                 items.append(Unknown(tuple(e.props), e.unknown_type_sentinel))
         return items
-    if isinstance(value, str) and value in _UNKNOWN_SENTINELS:
+    if isinstance(value, str) and value in UNKNOWN_SENTINELS:
         return Unknown(path, value)
     return value
 
@@ -118,7 +118,7 @@ class _SafeView(Mapping[str, Any]):
         except UnknownValueError as e:
             return Unknown(tuple(e.props), e.unknown_type_sentinel)
         if isinstance(value, str):
-            return Unknown(path, value) if value in _UNKNOWN_SENTINELS else value
+            return Unknown(path, value) if value in UNKNOWN_SENTINELS else value
         if isinstance(value, Mapping):
             return _SafeView(value, path)
         if isinstance(value, Sequence):
@@ -154,15 +154,15 @@ class _NotJudgeable(UnknownValueError):
 
 def _resource_validator(rule: Rule, runtime: Runtime):
     def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
-        secrets = pack_secrets.secrets_of(args)
         if rule.check is not None and deployment_flavour(args.resource_type) is None:
             return
+        secrets = pack_secrets.secrets_of(args)  # the texts themselves only when a message is reported
         if secrets is None:  # no message may show a value that might be a secret
             report("versionguard cannot tell this resource's secret inputs from plain ones, failing closed.")
             return
 
         def report_violation(message: str) -> None:
-            report(pack_secrets.redact(message, secrets))
+            report(secrets.redact(message))
 
         try:
             settings = rule_settings(args.get_config(), f"policy config of {rule.meta.id}")
@@ -187,7 +187,7 @@ def _resource_validator(rule: Rule, runtime: Runtime):
 
 
 def _report(rule: Rule, runtime: Runtime, args: ResourceValidationArgs, ctx: Context, outcomes: Sequence[Outcome],
-            report_violation: ReportViolation, secrets: frozenset[str]) -> None:
+            report_violation: ReportViolation, secrets: SecretTexts) -> None:
     for outcome in outcomes:
         if isinstance(outcome, NeedsValue):
             if not ctx.settings.fail_on_unknown:
@@ -202,35 +202,23 @@ def _report(rule: Rule, runtime: Runtime, args: ResourceValidationArgs, ctx: Con
         if waiver is None:
             report_violation(message)
         elif runtime.on_waived is not None:
-            runtime.on_waived(rule.meta.id, args.name, args.urn, pack_secrets.redact(message, secrets), waiver)
-
-
-def from_wire(value: Any, path: tuple[str, ...] = ()) -> Any:
-    """Wire-form properties (``MessageToDict`` of the request) as plain data for the core: unknown
-    sentinels as ``records.Unknown``, Pulumi secrets as ``api_usage.SECRET`` (never read)."""
-    if isinstance(value, dict):
-        if value.get(SPECIAL_SIG_KEY) == SPECIAL_SECRET_SIG:
-            return SECRET
-        return {k: from_wire(v, (*path, k)) for k, v in value.items()}
-    if isinstance(value, list):
-        return [from_wire(v, (*path, str(i))) for i, v in enumerate(value)]
-    if isinstance(value, str) and value in _UNKNOWN_SENTINELS:
-        return Unknown(path, value)
-    return value
+            runtime.on_waived(rule.meta.id, args.name, args.urn, secrets.redact(message), waiver)
 
 
 def usage_scan(args: ResourceValidationArgs, settings: RuleSettings) -> UsageScan:
-    """The api-version usages of the resource, computed once per request and setting names. Without
-    the wire form (a stock servicer), Pulumi secrets cannot be told apart from plain values."""
+    """The api-version usages of the resource, read from the request's wire form (where Pulumi
+    secrets are still marked, so they are not read), once per request and setting names."""
+    wire = getattr(args, "wire", None)
+    if wire is None:  # not under versionguard's servicer: secrets_of failed the validation closed already
+        raise RuntimeError("no wire form: the api-version scan needs versionguard's servicer")
     names = setting_names(settings.setting_names)
     shared: dict[Any, Any] | None = getattr(args, "shared", None)
-    if shared is None:  # a stock servicer's args: no cache across policies
+    if shared is None:
         shared = {}
     found = shared.get(names)
     if found is None:
         if "plain" not in shared:
-            wire = getattr(args, "wire", None)
-            shared["plain"] = from_wire(wire) if wire is not None else to_plain(args.props)
+            shared["plain"] = from_wire(wire)
         found = shared[names] = scan(args.resource_type, shared["plain"], args.name, args.urn, names)
     return found
 
@@ -244,31 +232,33 @@ class _Args(ResourceValidationArgs):
         self.shared = shared
 
 
+class ResourceFreeStackPolicy(StackValidationPolicy):
+    """A stack policy whose validation reads no resource of the stack (``args.resources`` is empty):
+    versionguard's stack rules judge the catalog and the waivers, never a resource."""
+
+
 class VersionguardServicer(_policy._PolicyAnalyzerServicer):
-    """pulumi_policy's analyzer servicer, reading each Analyze request's properties once.
+    """pulumi_policy's analyzer servicer, reading each Analyze request's properties once and each
+    AnalyzeStack request's resources only for a stack policy that reads them.
 
     ``Analyze`` is the stock method's loop (enforcement levels, remediate reported as mandatory,
     the advisory skip on unknown values, not-applicable) with the properties, options and provider
     deserialized before it instead of once per policy. Policies only read the shared props.
+    ``AnalyzeStack`` is the stock method when any enabled stack policy may read the resources;
+    when all are :class:`ResourceFreeStackPolicy` (versionguard's), the same loop without
+    deserializing every resource once per policy.
     """
 
     def Analyze(self, request: Any, _context: Any) -> Any:
         self._configure_runtime_settings()
         response = proto.AnalyzeResponse()
-        pack_name, pack_version = self._private("policy_pack_name"), self._private("policy_pack_version")
         read: tuple[Any, ...] | None = None
         shared: dict[Any, Any] = {}
-        for policy in self._private("policies"):
-            level = self._get_enforcement_level(policy)
-            if level == EnforcementLevel.DISABLED or not isinstance(policy, ResourceValidationPolicy):
-                continue
+        for policy, report in self._enabled(ResourceValidationPolicy, response):
             if not policy.has_validation():
                 response.not_applicable.append(proto.PolicyNotApplicable(
                     policy_name=policy.name, reason="Policy does not implement validate"))
                 continue
-            if level == EnforcementLevel.REMEDIATE:
-                level = EnforcementLevel.MANDATORY
-            report = self._create_report_violation(response, policy.name, policy.description, level, policy.severity)
             if read is None:
                 wire = json_format.MessageToDict(request.properties)
                 read = (unknown_checking_proxy(deserialize_properties(wire)), self._get_resource_options(request),
@@ -276,23 +266,51 @@ class VersionguardServicer(_policy._PolicyAnalyzerServicer):
             props, opts, provider, wire = read
             args = _Args(request.type, props, request.urn, request.name, opts, provider,
                          self._get_policy_config(policy.name), self._private("stack_tags"), wire=wire, shared=shared)
-            try:
-                result = policy.validate(args, report)
-                if isawaitable(result):
-                    loop = asyncio.new_event_loop()
-                    loop.run_until_complete(result)
-                    loop.close()
-            except UnknownValueError as e:
-                response.diagnostics.append(proto.AnalyzeDiagnostic(
-                    policyName=policy.name, policyPackName=pack_name, policyPackVersion=pack_version,
-                    message=(f"can't run policy '{policy.name}' from policy pack '{pack_name}@v{pack_version}' "
-                             f"during preview: {e.message}"),
-                    urn="", description=policy.description,
-                    enforcementLevel=self._map_enforcement_level(EnforcementLevel.ADVISORY)))
-            except _policy._NotApplicableError as e:
-                response.not_applicable.append(proto.PolicyNotApplicable(policy_name=policy.name,
-                                                                         reason=e.reason or ""))
+            self._validate(policy, args, report, response)
         return response
+
+    def AnalyzeStack(self, request: Any, _context: Any) -> Any:
+        enabled = [p for p in self._private("policies") if isinstance(p, StackValidationPolicy)
+                   and self._get_enforcement_level(p) != EnforcementLevel.DISABLED]
+        if not all(isinstance(p, ResourceFreeStackPolicy) for p in enabled):
+            return super().AnalyzeStack(request, _context)
+        self._configure_runtime_settings()
+        response = proto.AnalyzeResponse()
+        for policy, report in self._enabled(StackValidationPolicy, response):
+            args = StackValidationArgs([], self._get_policy_config(policy.name), self._private("stack_tags"))
+            self._validate(policy, args, report, response)
+        return response
+
+    def _enabled(self, kind: type[Policy], response: Any) -> Iterator[tuple[Any, ReportViolation]]:
+        """Each enabled policy of ``kind`` with its report function; remediate reports as mandatory."""
+        for policy in self._private("policies"):
+            level = self._get_enforcement_level(policy)
+            if level == EnforcementLevel.DISABLED or not isinstance(policy, kind):
+                continue
+            if level == EnforcementLevel.REMEDIATE:
+                level = EnforcementLevel.MANDATORY
+            yield policy, self._create_report_violation(response, policy.name, policy.description, level,
+                                                        policy.severity)
+
+    def _validate(self, policy: Any, args: Any, report: ReportViolation, response: Any) -> None:
+        """Run one validation as the stock servicer does: an unknown value is the advisory "can't run
+        policy during preview" diagnostic, ``args.not_applicable()`` a not-applicable entry."""
+        pack_name, pack_version = self._private("policy_pack_name"), self._private("policy_pack_version")
+        try:
+            result = policy.validate(args, report)
+            if isawaitable(result):
+                loop = asyncio.new_event_loop()
+                loop.run_until_complete(result)
+                loop.close()
+        except UnknownValueError as e:
+            response.diagnostics.append(proto.AnalyzeDiagnostic(
+                policyName=policy.name, policyPackName=pack_name, policyPackVersion=pack_version,
+                message=(f"can't run policy '{policy.name}' from policy pack '{pack_name}@v{pack_version}' "
+                         f"during preview: {e.message}"),
+                urn="", description=policy.description,
+                enforcementLevel=self._map_enforcement_level(EnforcementLevel.ADVISORY)))
+        except _policy._NotApplicableError as e:
+            response.not_applicable.append(proto.PolicyNotApplicable(policy_name=policy.name, reason=e.reason or ""))
 
     def _private(self, name: str) -> Any:
         """The base class's name-mangled attribute ``__<name>``."""
@@ -301,7 +319,6 @@ class VersionguardServicer(_policy._PolicyAnalyzerServicer):
 
 def _stack_validator(rule: Rule, runtime: Runtime):
     def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
-        pack_secrets.take()  # stack messages name no input value; only keep the note from growing
         try:
             settings = rule_settings(args.get_config(), f"policy config of {rule.meta.id}")
             ctx = Context(runtime.as_of, runtime.catalog, settings, runtime.waivers, _stack())
@@ -349,7 +366,6 @@ def _write_default_upgrade_option(args: ResourceValidationArgs) -> Mapping[str, 
 
 def build_policies(runtime: Runtime) -> list[Policy]:
     """One CrossGuard policy per rule, with docs, severity, level and config schema."""
-    pack_secrets.install()  # a stock servicer's validations can tell secret inputs apart too
     policies: list[Policy] = []
     for rule in RULES:
         meta = rule.meta
@@ -364,7 +380,7 @@ def build_policies(runtime: Runtime) -> list[Policy]:
             url=meta.url,
         )
         if rule.check_stack is not None:
-            policies.append(StackValidationPolicy(validate=_stack_validator(rule, runtime), **common))
+            policies.append(ResourceFreeStackPolicy(validate=_stack_validator(rule, runtime), **common))
         else:
             remediate = _write_default_upgrade_option if meta.id == "upgrade-option-explicit" else None
             policies.append(ResourceValidationPolicy(

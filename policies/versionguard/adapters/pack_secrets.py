@@ -1,37 +1,30 @@
-"""Secret inputs never appear in a policy message: each is shown as ``[secret]``.
+"""Secret inputs never appear in a message: each is shown as ``[secret]``.
 
 The engine sends secret inputs to the analyzer marked (``{sig: secret, value: …}``), but
 pulumi_policy unwraps them before a validation sees ``args.props``, so a rule cannot tell a secret
-model name from a plain one. :func:`secrets_of` finds them where they are still marked:
+model name from a plain one. They are still marked in the request's wire form, which versionguard's
+servicer (``pack.VersionguardServicer``, what the pack and ``check`` run) hands each validation
+(``args.wire``). :func:`secrets_of` captures it, cheaply, when a validation starts; the secret texts
+are walked out of it only when a message is about to be reported (:class:`SecretTexts`), once per
+request. A servicer that hands no wire form (pulumi_policy's own) gives ``None``: the validation
+then fails closed. ``commands.forecast`` redacts its output the same way.
 
-- versionguard's servicer (``pack.VersionguardServicer``, what the pack and ``check`` run) hands
-  each validation the request's wire form (``args.wire``);
-- a stock ``pulumi_policy`` servicer does not, so :func:`install` wraps the deserializer it calls
-  on the props (and the provider's) before each validation, and the wrapper notes their secrets
-  until the validation takes them (:func:`take`).
-
-Neither available: ``None``, and the validation fails closed. Redaction is by value,
-case-insensitive, over every text a leaf can show as (raw, trimmed, its ``repr`` body, a number's
-short form, an enum's canonical spelling): the engine's normalisation (``noautoupgrade`` ->
-``NoAutoUpgrade``) and error shapes cannot leak it. Over-redaction (a word that happens to equal a
-secret) is the accepted cost of failing closed.
+Redaction is by value, case-insensitive, over every text a leaf can show as (raw, trimmed, its
+``repr`` body, a number's short form, an enum's canonical spelling): the engine's normalisation
+(``noautoupgrade`` -> ``NoAutoUpgrade``) and error shapes cannot leak it. Over-redaction (a word
+that happens to equal a secret) is the accepted cost of failing closed.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
-from contextvars import ContextVar
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pulumi_policy import policy as _policy_module
-from pulumi_policy.deserialize import SPECIAL_SECRET_SIG, SPECIAL_SIG_KEY
-
+from versionguard.adapters.wire import SPECIAL_SECRET_SIG, SPECIAL_SIG_KEY
 from versionguard.core.vocabulary import KNOWN_SKUS, UPGRADE_OPTIONS, canonical
 
 SECRET = "[secret]"
-# Secrets of everything a stock servicer deserialized since the last take(); None = nothing noted.
-_NOTED: ContextVar[frozenset[str] | None] = ContextVar("versionguard_secret_texts", default=None)
 _SHARED_KEY = "versionguard:secret-texts"
 
 
@@ -68,39 +61,35 @@ def redact(message: str, texts: frozenset[str]) -> str:
     return re.sub(pattern, SECRET, message, flags=re.IGNORECASE)
 
 
-def secrets_of(args: Any) -> frozenset[str] | None:
-    """The secret texts of the request a validation's ``args`` belong to; ``None`` when unknowable."""
-    noted = take()  # always: the note must not outlive this validation
+class SecretTexts:
+    """The secret texts of one resource's wire-form props, walked out on first use only."""
+
+    __slots__ = ("_texts", "_wire")
+
+    def __init__(self, wire: Mapping[str, Any]) -> None:
+        self._wire = wire
+        self._texts: frozenset[str] | None = None
+
+    @property
+    def texts(self) -> frozenset[str]:
+        if self._texts is None:
+            self._texts = secret_texts(self._wire)
+        return self._texts
+
+    def redact(self, message: str) -> str:
+        return redact(message, self.texts)
+
+
+def secrets_of(args: Any) -> SecretTexts | None:
+    """The secret texts of the request a validation's ``args`` belong to, shared by the request's
+    policies and not yet computed; ``None`` when unknowable (no wire form)."""
     wire = getattr(args, "wire", None)
     if wire is None:
-        return noted
+        return None
     shared: dict[Any, Any] | None = getattr(args, "shared", None)
     if shared is None:
-        return secret_texts(wire)
+        return SecretTexts(wire)
     found = shared.get(_SHARED_KEY)
     if found is None:
-        found = shared[_SHARED_KEY] = secret_texts(wire)
+        found = shared[_SHARED_KEY] = SecretTexts(wire)
     return found
-
-
-def take() -> frozenset[str] | None:
-    """What the deserializer hook noted since the last call, and forget it."""
-    texts = _NOTED.get()
-    _NOTED.set(None)
-    return texts
-
-
-def install() -> None:
-    """Wrap pulumi_policy's deserializer once per process, for stock servicers (pulumi-policy is pinned;
-    the servicer-parity and secrets tests cover the seam)."""
-    original: Callable[..., Any] = _policy_module.deserialize_properties
-    if getattr(original, "_versionguard", False):
-        return
-
-    def deserialize_noting_secrets(props: Any, proxy_secrets: bool = False) -> Any:
-        # Accumulate: the stock Analyze deserializes the resource's props, then its provider's.
-        _NOTED.set((_NOTED.get() or frozenset()) | secret_texts(props))
-        return original(props, proxy_secrets)
-
-    deserialize_noting_secrets._versionguard = True  # type: ignore[attr-defined]
-    _policy_module.deserialize_properties = deserialize_noting_secrets

@@ -1,24 +1,35 @@
-"""``versionguard forecast``: run each stack's program offline and date its lifecycle events."""
+"""``versionguard forecast``: run each stack's program offline and date its lifecycle events.
+
+Each registered resource is read once from the wire form the analyzer is shown (``adapters.wire``),
+and that plain data feeds both readers, as ``check`` reads the same registrations:
+
+- unknown values (computed during preview, StackReference outputs without ``--stack-outputs``) are
+  unknown: a deployment whose model, version or upgrade option is unknown is listed as not forecast,
+  as ``check`` skips it;
+- a Pulumi secret is read as ``check`` reads it: a deployment input is dated by its value (``check``
+  judges it), an app's secret api-version is not read (``check`` does not judge it), and the value
+  never appears in the forecast: every text of a deployment's secret inputs is shown as
+  ``[secret]`` in its events and skip reasons, as in ``check``'s messages.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from google.protobuf.json_format import MessageToDict
 
-from versionguard.adapters.catalog_file import load_catalog
-from versionguard.adapters.environment import ENV_CATALOG, as_of_from_env, path_from_env
 from versionguard.adapters.offline import ProgramRun, RunOptions, StackFailure, run_stacks
-from versionguard.adapters.pack import from_wire
+from versionguard.adapters.pack_secrets import redact, secret_texts
 from versionguard.adapters.project import Project
 from versionguard.adapters.python_env import find_python
+from versionguard.adapters.runtime import load_runtime
+from versionguard.adapters.wire import from_wire
 from versionguard.core.api_forecast import api_version_events
 from versionguard.core.api_usage import UsageScan, scan
-from versionguard.core.catalog import dated_by
-from versionguard.core.forecast import Forecast, forecast
+from versionguard.core.forecast import Event, Forecast, Skipped, forecast
 from versionguard.core.records import DeploymentRecord, deployment_flavour, normalize
 
 
@@ -29,12 +40,21 @@ class ForecastResult:
     runs: list[ProgramRun]
 
 
+@dataclass
+class StackRead:
+    """One stack's registrations, each read once: its deployments, every resource's api-version
+    usages, and the secret texts of each deployment (by name) that the forecast must not show."""
+
+    records: list[DeploymentRecord] = field(default_factory=list)
+    scans: list[UsageScan] = field(default_factory=list)
+    secrets: dict[str, frozenset[str]] = field(default_factory=dict)
+
+
 def forecast_stacks(project: Project, stacks: Sequence[str], horizon_days: int, as_of: dt.date | None = None,
                     catalog_path: Path | None = None, runner: RunOptions | None = None) -> ForecastResult:
     """The forecast of every named stack whose program runs (each run as ``check`` runs it). ``as_of`` and
-    the catalog default to ``VERSIONGUARD_AS_OF`` / ``VERSIONGUARD_CATALOG``, then today and the bundled one."""
-    day = as_of or as_of_from_env()
-    catalog = dated_by(load_catalog(catalog_path or path_from_env(ENV_CATALOG)), day)
+    the catalog default as for ``check`` (``load_runtime``: ``VERSIONGUARD_*``, then today and the bundled one)."""
+    runtime = load_runtime(as_of, catalog_path)
     options = runner or RunOptions(find_python(project))
     runs: list[ProgramRun] = []
     failures: list[StackFailure] = []
@@ -43,25 +63,47 @@ def forecast_stacks(project: Project, stacks: Sequence[str], horizon_days: int, 
             failures.append(outcome)
         else:
             runs.append(outcome)
+    read = {run.stack: read_run(run) for run in runs}
     # Apps' api-versions are read with the default setting names (policy config is not consulted).
-    scans = {run.stack: usage_scans(run) for run in runs}
-    result = forecast({run.stack: records_of(run) for run in runs}, catalog, day, horizon_days,
-                      extra=api_version_events(scans, catalog, day, horizon_days))
-    return ForecastResult(result, failures, runs)
+    extra = api_version_events({stack: r.scans for stack, r in read.items()}, runtime.catalog, runtime.as_of,
+                               horizon_days)
+    result = forecast({stack: r.records for stack, r in read.items()}, runtime.catalog, runtime.as_of, horizon_days,
+                      extra=extra)
+    return ForecastResult(redacted(result, {stack: r.secrets for stack, r in read.items()}), failures, runs)
 
 
-def usage_scans(run: ProgramRun) -> list[UsageScan]:
-    """The api-version usages of every resource the program registered (secrets stay unread)."""
-    return [scan(res.type, from_wire(MessageToDict(res.properties)), res.name, res.urn) for res in run.resources]
-
-
-def records_of(run: ProgramRun) -> list[DeploymentRecord]:
-    """The program's deployments, normalized."""
-    out: list[DeploymentRecord] = []
+def read_run(run: ProgramRun) -> StackRead:
+    """Every resource the program registered, converted from the wire form once."""
+    out = StackRead()
     for res in run.resources:
+        wire = MessageToDict(res.properties)
+        plain = from_wire(wire)
+        out.scans.append(scan(res.type, plain, res.name, res.urn))
         if deployment_flavour(res.type) is None:
             continue
-        props = MessageToDict(res.properties)
-        account = props.get("accountName")
-        out.append(normalize(res.type, props, res.name, res.urn, account if isinstance(account, str) else None))
+        account = plain.get("accountName")
+        out.records.append(normalize(res.type, plain, res.name, res.urn, account if isinstance(account, str) else None))
+        texts = secret_texts(wire)
+        if texts:  # names are unique per stack in practice; a shared name only redacts more
+            out.secrets[res.name] = out.secrets.get(res.name, frozenset()) | texts
     return out
+
+
+def redacted(result: Forecast, secrets: Mapping[str, Mapping[str, frozenset[str]]]) -> Forecast:
+    """``result`` with every secret text of a deployment shown as ``[secret]`` in its events and skip reasons."""
+    if not any(secrets.values()):
+        return result
+
+    def event(e: Event) -> Event:
+        texts = secrets.get(e.stack, {}).get(e.deployment)
+        if not texts:
+            return e
+        return replace(e, model=redact(e.model, texts), version=redact(e.version, texts),
+                       sku=None if e.sku is None else redact(e.sku, texts), option=redact(e.option, texts),
+                       detail=redact(e.detail, texts))
+
+    def skipped(s: Skipped) -> Skipped:
+        texts = secrets.get(s.stack, {}).get(s.deployment)
+        return replace(s, reason=redact(s.reason, texts)) if texts else s
+
+    return replace(result, events=[event(e) for e in result.events], skipped=[skipped(s) for s in result.skipped])

@@ -13,7 +13,8 @@ value may hide an api-version.
 
 Not judged, because the value is not readable: secret references (``secretRef``, ``secretName``,
 ``valueFrom``, ``secureValue``, Key Vault references ``@Microsoft.KeyVault(...)``), Pulumi secrets
-(:class:`Secret`, marked by the adapter) and unknown values away from the table's locations.
+(:class:`records.Secret`, marked by the adapter; the scan never reads its value) and unknown values
+away from the table's locations.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .api_catalog import DATED, PREVIEW_SUFFIX
-from .records import Malformed, Unknown
+from .records import Malformed, Secret, Unknown
 
 SETTING_NAMES: tuple[str, ...] = ("OPENAI_API_VERSION", "AZURE_OPENAI_API_VERSION")
 HOST_SUFFIXES: tuple[str, ...] = (".openai.azure.com", ".cognitiveservices.azure.com", ".services.ai.azure.com")
@@ -37,16 +38,7 @@ _V1_PATH = re.compile(r"/openai/v1(/|$|\?)", re.IGNORECASE)
 _VERSIONED_TOKEN = re.compile(r"^([a-z0-9-]+:[A-Za-z0-9]+)/v[0-9a-z]+(:.+)$")
 
 
-class Secret:
-    """A Pulumi secret input value: present, but not readable by versionguard (never judged or shown)."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "[secret]"
-
-
-SECRET = Secret()
+SECRET = Secret()  # a Pulumi secret whose value does not matter: the scan never reads one
 
 
 @dataclass(frozen=True)
@@ -103,9 +95,6 @@ RESOURCE_TYPES: Mapping[str, tuple[Location, ...]] = {
     "kubernetes:core/v1:Pod": _k8s_pod("spec"),
     "kubernetes:core/v1:ConfigMap": (Location("data", "map"),),
 }
-# Keys that hold a secret reference instead of a value in a {name, ...} entry: Container Apps
-# secretRef, classic Container Apps secretName, Kubernetes valueFrom, ACI secureValue.
-_REFERENCE_KEYS = frozenset({"secretRef", "secretName", "valueFrom", "secureValue", "keyVaultUrl"})
 
 
 def locations_of(resource_type: str) -> tuple[Location, ...]:
@@ -120,10 +109,15 @@ def locations_of(resource_type: str) -> tuple[Location, ...]:
 class ApiUsage:
     """One api-version an app calls the deployments with."""
 
-    path: str  # where in the inputs: siteConfig.appSettings[2]
+    parts: tuple[str | int, ...]  # where in the inputs, as walked: ("siteConfig", "appSettings", 2)
     origin: str  # "setting OPENAI_API_VERSION" | "URL on <host>"
     value: str  # the api-version as written (stripped)
     v1: bool  # on a v1 path (/openai/v1/), or the v1 'preview' value
+
+    @property
+    def path(self) -> str:
+        """``parts`` for people: siteConfig.appSettings[2]."""
+        return _dotted(self.parts)
 
     @property
     def dated(self) -> bool:
@@ -149,7 +143,6 @@ class UsageScan:
     usages: tuple[ApiUsage, ...] = ()
     unknowns: tuple[Unknown, ...] = ()  # where an api-version may be but the value is unknown
     malformed: tuple[Malformed, ...] = ()  # a known location of the wrong shape (fail closed)
-    not_judged: tuple[str, ...] = ()  # paths of secret references and secret values, skipped
 
     @property
     def empty(self) -> bool:
@@ -162,7 +155,6 @@ class _Found:
     usages: list[ApiUsage] = field(default_factory=list)
     unknowns: list[Unknown] = field(default_factory=list)
     malformed: list[Malformed] = field(default_factory=list)
-    not_judged: list[str] = field(default_factory=list)
 
 
 def setting_names(extra: Iterable[str] = ()) -> frozenset[str]:
@@ -179,7 +171,7 @@ def scan(resource_type: str, props: Any, name: str = "", urn: str = "",
     for loc in locations_of(resource_type):
         _check_location(props, loc, found)
     return UsageScan(name, resource_type, urn, tuple(found.usages), tuple(_unique(found.unknowns)),
-                     tuple(_unique(found.malformed)), tuple(dict.fromkeys(found.not_judged)))
+                     tuple(_unique(found.malformed)))
 
 
 def _unique(items: list[Any]) -> list[Any]:
@@ -223,27 +215,23 @@ def _walk(node: Any, path: tuple[str | int, ...], found: _Found, depth: int) -> 
 
 
 def _entry(item: Mapping[str, Any], setting: str, path: tuple[str | int, ...], found: _Found) -> None:
-    """A ``{name: <setting>, value: …}`` entry of a name/value list."""
+    """A ``{name: <setting>, value: …}`` entry of a name/value list (an entry holding a secret
+    reference instead of a value has nothing to read)."""
     if item.get("value") is not None:
         _setting(item["value"], setting, (*path, "value"), found, report_path=path)
-    elif any(item.get(k) is not None for k in _REFERENCE_KEYS):
-        found.not_judged.append(_dotted(path))
 
 
 def _setting(value: Any, setting: str, path: tuple[str | int, ...], found: _Found,
              report_path: tuple[str | int, ...] | None = None) -> None:
-    where = _dotted(report_path if report_path is not None else path)
-    if isinstance(value, Secret):
-        found.not_judged.append(where)
-    elif isinstance(value, Unknown):
+    """One setting's value; a secret one (Pulumi secret or Key Vault reference) is not read."""
+    if isinstance(value, Unknown):
         _unreadable(value, path, found)
     elif isinstance(value, str):
         text = value.strip()
-        if text.casefold().startswith(_KEY_VAULT_REF):
-            found.not_judged.append(where)
-        elif text:
-            found.usages.append(ApiUsage(where, f"setting {setting}", text, text.casefold() == V1_PREVIEW))
-    elif value is not None:
+        if text and not text.casefold().startswith(_KEY_VAULT_REF):
+            found.usages.append(ApiUsage(report_path if report_path is not None else path, f"setting {setting}",
+                                         text, text.casefold() == V1_PREVIEW))
+    elif value is not None and not isinstance(value, Secret):
         found.malformed.append(Malformed(_dotted(path), f"a string (the value of {setting})", value))
 
 
@@ -256,8 +244,7 @@ def _urls(text: str, path: tuple[str | int, ...], found: _Found) -> None:
         for q in _API_VERSION_PARAM.finditer(rest):
             value = q.group(1).strip()
             if value:
-                found.usages.append(ApiUsage(_dotted(path), f"URL on {host}", value,
-                                             _V1_PATH.search(rest) is not None))
+                found.usages.append(ApiUsage(path, f"URL on {host}", value, _V1_PATH.search(rest) is not None))
 
 
 def _check_location(props: Any, loc: Location, found: _Found) -> None:
@@ -294,9 +281,8 @@ def _check_name_values(node: Any, path: tuple[str | int, ...], loc: Location, fo
 
 
 def _unreadable(value: Unknown | Secret, path: tuple[str | int, ...], found: _Found) -> None:
-    if isinstance(value, Secret):
-        found.not_judged.append(_dotted(path))
-    else:
+    """An unknown value may hide an api-version; a secret is not read (not judged)."""
+    if isinstance(value, Unknown):
         found.unknowns.append(value if value.path else Unknown(tuple(str(p) for p in path), value.sentinel))
 
 

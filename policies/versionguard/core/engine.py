@@ -37,25 +37,24 @@ def evaluate_stack(rule: Rule, ctx: Context) -> list[Outcome]:
 
 @dataclass(frozen=True)
 class Judgement:
-    """One rule's outcome on one record, with the level it is reported at."""
+    """One rule's outcome on one record (``None`` for a stack rule), with the level it is reported at."""
 
     rule: Rule
     record: DeploymentRecord | None
     outcome: Outcome
     level: Level
-    scan: UsageScan | None = None  # for api-version rules: the resource judged
 
 
 def judge(records: Iterable[DeploymentRecord], ctx: Context,
           levels: dict[str, Level] | None = None,
-          rules: Iterable[Rule] = RULES,
-          scans: Iterable[UsageScan] = ()) -> list[Judgement]:
-    """Every rule over every record at default (or given) levels; the library entry point used by
-    the audit and forecast commands and by benchmarks. Disabled rules are skipped; with
-    ``failOnUnknown`` off an unknown value is an advisory note, as CrossGuard reports it."""
+          rules: Iterable[Rule] = RULES) -> list[Judgement]:
+    """Every deployment and stack rule over the records at default (or given) levels; the library
+    entry point used by the audit command and by benchmarks. The api-version rules judge usage scans
+    of any resource's inputs (:func:`evaluate_usages`, called by the pack), not records: they yield
+    nothing here. Disabled rules are skipped; with ``failOnUnknown`` off an unknown value is an
+    advisory note, as CrossGuard reports it."""
     out: list[Judgement] = []
-    rules = list(rules)
-    recs, usage_scans = list(records), list(scans)
+    recs = list(records)
     for rule in rules:
         level = (levels or {}).get(rule.meta.id, rule.meta.level)
         if level == Level.DISABLED:
@@ -65,9 +64,7 @@ def judge(records: Iterable[DeploymentRecord], ctx: Context,
         if rule.check_stack is not None:
             out += [Judgement(rule, None, o, level) for o in evaluate_stack(rule, ctx)]
             continue
-        if rule.check_usages is not None:
-            out += [Judgement(rule, None, o, _level_of(o, level, ctx), scan)
-                    for scan in usage_scans for o in evaluate_usages(rule, scan, ctx)]
+        if rule.check is None:  # an api-version rule
             continue
         for rec in recs:
             out += [Judgement(rule, rec, o, _level_of(o, level, ctx)) for o in evaluate(rule, rec, ctx)]

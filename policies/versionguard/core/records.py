@@ -3,7 +3,9 @@
 Adapters (CrossGuard args, Pulumi mock registrations, ARM JSON) hand plain data to
 :func:`normalize`. Each field is a :data:`Field`: a string, ``None`` (absent), :class:`Unknown`
 (not known during preview) or :class:`Malformed` (present but of the wrong shape). Rules never
-see raw props, so no rule can crash on a list where an object belongs.
+see raw props, so no rule can crash on a list where an object belongs. A :class:`Secret` in the
+props (a Pulumi secret, as ``adapters.wire`` marks it) is read through: a secret input is judged by
+its value, as the pack judges it; showing it is the adapters' concern (they redact it).
 """
 
 from __future__ import annotations
@@ -46,6 +48,19 @@ class Malformed:
 
     def describe(self) -> str:
         return f"{self.path} is {shape_of(self.got)}, expected {self.expected}"
+
+
+class Secret:
+    """A Pulumi secret input value, marked by the adapter that read the wire form. Deployment records
+    read through it; the api-version scan treats it as unreadable (``api_usage``). Never shown."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any = None) -> None:
+        self.value = value
+
+    def __repr__(self) -> str:
+        return "[secret]"
 
 
 Field = str | None | Unknown | Malformed
@@ -220,6 +235,8 @@ def _child(parent: Any, key: str, path: str) -> Any:
         return parent.get(key)
     if parent is None or isinstance(parent, _UNSET):
         return parent
+    if type(parent) is Secret:
+        return _child(parent.value, key, path)
     if type(parent) is not dict and not isinstance(parent, Mapping):
         parent_path = path.rsplit(".", 1)[0] if "." in path else "properties"
         return Malformed(parent_path, "an object", parent)
@@ -234,6 +251,8 @@ def _string(value: Any, path: str) -> Field:
     if isinstance(value, str):
         stripped = value.strip()
         return stripped or None
+    if type(value) is Secret:
+        return _string(value.value, path)
     return Malformed(path, "a string", value)
 
 

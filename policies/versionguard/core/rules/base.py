@@ -229,7 +229,7 @@ def usage_outcomes(scan: UsageScan, judge_one: Callable[[ApiUsage], Outcome | No
 
 def usage_path(usage: ApiUsage) -> Unknown:
     """The usage's place as an :class:`Unknown` path, for a catalog fact that is missing."""
-    return Unknown(tuple(usage.path.replace("[", ".").replace("]", "").split(".")))
+    return Unknown(tuple(str(part) for part in usage.parts))
 
 
 V1_HINT = ("the v1 API (base URL https://<resource>.openai.azure.com/openai/v1/ with the OpenAI() client), "
