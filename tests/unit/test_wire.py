@@ -10,7 +10,7 @@ from pulumi_policy import deserialize, proxy
 from tests.unit.testkit import UNKNOWN, secret
 from versionguard.adapters.wire import SPECIAL_SECRET_SIG, SPECIAL_SIG_KEY, UNKNOWN_SENTINELS, from_wire
 from versionguard.core.api_usage import scan
-from versionguard.core.records import Secret, Unknown, normalize
+from versionguard.core.records import Malformed, Secret, Unknown, normalize
 
 
 def test_the_wire_constants_are_pulumi_policys() -> None:
@@ -46,6 +46,9 @@ def test_records_read_through_secrets_and_the_scan_does_not() -> None:
         "sku": {"name": secret("globalstandard")}}), "dep")
     assert (rec.model_name, rec.model_version, rec.upgrade_option, rec.sku_name) == (
         "gpt-4o", "2024-11-20", "NoAutoUpgrade", "GlobalStandard")
+    odd = normalize("azure:cognitive/deployment:Deployment", from_wire({"versionUpgradeOption": secret(" Sometimes")}),
+                    "dep").upgrade_option
+    assert isinstance(odd, Malformed) and odd.describe().startswith("versionUpgradeOption is a string (' Sometimes')")
     found = scan("azure-native:web:WebApp", from_wire({"siteConfig": {"appSettings": [
         {"name": "OPENAI_API_VERSION", "value": secret("2024-10-21")}]}}))
     assert found.empty

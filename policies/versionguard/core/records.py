@@ -262,7 +262,7 @@ def _enum(value: Any, path: str) -> Field:
         return text
     found = _OPTIONS.get(text.casefold())
     if found is None:
-        return Malformed(path, "one of " + ", ".join(UPGRADE_OPTIONS), value)
+        return Malformed(path, "one of " + ", ".join(UPGRADE_OPTIONS), value.value if type(value) is Secret else value)
     return found
 
 
