@@ -22,7 +22,7 @@ from typing import Any
 from .dates import parse_date
 from .errors import InputError
 
-API_LIFECYCLES = ("ga", "preview", "retired")
+API_VERSION = "api-version"  # the "model" of an api-version row (catalog diff) or event (forecast)
 # A dated data-plane api-version: 2024-10-21 (GA) or 2025-04-01-preview.
 DATED = re.compile(r"^\d{4}-\d{2}-\d{2}(-preview)?$", re.IGNORECASE)
 PREVIEW_SUFFIX = "-preview"
