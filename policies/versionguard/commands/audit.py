@@ -36,13 +36,15 @@ class AuditRun:
 
 def audit_files(files: Sequence[Path], as_of: dt.date | None = None, catalog_path: Path | None = None,
                 waivers_path: Path | None = None, stack_label: str = DEFAULT_STACK_LABEL,
-                policy_config: Path | None = None) -> AuditRun:
-    """Read ARM JSON files and judge every deployment in them."""
+                policy_config: Path | None = None, allow_partial: bool = False) -> AuditRun:
+    """Read ARM JSON files and judge every deployment in them. Files that are pages of a larger
+    result without the rest are an error, unless ``allow_partial``: then the report says what the
+    verdict does not cover."""
     runtime = load_runtime(as_of, catalog_path, waivers_path)
     settings = policy_settings(policy_config)
-    live = load_live(files)
+    live = load_live(files, allow_partial)
     report = audit(live.deployments, runtime.catalog, runtime.as_of, runtime.waivers, stack_label, settings)
-    return AuditRun(_judged_with(report, policy_config), live.notes)
+    return AuditRun(_judged_with(report, policy_config, tuple(map(str, live.gaps))), live.notes)
 
 
 GraphProgress = Callable[[int, int | None, int], None]  # rows so far, total rows (if known), page number
@@ -74,9 +76,11 @@ def audit_resource_graph(subscriptions: Sequence[str] = (), management_groups: S
     return AuditRun(_judged_with(report, policy_config), live.notes)
 
 
-def _judged_with(report: Report, policy_config: Path | None) -> Report:
-    """The report's runs name the policy config file the deployments were judged with (None: defaults)."""
-    runs = [replace(r, policy_config=str(policy_config) if policy_config else None) for r in report.runs]
+def _judged_with(report: Report, policy_config: Path | None, partial: tuple[str, ...] = ()) -> Report:
+    """The report's runs name the policy config file the deployments were judged with (None: defaults)
+    and, for input read with --allow-partial, what the verdict does not cover."""
+    runs = [replace(r, policy_config=str(policy_config) if policy_config else None, partial=partial)
+            for r in report.runs]
     return replace(report, runs=runs)
 
 
