@@ -23,7 +23,7 @@ from versionguard.core.records import judged_content
 from versionguard.core.rules import RULES
 from versionguard.core.rules.base import Context, Level
 from versionguard.core.settings import rule_settings
-from versionguard.core.waivers import Waiver, Waivers
+from versionguard.core.waivers import Waivers
 
 DEFAULT_STACK_LABEL = "live"
 
@@ -107,12 +107,13 @@ def audit(
     records = [group[0].record for group in members.values()]
     findings: list[Finding] = []
     level_text = {level: str(level.value) for level in Level}  # Enum.value is slow 100,000s of times over
-    waived_policies = {w.policy for w in waivers.items}  # most policies have no waiver: skip the look-up
+    waived_policies = {w.policy for w in waivers.items}
     for rule in RULES:
         policy = rule.meta.id
         setting = settings[policy]
         rs = rule_settings(setting.properties, f"policy config of {policy}")
         ctx = Context(as_of, catalog, rs, waivers, stack_label)
+        look_up = policy in waived_policies  # most policies have no waiver: skip the look-up
         for j in engine.judge(records, ctx, levels={policy: Level(setting.level)}, rules=[rule]):
             message = engine.message_of(j.outcome)
             level = level_text[j.level]
@@ -120,15 +121,13 @@ def audit(
                 findings.append(Finding(stack_label, policy, level, STACK_RESOURCE, "", "", message))
                 continue
             for d in members[id(j.record)]:
-                waiver = find_waiver(waivers, policy, d, stack_label, as_of) if policy in waived_policies else None
-                if waiver is None:
-                    findings.append(Finding(stack_label, policy, level, d.resource, d.arm_type, d.arm_id, message,
-                                            subscription=d.subscription, resource_group=d.resource_group))
-                    continue
+                # A waiver's resource may be the deployment name, <account>/<deployment> or the ARM id.
+                waiver = waivers.find(policy, (d.name, d.resource), d.arm_id, stack_label, as_of) if look_up else None
                 findings.append(Finding(
-                    stack_label, policy, level, d.resource, d.arm_type, d.arm_id, message, waived=True,
-                    waiver_reason=waiver.reason, waiver_expires=waiver.expires, subscription=d.subscription,
-                    resource_group=d.resource_group))
+                    stack_label, policy, level, d.resource, d.arm_type, d.arm_id, message, waived=waiver is not None,
+                    waiver_reason=None if waiver is None else waiver.reason,
+                    waiver_expires=None if waiver is None else waiver.expires,
+                    subscription=d.subscription, resource_group=d.resource_group))
     return Report(as_of, catalog.as_of, [stack_label], findings, command="audit",
                   runs=[StackRun(stack_label, deployments=len(live))])
 
@@ -142,22 +141,3 @@ def _by_content(live: Sequence[LiveDeployment]) -> dict[int, list[LiveDeployment
         key = judged_content(d.record)
         groups.setdefault(id(d) if key is None else key, []).append(d)
     return {id(group[0].record): group for group in groups.values()}
-
-
-def find_waiver(waivers: Waivers, policy: str, d: LiveDeployment, stack: str, as_of: dt.date) -> Waiver | None:
-    """A waiver's ``resource`` may be the deployment name, ``<account>/<deployment>`` or the ARM id
-    (the id compared case-insensitively, as ARM does)."""
-    if not waivers.items:  # the common case, 100,000 times over in a fleet audit
-        return None
-    for name in (d.name, d.resource):
-        found = waivers.find(policy, name, d.arm_id, stack, as_of)
-        if found is not None:
-            return found
-    for w in waivers.items:
-        if w.resource.casefold() == d.arm_id.casefold():
-            found = waivers.find(policy, w.resource, w.resource, stack, as_of)
-            if found is not None:
-                return found
-    return None
-
-
