@@ -42,10 +42,6 @@ class ApiVersionInfo:
     notes: str | None = None
     sources: tuple[str, ...] = ()
 
-    @property
-    def is_preview(self) -> bool:
-        return self.version.casefold().endswith(PREVIEW_SUFFIX)
-
 
 @dataclass(frozen=True)
 class ApiVersions:

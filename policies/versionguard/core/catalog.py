@@ -128,8 +128,9 @@ class Catalog:
 
     @functools.cached_property
     def memo(self) -> dict[tuple[str | None, str, str], VersionInfo | None]:
-        """Resolved look-ups by the deployment's own (format, name, version): every rule of every
-        deployment asks, and the catalog never changes (see lifecycle.resolve)."""
+        """The one look-up memo: resolved entries by the deployment's own (format, name, version),
+        as written. Every rule of every deployment asks, and the catalog never changes (see
+        lifecycle.resolve)."""
         return {}
 
     @functools.cached_property
@@ -139,21 +140,11 @@ class Catalog:
             grouped.setdefault(v.model.casefold(), []).append(v)
         return grouped
 
-    @functools.cached_property
-    def _seen(self) -> dict[tuple[str, str, str | None], VersionInfo | None]:
-        return {}
-
     def lookup(self, model: str, version: str, model_format: str | None = None) -> VersionInfo | None:
         """The entry of (format, name, version), compared case-insensitively. Without a format, the
-        name and version must name one entry (a name listed under two formats is ambiguous)."""
-        # Memoized as written: a fleet asks for the same few hundred versions 100,000s of times.
-        try:
-            return self._seen[model, version, model_format]
-        except KeyError:
-            found = self._seen[model, version, model_format] = self._find(model, version, model_format)
-            return found
-
-    def _find(self, model: str, version: str, model_format: str | None) -> VersionInfo | None:
+        name and version must name one entry (a name listed under two formats is ambiguous). Not
+        memoized: the rules and the forecast ask through :func:`lifecycle.resolve`, whose memo
+        (:attr:`memo`) keeps what a fleet asks 100,000s of times."""
         key = (model.strip().casefold(), version.strip().casefold())
         if model_format is not None:
             return self._index.get((model_format.strip().casefold(), *key))
@@ -169,11 +160,6 @@ class Catalog:
         if model_format is not None:
             found = [v for v in found if v.format.casefold() == model_format.strip().casefold()]
         return list(found)
-
-    def default_version(self, model: str) -> VersionInfo | None:
-        """The version marked default for a model, if the catalog knows one."""
-        defaults = [v for v in self.versions_of(model) if v.default]
-        return max(defaults, key=lambda v: v.default_since or dt.date.min) if defaults else None
 
     def near(self, model: str, version: str, limit: int = 3) -> list[str]:
         """Catalog entries a typo most likely meant: known versions of the model, else close names."""
