@@ -18,6 +18,7 @@ from typing import Any
 import jsonschema
 
 from .api_catalog import ApiVersions, api_versions_from_data
+from .catalog_fields import check_sources, date_at, date_field
 from .dates import parse_date
 from .errors import InputError
 from .vocabulary import canonical, known_sku
@@ -200,11 +201,8 @@ def catalog_from_data(data: Any, source: str) -> Catalog:
     error = jsonschema.exceptions.best_match(validator.iter_errors(data))
     if error is not None:
         raise InputError(source, _entry_path(data, list(error.absolute_path)), _expected(error), error.instance)
-    sources = {
-        sid: Source(sid, s["title"], s.get("url"), parse_date(s["date"], source, f"sources.{sid}.date")
-                    if s.get("date") else None)
-        for sid, s in (data.get("sources") or {}).items()
-    }
+    sources = {sid: Source(sid, s["title"], s.get("url"), date_field(s, "date", source, f"sources > {sid}"))
+               for sid, s in (data.get("sources") or {}).items()}
     versions: list[VersionInfo] = []
     seen: set[tuple[str, str, str]] = set()
     for mi, model in enumerate(data["models"]):
@@ -222,20 +220,17 @@ def catalog_from_data(data: Any, source: str) -> Catalog:
 
 def _version(model: dict[str, Any], e: dict[str, Any], sources: Mapping[str, Source], source: str,
              where: str) -> VersionInfo:
-    for sid in e.get("sources") or ():
-        if sid not in sources:
-            raise InputError(source, f"{where} > sources", "ids defined under the top-level sources", sid)
+    check_sources(e.get("sources"), sources, source, where)
 
     def date(key: str) -> dt.date | None:
-        value = e.get(key)
-        return None if value is None else parse_date(value, source, f"{where} > {key}")
+        return date_field(e, key, source, where)
 
     lead = e.get("upgrade_lead_days")
     replacement = e.get("replacement")
     tuned = e.get("fine_tuned")
     fine_tuned = None if tuned is None else FineTuned(
-        training_retirement=_optional_date(tuned, "training_retirement", source, f"{where} > fine_tuned"),
-        deployment_retirement=_optional_date(tuned, "deployment_retirement", source, f"{where} > fine_tuned"),
+        training_retirement=date_field(tuned, "training_retirement", source, f"{where} > fine_tuned"),
+        deployment_retirement=date_field(tuned, "deployment_retirement", source, f"{where} > fine_tuned"),
         date_status=tuned.get("date_status"),
     )
     return VersionInfo(
@@ -247,10 +242,8 @@ def _version(model: dict[str, Any], e: dict[str, Any], sources: Mapping[str, Sou
         default_since=date("default_since"),
         deprecation=date("deprecation"),
         retirement=date("retirement"),
-        retirement_by_sku={
-            sku: parse_date(d, source, f"{where} > retirement_by_sku.{sku}")
-            for sku, d in (e.get("retirement_by_sku") or {}).items()
-        },
+        retirement_by_sku={sku: date_at(d, source, f"{where} > retirement_by_sku", sku)
+                           for sku, d in (e.get("retirement_by_sku") or {}).items()},
         date_status=e.get("date_status"),
         upgrade_lead_days=lead if isinstance(lead, int) else None,
         upgrade_lead_by_sku=dict(lead) if isinstance(lead, dict) else {},
@@ -261,11 +254,6 @@ def _version(model: dict[str, Any], e: dict[str, Any], sources: Mapping[str, Sou
         deprecation_status=e.get("deprecation_status"),
         fine_tuned=fine_tuned,
     )
-
-
-def _optional_date(block: Mapping[str, Any], key: str, source: str, where: str) -> dt.date | None:
-    value = block.get(key)
-    return None if value is None else parse_date(value, source, f"{where}.{key}")
 
 
 def _dates_to_text(value: Any) -> Any:
