@@ -123,11 +123,10 @@ def audit(
             for d in members[id(j.record)]:
                 # A waiver's resource may be the deployment name, <account>/<deployment> or the ARM id.
                 waiver = waivers.find(policy, (d.name, d.resource), d.arm_id, stack_label, as_of) if look_up else None
-                findings.append(Finding(
-                    stack_label, policy, level, d.resource, d.arm_type, d.arm_id, message, waived=waiver is not None,
-                    waiver_reason=None if waiver is None else waiver.reason,
-                    waiver_expires=None if waiver is None else waiver.expires,
-                    subscription=d.subscription, resource_group=d.resource_group))
+                # Positional: 100,000s of findings, and keyword arguments cost more per call.
+                findings.append(Finding(stack_label, policy, level, d.resource, d.arm_type, d.arm_id, message,
+                                        waiver is not None, waiver and waiver.reason, waiver and waiver.expires,
+                                        d.subscription, d.resource_group))
     return Report(as_of, catalog.as_of, [stack_label], findings, command="audit",
                   runs=[StackRun(stack_label, deployments=len(live))])
 
