@@ -54,11 +54,17 @@ class StackRun:
     error: str | None = None  # the stack could not be judged (exit 2)
     notes: tuple[str, ...] = ()  # what the person should know (unknown stack references, ...)
     output: str = ""  # what the program printed: terminal only, never part of the report
+    # Input the person chose to judge although it is not the whole result (audit --allow-partial):
+    # what the verdict does not cover. Empty: the verdict covers everything asked for.
+    partial: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        return {"stack": self.stack, "deployments": self.deployments, "python": self.python,
-                "python_source": self.python_source, "policy_config": self.policy_config, "error": self.error,
-                "notes": list(self.notes)}
+        out = {"stack": self.stack, "deployments": self.deployments, "python": self.python,
+               "python_source": self.python_source, "policy_config": self.policy_config, "error": self.error,
+               "notes": list(self.notes)}
+        if self.partial:
+            out["partial"] = list(self.partial)
+        return out
 
 
 def _order(f: Finding) -> tuple[Any, ...]:
@@ -86,6 +92,11 @@ class Report:
     @property
     def errors(self) -> list[StackRun]:
         return [r for r in self.runs if r.error is not None]
+
+    @property
+    def partial(self) -> list[str]:
+        """What the verdict does not cover (input judged with ``audit --allow-partial``); empty when whole."""
+        return [f"{r.stack}: {gap}" for r in self.runs for gap in r.partial]
 
     @functools.cached_property
     def summary(self) -> dict[str, int]:  # computed once: a fleet report has 100,000s of findings
