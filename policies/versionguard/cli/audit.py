@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from versionguard.adapters.runtime import waivers_file
 from versionguard.cli.options import (
     ArmEndpointOpt,
     AsOf,
@@ -61,6 +62,8 @@ def audit(
         if not resource_graph and (subscription or management_group or arm_endpoint):
             raise InputError("command line", "--subscription/--management-group/--arm-endpoint",
                              "these only with --resource-graph")
+        # Live deployments have no project: the current directory's policies/waivers.yaml, as check's --project .
+        waivers = waivers_file(waivers, Path.cwd())
         if resource_graph:
             run = audit_resource_graph(subscription or (), management_group or (), arm_endpoint,
                                        parse_as_of(as_of), catalog, waivers, stack_label.strip(), policy_config,

@@ -54,11 +54,14 @@ class StackRun:
     error: str | None = None  # the stack could not be judged (exit 2)
     notes: tuple[str, ...] = ()  # what the person should know (unknown stack references, ...)
     output: str = ""  # what the program printed: terminal only, never part of the report
+    # The file the stack's findings point at (SARIF): its stack file, else the project file, relative to the
+    # repository root (absolute outside one). None: no file holds the stack (an audit of live deployments).
+    stack_file: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {"stack": self.stack, "deployments": self.deployments, "python": self.python,
                 "python_source": self.python_source, "policy_config": self.policy_config, "error": self.error,
-                "notes": list(self.notes)}
+                "notes": list(self.notes), "stack_file": self.stack_file}
 
 
 def _order(f: Finding) -> tuple[Any, ...]:
