@@ -8,6 +8,7 @@ paging, mapping and judgement.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from collections.abc import Iterator
@@ -214,3 +215,24 @@ def test_catalog_fetch_bad_api_data_names_region_and_path(stub, credential):
                     *PIN)
     assert result.exit_code == 2
     assert "Models - List of swedencentral: value[1].model.lifecycleStatus: expected" in result.stderr
+
+
+def test_catalog_fetch_validates_the_fetched_catalog_once(stub, credential, monkeypatch):
+    """The merged data is validated where it is built; the diff compares that very catalog."""
+    from versionguard.adapters import models_list
+    from versionguard.commands import catalog as catalog_command
+    from versionguard.core.catalog import catalog_from_data
+
+    built: list[str] = []
+
+    def counting(data: Any, source: str) -> Any:
+        built.append(source)
+        return catalog_from_data(data, source)
+
+    monkeypatch.setattr(models_list, "catalog_from_data", counting)
+    monkeypatch.setattr(catalog_command, "catalog_from_data", counting, raising=False)
+    stub.models = region_items()
+    fetched = catalog_command.fetch_models(["swedencentral"], SUB_A, stub.url, as_of=dt.date(2026, 5, 1))
+    assert built == ["catalog fetch"]
+    assert fetched.imported.catalog.origin == fetched.diff.new == "catalog fetch"
+    assert fetched.imported.catalog == catalog_from_data(fetched.imported.data, "catalog fetch")

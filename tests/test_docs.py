@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 import pytest
+import typer
 
 from versionguard.adapters.environment import ENV_AS_OF, ENV_CATALOG, ENV_WAIVERS
 from versionguard.adapters.policy_config import PolicyInfo, load_policy_config, reconcile
@@ -219,6 +220,20 @@ def test_relative_links_resolve(doc: Path) -> None:
         assert file.is_file(), f"{doc.name}: link to missing file {target}"
         if anchor and file.suffix == ".md":
             assert anchor in anchors(file.read_text("utf-8")), f"{doc.name}: link to missing anchor {target}"
+
+
+@pytest.mark.parametrize("doc", [ROOT / "README.md", *sorted(DOCS.glob("*.md"))], ids=lambda p: p.name)
+def test_no_doc_announces_a_shipped_command_as_coming(doc: Path) -> None:
+    """README said `catalog fetch` "is being added" after it shipped."""
+    from versionguard.cli import app
+
+    group = typer.main.get_command(app)
+    shipped = [f"versionguard {name}" for name in group.commands]  # type: ignore[attr-defined]
+    shipped += [f"versionguard catalog {name}" for name in group.commands["catalog"].commands]  # type: ignore
+    text = " ".join(doc.read_text("utf-8").replace("`", "").split())
+    for sentence in re.split(r"(?<=[.!?])\s", text):
+        if re.search(r"\b(is|are) being added\b|\bwill be added\b|\bcoming soon\b", sentence):
+            assert not [c for c in shipped if c in sentence], sentence
 
 
 # ------------------------------------------------------------------------------------------ config files

@@ -128,6 +128,22 @@ def test_an_unwritable_chart_is_exit_2_naming_it(tmp_path: Path) -> None:
     assert code == 2 and err.startswith(f"versionguard: error: {target}: --chart: expected a writable file path")
 
 
+def test_reports_and_charts_share_one_output_writer(tmp_path: Path) -> None:
+    """Text and bytes, parents created; an unwritable path is an InputError naming it and the flag."""
+    from versionguard.adapters.output_file import write_output
+    from versionguard.core.errors import InputError
+
+    write_output(tmp_path / "new" / "report.md", "é\n")
+    write_output(tmp_path / "chart.png", b"\x89PNG", "--chart")
+    assert (tmp_path / "new" / "report.md").read_bytes() == "é\n".encode() and \
+        (tmp_path / "chart.png").read_bytes() == b"\x89PNG"
+    for target in _unwritable(tmp_path):
+        with pytest.raises(InputError) as caught:
+            write_output(target, b"x", "--chart")
+        assert (caught.value.source, caught.value.key, caught.value.expected) == (str(target), "--chart",
+                                                                                  "a writable file path")
+
+
 # --- dates at the calendar's edge ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("args", [["--as-of", "9999-12-31"], ["--as-of", "2026-11-22", "--horizon", "10" * 20],

@@ -148,8 +148,8 @@ def test_stack_file_values_reach_the_program_as_the_pulumi_cli_passes_them(tmp_p
 
 
 @pytest.mark.parametrize(("config", "needle"), [
-    ("  p:n: .nan\n", "Pulumi.dev.yaml: config.p:n: expected finite numbers (Pulumi cannot store NaN or infinity)"),
-    ("  p:n: {a: [1, .inf]}\n", "Pulumi.dev.yaml: config.p:n: expected finite numbers"),
+    ("  p:n: .nan\n", "Pulumi.dev.yaml: line 2, column 8: expected a finite number"),
+    ("  p:n: {a: [1, .inf]}\n", "Pulumi.dev.yaml: line 2, column 16: expected a finite number"),
     ("  7: seven\n", "Pulumi.dev.yaml: config: expected config keys as text (quote a key YAML reads as a number, "
                      "boolean, date or null), got 7"),
     ("  p:flag: !!bool yes\n", "Pulumi.dev.yaml: line 2, column 11: expected a value yaml.v3 reads as !!bool, "

@@ -161,6 +161,10 @@ EXAMPLES: dict[str, tuple[Callable[[Reader], bytes], str]] = {
     "binary": (lambda r: b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "expected UTF-8 text"),
     "python-tag": (lambda r: (_yaml_text(r) + 'x: !!python/object/apply:os.system ["true"]\n').encode(),
                    "expected plain YAML values"),
+    # a non-finite number compares false with every threshold: refused, naming the line and value
+    "nan": (lambda r: (_yaml_text(r) + "x: .nan\n").encode(), "expected a finite number, got '.nan (nan)'"),
+    "infinity": (lambda r: (_yaml_text(r) + "x: -.inf\n").encode(), "expected a finite number, got '-.inf (-inf)'"),
+    "overflow": (lambda r: (_yaml_text(r) + "x: 1.0e+400\n").encode(), "expected a finite number"),
 }
 YAML_READERS = [r.name for r in READERS if r.kind == "yaml"]
 JSON_READERS = [r.name for r in READERS if r.kind == "json"]
@@ -180,6 +184,9 @@ JSON_EXAMPLES = {
     "deep": (lambda text: "[" * 100_000 + "]" * 100_000, "expected nesting at most 64 levels deep"),
     "utf-16": (lambda text: text, "(encoding): expected UTF-8 text"),
     "nan": (lambda text: text.replace("{", '{"x": NaN, ', 1), "expected standard JSON numbers"),
+    # 1e400 is valid JSON syntax that Python reads as infinity
+    "overflow": (lambda text: text.replace("{", '{"x": 1e400, ', 1),
+                 "line 1: expected a finite number (magnitude at most about 1.8e308), got '1e400'"),
 }
 
 

@@ -12,9 +12,11 @@ from typer.testing import CliRunner
 from tests.unit.api_kit import api_catalog, app
 from tests.unit.testkit import AS_OF, day
 from versionguard.cli import app as cli
-from versionguard.core.api_forecast import RETIRED, UNSUPPORTED, api_version_events
+from versionguard.core.api_forecast import api_version_events
 from versionguard.core.api_usage import scan
-from versionguard.core.forecast import forecast
+from versionguard.core.forecast import API_RETIRED as RETIRED
+from versionguard.core.forecast import API_UNSUPPORTED as UNSUPPORTED
+from versionguard.core.forecast import KINDS, forecast, kind_label
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -37,6 +39,13 @@ def test_support_end_and_retirement_within_the_horizon() -> None:
                    ("app1", "2024-09-01-preview", RETIRED, day(0), 0)]
     assert "PAST (30 days ago)" in events[1].detail and "template.containers[0].env[1]" in events[0].detail
     assert events[0].option == "setting OPENAI_API_VERSION" and events[0].model == "api-version"
+
+
+def test_api_version_event_kinds_have_the_one_legend_label() -> None:
+    events = api_version_events(scans_of("2024-09-01-preview"), api_catalog(), AS_OF, 30)
+    assert [(e.kind, kind_label(e.kind)) for e in events] == [(UNSUPPORTED, "api-version unsupported"),
+                                                              (RETIRED, "api-version retired")]
+    assert {e.kind for e in events} <= set(KINDS)
 
 
 def test_horizon_cuts_future_events() -> None:

@@ -9,6 +9,7 @@ from lifecycle_helpers import ARM, SMALL_CATALOG, arm_item, write_json
 
 from versionguard.adapters.arm_deployments import load_live, read_items
 from versionguard.cli import app
+from versionguard.core.errors import InputError
 from versionguard.reporters import FORMATS
 
 SEED = ARM / "deployments-seed.json"
@@ -169,10 +170,15 @@ def test_duplicates_across_files_are_judged_once(runner, tmp_path):
     assert "judged once" in result.stderr
 
 
-def test_next_link_is_reported(tmp_path):
+def test_next_link_is_an_error_unless_partial_input_is_allowed(tmp_path):
     path = write_json(tmp_path / "page1.json", {"value": [arm_item("a", "b")], "nextLink": "https://example.invalid/next"})
-    live = load_live([path])
-    assert len(live.deployments) == 1 and "nextLink" in live.notes[0]
+    with pytest.raises(InputError) as caught:
+        load_live([path])
+    assert (caught.value.source, caught.value.key) == (str(path), "nextLink")
+    live = load_live([path], allow_partial=True)
+    assert len(live.deployments) == 1
+    assert [str(g) for g in live.gaps] == [f"{path}: an ARM Deployments-List page with a nextLink (1 deployment): "
+                                           "the pages after it are not in the file"]
 
 
 def test_record_fields_come_from_arm():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 
 import pytest
 from lifecycle_helpers import SMALL_CATALOG
@@ -123,3 +124,57 @@ def test_bad_input_exits_2(runner, tmp_path, new_catalog):
     assert result.exit_code == 2 and "bad.yaml" in result.stderr and "lifecycle" in result.stderr
     assert runner.invoke(app, ["catalog", "diff", str(tmp_path / "nope.yaml"), str(new_catalog)]).exit_code == 2
     assert runner.invoke(app, ["catalog", "diff", str(SMALL_CATALOG), str(new_catalog), "-f", "sarif"]).exit_code == 2
+
+
+TWO_FORMATS = """schema: 1
+as_of: 2026-05-20
+models:
+  - name: mistral-large
+    versions:
+      - version: "2411"
+        lifecycle: ga
+        retirement: {openai}
+  - name: mistral-large
+    format: Mistral AI
+    versions:
+      - version: "2411"
+        lifecycle: ga
+        retirement: 2027-01-31
+"""
+
+
+def test_same_name_and_version_under_two_formats_are_paired_per_format(runner, tmp_path):
+    """Keyed by (name, version) alone, the Mistral entry shadowed the OpenAI one: 0 changed, exit 0."""
+    old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
+    old.write_text(TWO_FORMATS.format(openai="2026-09-30"), "utf-8")
+    new.write_text(TWO_FORMATS.format(openai="2026-08-31"), "utf-8")
+    diff = diff_catalogs(load_catalog(old), load_catalog(new))
+    assert [(v.model, v.format, v.version, v.status, [(c.field, str(c.new)) for c in v.changes])
+            for v in diff.versions] == [("mistral-large", "OpenAI", "2411", "changed", [("retirement", "2026-08-31")])]
+    assert runner.invoke(app, ["catalog", "diff", str(old), str(new), "--fail-on-change"]).exit_code == 1
+    data = json.loads(runner.invoke(app, ["catalog", "diff", str(old), str(new), "-f", "json"]).stdout)
+    assert data["summary"] == {"added": 0, "removed": 0, "changed": 1}
+    assert data["versions"][0]["format"] == "OpenAI"
+
+
+def test_an_entry_moving_to_another_format_is_removed_and_added_with_the_format_shown(runner, tmp_path):
+    old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
+    old.write_text(TWO_FORMATS.format(openai="2026-09-30"), "utf-8")
+    new.write_text(TWO_FORMATS.format(openai="2026-09-30").replace("format: Mistral AI", "format: Mistral"), "utf-8")
+    diff = diff_catalogs(load_catalog(old), load_catalog(new))
+    assert [(v.label, v.status) for v in diff.versions] == [("mistral-large (Mistral)", "added"),
+                                                             ("mistral-large (Mistral AI)", "removed")]
+    markdown = runner.invoke(app, ["catalog", "diff", str(old), str(new), "-f", "markdown"]).stdout
+    assert "| removed | mistral-large (Mistral AI) | 2411 |" in markdown
+
+
+def test_api_version_rows_carry_no_format():
+    """api-versions go through the same pairing as model versions; their rows name no format."""
+    from tests.unit.api_kit import api_catalog
+
+    old, new = api_catalog(), api_catalog()
+    diff = diff_catalogs(old, replace(new, api_versions=replace(new.api_versions,
+                                                                entries=new.api_versions.entries[1:])))
+    assert [(v.model, v.version, v.status, v.format, v.label) for v in diff.api_versions] == [
+        ("api-version", "2024-06-01", "removed", None, "api-version")]
+    assert "format" not in diff.api_versions[0].to_json()

@@ -88,6 +88,7 @@ def _set(i: int, key: str, value: Any) -> Mutation:
     (_set(1, "lifecycle", "preview"), "api_versions[1] 2024-10-21 > lifecycle", "ga or retired"),
     (_set(2, "lifecycle", "ga"), "api_versions[2] 2025-04-01-preview > lifecycle", "preview or retired"),
     (_set(2, "support_ends", "soon"), "api_versions[2] 2025-04-01-preview > support_ends", "a date YYYY-MM-DD"),
+    (_set(2, "support_ends", "2026-02-30"), "api_versions[2] 2025-04-01-preview > support_ends", "a date YYYY-MM-DD"),
     (_set(2, "sources", ["nope"]), "api_versions[2] 2025-04-01-preview > sources", "ids defined under"),
     (_set(2, "sources", []), "api_versions[2] 2025-04-01-preview > sources", "should be non-empty"),
     (_set(2, "colour", "red"), "api_versions[2] 2025-04-01-preview", "only known keys"),

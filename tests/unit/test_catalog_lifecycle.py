@@ -74,8 +74,10 @@ WHERE = "models[0] m > versions[0] 2024-01-01"
     (_set("fine_tuned", {"deployment": "2026-01-01"}), f"{WHERE} > fine_tuned", "only known keys"),
     (_set("fine_tuned", {"deployment_retirement": "soon"}), f"{WHERE} > fine_tuned > deployment_retirement",
      "a date YYYY-MM-DD"),
-    (_set("fine_tuned", {"training_retirement": "2026-09-31"}), f"{WHERE} > fine_tuned.training_retirement",
+    (_set("fine_tuned", {"training_retirement": "2026-09-31"}), f"{WHERE} > fine_tuned > training_retirement",
      "a date YYYY-MM-DD"),  # the doc's own "2026-09-31" is no calendar date
+    (_set("fine_tuned", {"training_retirement": "soon"}), f"{WHERE} > fine_tuned > training_retirement",
+     "a date YYYY-MM-DD"),  # refused by the schema, named the same way
     (_set("fine_tuned", {"date_status": "NET"}), f"{WHERE} > fine_tuned > date_status", "'tentative'"),
 ])
 def test_bad_new_fields_name_file_entry_and_expectation(mutate: Any, where: str, expected: str) -> None:

@@ -66,3 +66,34 @@ def test_exports_may_exceed_the_bound_of_configuration_files(tmp_path: Path, mon
 def test_unterminated_strings_are_invalid_json_not_a_crash(text: str) -> None:
     with pytest.raises(InputError, match="valid JSON"):
         safe_load.parse_json(text, "doc.json")
+
+
+@pytest.mark.parametrize(("text", "where", "literal"), [
+    ('{"a": 1,\n "b": 1e400}', "line 2", "1e400"),
+    ('[0.5,\n\n -1.5E+999]', "line 3", "-1.5E+999"),
+    ('{"s": "1e400",\n "n": 1e400}', "line 2", "1e400"),  # the string on line 1 is not the number
+])
+def test_json_numbers_that_overflow_to_infinity_are_refused_naming_line_and_value(text: str, where: str,
+                                                                                   literal: str) -> None:
+    with pytest.raises(InputError) as caught:
+        safe_load.parse_json(text, "doc.json")
+    assert str(caught.value) == (f"doc.json: {where}: expected a finite number (magnitude at most about 1.8e308), "
+                                 f"got '{literal}'")
+
+
+def test_finite_json_floats_and_integers_are_kept() -> None:
+    assert safe_load.parse_json('{"a": 1.5, "b": 2e-400, "c": 1e308, "d": 10000000000000000000000}', "d.json") == {
+        "a": 1.5, "b": 0.0, "c": 1e308, "d": 10**22}
+
+
+@pytest.mark.parametrize(("value", "got"), [(".nan", ".nan (nan)"), (".NaN", ".NaN (nan)"), (".inf", ".inf (inf)"),
+                                            ("-.Inf", "-.Inf (-inf)"), ("1.0e+400", "1.0e+400 (inf)")])
+@pytest.mark.parametrize("dates_as_text", [False, True])
+def test_yaml_nan_and_infinity_are_refused_naming_line_and_value(value: str, got: str, dates_as_text: bool) -> None:
+    with pytest.raises(InputError) as caught:
+        safe_load.parse_yaml(f"a: 1.5\nb:\n  - {value}\n", "doc.yaml", dates_as_text=dates_as_text)
+    assert str(caught.value) == f"doc.yaml: line 3, column 5: expected a finite number, got '{got}'"
+
+
+def test_yaml_quoted_nan_is_text() -> None:
+    assert safe_load.parse_yaml('a: ".nan"\nb: 2.5\n', "doc.yaml") == {"a": ".nan", "b": 2.5}

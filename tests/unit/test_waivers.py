@@ -118,6 +118,25 @@ def test_find_by_logical_name_or_urn(resource: str) -> None:
     assert waivers.find(POLICY, "other", urn_of(NATIVE, "other"), "dev", AS_OF) is None
 
 
+ARM_ID = ("/subscriptions/0000-1111/resourceGroups/rg-AI/providers/Microsoft.CognitiveServices/accounts/"
+          "aif-prod/deployments/chat")
+
+
+@pytest.mark.parametrize("resource", ["chat", "aif-prod/chat", ARM_ID, ARM_ID.upper(), ARM_ID.lower()])
+def test_find_by_any_of_several_names_or_the_arm_id_in_any_case(resource: str) -> None:
+    """A live deployment is known by its name, <account>/<name> and its ARM id (compared as ARM does)."""
+    waivers = parse(entry(resource=resource))
+    assert waivers.find(POLICY, ("chat", "aif-prod/chat"), ARM_ID, "live", AS_OF) is not None
+    assert waivers.items[0].applies(POLICY, ("chat", "aif-prod/chat"), ARM_ID, "live")
+    assert waivers.find(POLICY, ("other", "aif-prod/other"), ARM_ID.replace("/chat", "/other"), "live", AS_OF) is None
+
+
+def test_a_pulumi_urn_is_compared_exactly() -> None:
+    """Only ARM ids are case-insensitive: a URN differing in case names another resource."""
+    assert parse(entry(resource=URN.upper())).find(POLICY, "x", URN, "dev", AS_OF) is None
+    assert parse(entry(resource="DEP")).find(POLICY, "dep", URN, "dev", AS_OF) is None
+
+
 def test_find_needs_the_same_policy() -> None:
     assert parse(entry()).find("model-version-known", "dep", URN, "dev", AS_OF) is None
 

@@ -7,6 +7,11 @@ Three inputs, told apart by their envelope:
 - Azure Resource Graph results (:mod:`versionguard.adapters.resource_graph`): ``az graph query``
   output or the REST response, whose rows are ARM items plus ``subscriptionId`` and ``resourceGroup``.
 
+A verdict covers the whole result or says it does not: a file that is one page of several (an ARM
+``nextLink``, a Resource Graph skip token, truncation or a total above the rows given) is an error
+unless the pages given add up to the whole (:func:`gaps_of`) or the caller allows partial input,
+and then the gaps are reported.
+
 Each item is normalized like an azure-native resource (ARM and azure-native share the shape). The
 envelope must be right (JSON, the list, each item an object with a deployment's ARM ``id``, and for
 ARM lists a ``name``): otherwise an :class:`InputError` names the file and the JSON path. Anything
@@ -20,12 +25,12 @@ import gc
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from versionguard.adapters.arm_json import arm_list
-from versionguard.adapters.resource_graph import graph_page, is_graph_response
+from versionguard.adapters.resource_graph import GraphPage, graph_page, is_graph_response
 from versionguard.adapters.safe_load import MAX_EXPORT_BYTES, parse_json, read_text
 from versionguard.core.errors import InputError
 from versionguard.core.records import AZURE_NATIVE_TYPE, DeploymentRecord, normalize, shape_of
@@ -61,9 +66,22 @@ class LiveDeployment:
 
 
 @dataclass(frozen=True)
+class Gap:
+    """Why the files do not hold the whole result: the file, the JSON key that says so, and what it says."""
+
+    source: str
+    key: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.detail}"
+
+
+@dataclass(frozen=True)
 class LiveInput:
     deployments: list[LiveDeployment]
-    notes: list[str]  # for the terminal: paged responses, duplicates
+    notes: list[str]  # for the terminal: duplicates
+    gaps: list[Gap] = field(default_factory=list)  # only with allow_partial: what the verdict does not cover
 
 
 @dataclass(frozen=True)
@@ -73,19 +91,18 @@ class Listing:
     items: list[Any]
     prefix: str  # JSON path of the list: "value", "data" or "" (a bare array)
     graph: bool  # Resource Graph rows: the name comes from the id
-    notes: list[str]
+    page: GraphPage | None = None  # a Resource Graph page: its paging facts
+    next_link: bool = False  # an ARM list page with a nextLink: more pages follow
 
 
 def parse_text(text: str, source: str) -> Listing:
     """The item list of a Deployments-List response, an ``az`` array or a Resource Graph result."""
     data = parse_json(text, source)
-    if is_graph_response(data):
+    if is_graph_response(data, source):
         page = graph_page(data, source)
-        return Listing(page.rows, page.prefix, True, page.notes)
+        return Listing(page.rows, "data", True, page=page)
     listing = arm_list(data, source, "deployments", _ENVELOPE)
-    notes = [f"{source}: the response has a nextLink; only this page was read (fetch every page, or use "
-             "az cognitiveservices account deployment list)"] if listing.paged else []
-    return Listing(listing.items, listing.prefix, False, notes)
+    return Listing(listing.items, listing.prefix, False, next_link=listing.paged)
 
 
 def read_items(items: Sequence[Any], prefix: str, source: str, graph: bool = False) -> list[LiveDeployment]:
@@ -138,8 +155,8 @@ class Deduplicator:
             seen[key] = d
             keep.append(d)
 
-    def result(self, notes: Sequence[str] = ()) -> LiveInput:
-        return LiveInput(self.deployments, [*notes, *self.notes])
+    def result(self) -> LiveInput:
+        return LiveInput(self.deployments, list(self.notes))
 
 
 @contextmanager
@@ -158,14 +175,66 @@ def bulk_load() -> Iterator[None]:
             gc.enable()
 
 
-def load_live(paths: Iterable[Path]) -> LiveInput:
-    """Read every file; the same ARM id twice (case-insensitive) is judged once."""
+def load_live(paths: Iterable[Path], allow_partial: bool = False) -> LiveInput:
+    """Read every file; the same ARM id twice (case-insensitive) is judged once. Files that do not
+    hold the whole result they come from (see :func:`gaps_of`) are an error, unless ``allow_partial``:
+    then the gaps are returned for the report to state."""
     dedup = Deduplicator()
-    notes: list[str] = []
+    pages: list[tuple[str, GraphPage, list[LiveDeployment]]] = []
+    gaps: list[Gap] = []
     with bulk_load():
         for path in paths:
             source = str(path)
             listing = parse_text(read_text(path, "JSON file", MAX_EXPORT_BYTES), source)
-            notes += listing.notes
-            dedup.add(read_items(listing.items, listing.prefix, source, listing.graph))
-    return dedup.result(notes)
+            found = read_items(listing.items, listing.prefix, source, listing.graph)
+            if listing.next_link:
+                gaps.append(Gap(source, "nextLink", f"an ARM Deployments-List page with a nextLink ({len(found)} "
+                                f"deployment{'' if len(found) == 1 else 's'}): the pages after it are not in the file"))
+            if listing.page is not None:
+                pages.append((source, listing.page, found))
+            dedup.add(found)
+    gaps += gaps_of(pages)
+    if gaps and not allow_partial:
+        first = gaps[0]
+        more = f" (and {len(gaps) - 1} more gap{'s' if len(gaps) > 2 else ''})" if len(gaps) > 1 else ""
+        raise InputError(first.source, first.key, "every page of the result, so that the verdict covers the whole "
+                         "fleet: pass every page's file (or use audit --resource-graph, or az cognitiveservices "
+                         "account deployment list, which page for you), or --allow-partial to judge only what the "
+                         "files hold", first.detail + more)
+    return replace(dedup.result(), gaps=gaps)
+
+
+def gaps_of(pages: Sequence[tuple[str, GraphPage, list[LiveDeployment]]]) -> list[Gap]:
+    """What Resource Graph pages (file, page, its deployments) leave out. A page that is not a whole
+    result on its own (a skip token, a truncated result, a total above its rows) is complete together
+    with the pages stating the same total when they hold exactly that many distinct rows (``az graph
+    query`` and the REST API repeat the query's total on every page). A page that is not whole and
+    states no total cannot be shown to be complete."""
+    gaps: list[Gap] = []
+    by_total: dict[int, list[tuple[str, GraphPage, list[LiveDeployment]]]] = {}
+    for source, page, found in pages:
+        if page.total is not None:
+            by_total.setdefault(page.total, []).append((source, page, found))
+        elif not page.whole:
+            token = page.skip_token is not None
+            gaps.append(Gap(source, page.token_key if token else "resultTruncated",
+                            f"one page of a Resource Graph result ({len(page.rows)} rows, "
+                            f"{'a skip token' if token else 'truncated'}) with no total of records, so the other "
+                            "pages cannot be shown to be here"))
+    for total, group in by_total.items():
+        partial = [source for source, page, _ in group if not page.whole]
+        if not partial:
+            continue  # each page a whole result on its own
+        rows = len({d.arm_id.casefold() for _, _, found in group for d in found})
+        if rows == total:
+            continue
+        held = f"{rows} distinct row{'' if rows == 1 else 's'}"
+        others = [source for source, _, _ in group if source != partial[0]]
+        detail = (f"one page of a Resource Graph result of {total} records, holding {held}" if not others else
+                  f"{len(group)} pages of a Resource Graph result of {total} records (with {', '.join(others)}) "
+                  f"hold {held}")
+        detail += (": the other pages are not given" if rows < total else
+                   ", more than they state: pages of different queries that happen to state the same total")
+        key = next(page.total_key for source, page, _ in group if source == partial[0])
+        gaps.append(Gap(partial[0], key, detail))
+    return gaps

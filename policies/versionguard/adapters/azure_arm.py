@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from versionguard.adapters.resource_graph import GraphPage
 from versionguard.core.errors import InputError
 
 PUBLIC_ARM = "https://management.azure.com"
@@ -44,13 +45,6 @@ class Endpoint:
             raise InputError("--arm-endpoint", "--arm-endpoint", "an https:// URL of Azure Resource Manager", url)
         known = {"https://management.usgovcloudapi.net": "https://management.core.usgovcloudapi.net/.default"}
         return cls(base, (known.get(base.casefold(), f"{base}/.default"),))
-
-
-@dataclass(frozen=True)
-class GraphPage:
-    rows: list[Any]
-    total: int | None
-    number: int  # 1-based
 
 
 def default_credential() -> Any:
@@ -121,7 +115,7 @@ def graph_pages(query: str, credential: Any, endpoint: Endpoint, subscriptions: 
             if not isinstance(response.data, list):
                 raise InputError(f"Azure ({endpoint.url})", f"Resource Graph page {number}: data",
                                  "a list of row objects", type(response.data).__name__)
-            yield GraphPage(response.data, response.total_records, number)
+            yield GraphPage(response.data, response.total_records, response.skip_token or None, number=number)
             token = response.skip_token
             if not token:
                 return

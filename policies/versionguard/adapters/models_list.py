@@ -74,6 +74,7 @@ class ImportResult:
     notes: list[str]  # for the terminal: paged responses, dropped SKU names
     versions: int
     files: int  # input files, or regions fetched
+    catalog: Catalog  # ``data`` loaded (validated once, here), named after the command
     command: str = "catalog import"
 
     def to_yaml(self) -> str:
@@ -361,17 +362,19 @@ def finish_import(sightings: Sequence[Sighting], sources: dict[str, dict[str, st
                   previous: Catalog | None, notes: Sequence[str] = (), command: str = "catalog import") -> ImportResult:
     """The merged, validated catalog of every sighting; ``sources`` maps a source id to its ``title``
     (and optionally ``url``), each dated ``as_of``. Shared by ``catalog import`` and ``catalog fetch``."""
-    data = build_catalog_data(sightings, sources, as_of, previous)
+    data, catalog = build_catalog_data(sightings, sources, as_of, previous, command)
     out = list(notes)
     for name in sorted({n for s in sightings for n, _ in s.dropped_skus}):
         out.append(f"SKU name '{name}' is not a deployment type; its dates were not kept per SKU (see notes)")
     versions = sum(len(m["versions"]) for m in data["models"])
-    return ImportResult(data, out, versions, len(sources), command)
+    return ImportResult(data, out, versions, len(sources), catalog, command)
 
 
 def build_catalog_data(sightings: Sequence[Sighting], sources: dict[str, dict[str, str]], as_of: dt.date,
-                       previous: Catalog | None = None) -> dict[str, Any]:
-    """Catalog data (docs/catalog.md) from sightings; ``sources`` maps source id -> title (and url)."""
+                       previous: Catalog | None = None, command: str = "catalog import"
+                       ) -> tuple[dict[str, Any], Catalog]:
+    """Catalog data (docs/catalog.md) from sightings, and that data validated and loaded as a
+    :class:`Catalog` whose origin is ``command``; ``sources`` maps source id -> title (and url)."""
     grouped: dict[tuple[str, str], list[Sighting]] = {}
     for s in sightings:
         grouped.setdefault((s.name.casefold(), s.version.casefold()), []).append(s)
@@ -395,8 +398,8 @@ def build_catalog_data(sightings: Sequence[Sighting], sources: dict[str, dict[st
     }
     if previous is not None:
         carry_over(data, previous)
-    catalog_from_data(data, "catalog import")  # the output must load; a failure here is a bug
-    return data
+    catalog = catalog_from_data(data, command)  # the output must load; a failure here is a bug
+    return data, catalog
 
 
 PREVIOUS_SOURCE = "previous-catalog"

@@ -101,7 +101,7 @@ class Project:
                                  "boolean, date or null)", key)
             full = key if ":" in key else f"{self.name}:{key}"
             plain, has_secret = _without_secrets(value)
-            values[full] = config_text(plain, str(path), f"config.{key}")
+            values[full] = config_text(plain)
             if has_secret:
                 secret.append(full)
             declares = declares or _deployments_key(plain, f"config.{key}")

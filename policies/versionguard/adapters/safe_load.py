@@ -19,6 +19,9 @@ a segfault or a silent pass. The rules, one place for all readers:
   ``!!python/…``, custom tags) are refused; the loader is PyYAML's safe one either way.
 - Values a YAML constructor cannot build (``2026-02-30`` as a date, a 5,000-digit integer) and
   non-standard JSON constants (``NaN``, ``Infinity``) are errors naming the line or value.
+- **Numbers are finite**: a JSON number too large for a float (``1e400``, which Python reads as
+  infinity) and YAML's ``.nan``/``.inf`` (or ``1.0e+400``) are errors naming the line and value; a
+  non-finite number compares false with everything, so it would pass any threshold it meets.
 
 API: :func:`read_yaml` / :func:`read_json` for paths, :func:`parse_yaml` / :func:`parse_json` for
 text already in memory, :func:`read_text` for the decoded text alone.
@@ -28,6 +31,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import math
 import re
 from collections.abc import Hashable
 from itertools import accumulate
@@ -125,6 +129,17 @@ class _Loader(_CLoader):  # type: ignore[misc,valid-type]
         return super().construct_mapping(node, deep=deep)
 
 
+def _finite_float(loader: _Loader, node: yaml.ScalarNode) -> float:
+    """YAML floats, refusing ``.nan``, ``.inf`` and overflowing literals (``1.0e+400``)."""
+    value = loader.construct_yaml_float(node)
+    if not math.isfinite(value):
+        raise InputError(loader.source, _where(node.start_mark), "a finite number", f"{node.value} ({value})")
+    return value
+
+
+_Loader.add_constructor(_TAG + "float", _finite_float)
+
+
 class _TextDatesLoader(_Loader):
     """Dates stay text, so one schema (and one error message) covers quoted and unquoted dates."""
 
@@ -206,6 +221,7 @@ _KEEP_QUOTES_AND_BRACKETS = bytes(b for b in range(256) if b not in b'"[]{}')
 _QUOTED = re.compile(rb'"[^"]*"')
 _JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
 _STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+_JSON_NUMBER = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)', re.DOTALL)
 
 
 class _DuplicateKey(Exception):
@@ -228,6 +244,21 @@ def _constant(name: str) -> Any:
     raise ValueError(f"the non-standard constant {name}")
 
 
+class _NonFinite(Exception):
+    def __init__(self, literal: str) -> None:
+        self.literal = literal
+
+
+def _finite(literal: str) -> float:
+    """JSON numbers with a fraction or exponent; ``1e400`` overflows to infinity and is refused.
+    Called only for such numbers (integers stay on the decoder's C path), so a fleet export of
+    integer fields pays nothing."""
+    value = float(literal)
+    if not math.isfinite(value):
+        raise _NonFinite(literal)
+    return value
+
+
 def read_json(path: str | Path, what: str) -> Any:
     """Read and parse a JSON file with every rule of this module."""
     return parse_json(read_text(path, what), str(path))
@@ -238,7 +269,10 @@ def parse_json(text: str, source: str) -> Any:
     text = text.removeprefix("\ufeff")
     _check_json_depth(text, source)
     try:
-        return json.loads(text, object_pairs_hook=_object, parse_constant=_constant)
+        return json.loads(text, object_pairs_hook=_object, parse_constant=_constant, parse_float=_finite)
+    except _NonFinite as exc:
+        raise InputError(source, _number_line(text, exc.literal), "a finite number (magnitude at most about 1.8e308)",
+                         exc.literal) from None
     except json.JSONDecodeError as exc:
         raise InputError(source, f"line {exc.lineno} column {exc.colno}", "valid JSON", exc.msg) from None
     except _DuplicateKey as exc:
@@ -247,6 +281,14 @@ def parse_json(text: str, source: str) -> Any:
         raise InputError(source, "(file)", f"nesting at most {MAX_DEPTH} levels deep", "deeper nesting") from None
     except ValueError as exc:  # NaN/Infinity, the integer digit limit
         raise InputError(source, "(value)", "standard JSON numbers", str(exc)) from None
+
+
+def _number_line(text: str, literal: str) -> str:
+    """The line of the first number (outside strings) written as ``literal``."""
+    for match in _JSON_NUMBER.finditer(text):
+        if match.group(1) == literal:
+            return _line_at(text, match.start())
+    return "(value)"
 
 
 def _check_json_depth(text: str, source: str) -> None:

@@ -18,10 +18,11 @@ compares the result with the real CLI's. In short:
 - **Text of a value**: a string as it is; a boolean or number as JSON (``1.0`` → ``1``, ``-0.0`` →
   ``0``); null as the empty string; an object or list as Go's ``encoding/json`` writes it (compact,
   keys sorted, ``<``, ``>``, ``&`` escaped, floats in Go's notation, non-string keys as Go prints
-  them). NaN and infinity are an error, as in Pulumi.
+  them).
 
 The file is first read by :mod:`versionguard.adapters.safe_load` (size, encoding, nesting, anchors,
-tags and duplicate keys are checked there), so this second, yaml.v3-shaped reading is bounded too.
+tags, duplicate keys and non-finite numbers are refused there, NaN and infinity as Pulumi refuses
+them), so this second, yaml.v3-shaped reading is bounded too and meets only finite numbers.
 """
 
 from __future__ import annotations
@@ -76,16 +77,13 @@ def read_stack_yaml(path: Path) -> Any:
         loader.dispose()
 
 
-def config_text(value: Any, source: str, key: str) -> str:
+def config_text(value: Any) -> str:
     """The text the program gets for one config value read by :func:`read_stack_yaml`."""
     if value is None:
         return ""
     if isinstance(value, str):
         return value
-    try:
-        return _json(value)
-    except ValueError:
-        raise InputError(source, key, "finite numbers (Pulumi cannot store NaN or infinity)", value) from None
+    return _json(value)
 
 
 # --- reading -----------------------------------------------------------------------------------
@@ -198,7 +196,7 @@ def _local_zone_name(y: int, m: int, d: int, h: int, mi: int, s: int, offset: in
 # --- writing -----------------------------------------------------------------------------------
 
 def _json(value: Any) -> str:
-    """``value`` as Go's encoding/json writes what Pulumi stored (ValueError for NaN and infinity)."""
+    """``value`` as Go's encoding/json writes what Pulumi stored."""
     if isinstance(value, dict):
         pairs = sorted(((_key_text(k), v) for k, v in value.items()), key=lambda pair: pair[0])
         return "{" + ",".join(f"{_json_string(k)}:{_json(v)}" for k, v in pairs) + "}"
@@ -222,8 +220,6 @@ def _json_string(text: str) -> str:
 def _json_float(number: float) -> str:
     """A float64 as Go's encoding/json writes it: shortest digits, exponent only below 1e-6 or from 1e21
     (``e-07`` shortened to ``e-7``). Zero is ``0``: Pulumi's YAML round trip reads ``-0`` back as an int."""
-    if not math.isfinite(number):
-        raise ValueError(number)
     if number == 0:
         return "0"
     text = repr(number)
@@ -243,8 +239,6 @@ def _key_text(key: Any) -> str:
     if isinstance(key, bool):
         return "true" if key else "false"
     if isinstance(key, float):
-        if not math.isfinite(key):
-            return "NaN" if math.isnan(key) else "+Inf" if key > 0 else "-Inf"
         text = repr(key)
         return format(Decimal(text).normalize(), "f") if 1e16 <= abs(key) < 1e21 else text.removesuffix(".0")
     return str(key)

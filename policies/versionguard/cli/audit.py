@@ -49,6 +49,10 @@ def audit(
     management_group: Annotated[list[str] | None, typer.Option(
         "--management-group", help="With --resource-graph: query this management group (repeatable).")] = None,
     arm_endpoint: ArmEndpointOpt = None,
+    allow_partial: Annotated[bool, typer.Option(
+        "--allow-partial", help="Judge files that are one page of a larger result (a Resource Graph skip token "
+        "or a total above the rows given, an ARM nextLink) instead of stopping with exit 2; the report then says "
+        "the verdict is partial.")] = False,
 ) -> None:
     """Judge deployments as they exist in Azure (ARM JSON, Resource Graph) with the same rules and waivers
     as check."""
@@ -62,6 +66,9 @@ def audit(
         if not resource_graph and (subscription or management_group or arm_endpoint):
             raise InputError("command line", "--subscription/--management-group/--arm-endpoint",
                              "these only with --resource-graph")
+        if resource_graph and allow_partial:
+            raise InputError("command line", "--allow-partial", "it only with JSON files (--resource-graph reads "
+                             "every page)")
         # Live deployments have no project: the current directory's policies/waivers.yaml, as check's --project .
         waivers = waivers_file(waivers, Path.cwd())
         if resource_graph:
@@ -69,7 +76,8 @@ def audit(
                                        parse_as_of(as_of), catalog, waivers, stack_label.strip(), policy_config,
                                        progress=_graph_progress())
         else:
-            run = audit_files(files or [], parse_as_of(as_of), catalog, waivers, stack_label.strip(), policy_config)
+            run = audit_files(files or [], parse_as_of(as_of), catalog, waivers, stack_label.strip(), policy_config,
+                              allow_partial)
     except InputError as e:
         raise fail(e) from None
     for message in run.notes:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from versionguard.adapters.output_file import write_output
 from versionguard.adapters.project import Project
 from versionguard.core.dates import parse_date
 from versionguard.core.errors import InputError
@@ -172,7 +173,6 @@ def write_text(text: str, output: Path | None, terminal: str) -> None:
 def write_file(path: Path, text: str, flag: str = "--output") -> None:
     """Write an output file; a directory, a missing permission or a full disk is exit 2 naming it."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, "utf-8")
-    except OSError as exc:
-        raise fail(InputError(str(path), flag, "a writable file path", exc.strerror or str(exc))) from None
+        write_output(path, text, flag)
+    except InputError as e:
+        raise fail(e) from None

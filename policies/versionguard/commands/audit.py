@@ -23,7 +23,7 @@ from versionguard.core.records import judged_content
 from versionguard.core.rules import RULES
 from versionguard.core.rules.base import Context, Level
 from versionguard.core.settings import rule_settings
-from versionguard.core.waivers import Waiver, Waivers
+from versionguard.core.waivers import Waivers
 
 DEFAULT_STACK_LABEL = "live"
 
@@ -36,13 +36,15 @@ class AuditRun:
 
 def audit_files(files: Sequence[Path], as_of: dt.date | None = None, catalog_path: Path | None = None,
                 waivers_path: Path | None = None, stack_label: str = DEFAULT_STACK_LABEL,
-                policy_config: Path | None = None) -> AuditRun:
-    """Read ARM JSON files and judge every deployment in them."""
+                policy_config: Path | None = None, allow_partial: bool = False) -> AuditRun:
+    """Read ARM JSON files and judge every deployment in them. Files that are pages of a larger
+    result without the rest are an error, unless ``allow_partial``: then the report says what the
+    verdict does not cover."""
     runtime = load_runtime(as_of, catalog_path, waivers_path)
     settings = policy_settings(policy_config)
-    live = load_live(files)
+    live = load_live(files, allow_partial)
     report = audit(live.deployments, runtime.catalog, runtime.as_of, runtime.waivers, stack_label, settings)
-    return AuditRun(_judged_with(report, policy_config), live.notes)
+    return AuditRun(_judged_with(report, policy_config, tuple(map(str, live.gaps))), live.notes)
 
 
 GraphProgress = Callable[[int, int | None, int], None]  # rows so far, total rows (if known), page number
@@ -74,9 +76,11 @@ def audit_resource_graph(subscriptions: Sequence[str] = (), management_groups: S
     return AuditRun(_judged_with(report, policy_config), live.notes)
 
 
-def _judged_with(report: Report, policy_config: Path | None) -> Report:
-    """The report's runs name the policy config file the deployments were judged with (None: defaults)."""
-    runs = [replace(r, policy_config=str(policy_config) if policy_config else None) for r in report.runs]
+def _judged_with(report: Report, policy_config: Path | None, partial: tuple[str, ...] = ()) -> Report:
+    """The report's runs name the policy config file the deployments were judged with (None: defaults)
+    and, for input read with --allow-partial, what the verdict does not cover."""
+    runs = [replace(r, policy_config=str(policy_config) if policy_config else None, partial=partial)
+            for r in report.runs]
     return replace(report, runs=runs)
 
 
@@ -103,12 +107,13 @@ def audit(
     records = [group[0].record for group in members.values()]
     findings: list[Finding] = []
     level_text = {level: str(level.value) for level in Level}  # Enum.value is slow 100,000s of times over
-    waived_policies = {w.policy for w in waivers.items}  # most policies have no waiver: skip the look-up
+    waived_policies = {w.policy for w in waivers.items}
     for rule in RULES:
         policy = rule.meta.id
         setting = settings[policy]
         rs = rule_settings(setting.properties, f"policy config of {policy}")
         ctx = Context(as_of, catalog, rs, waivers, stack_label)
+        look_up = policy in waived_policies  # most policies have no waiver: skip the look-up
         for j in engine.judge(records, ctx, levels={policy: Level(setting.level)}, rules=[rule]):
             message = engine.message_of(j.outcome)
             level = level_text[j.level]
@@ -116,15 +121,12 @@ def audit(
                 findings.append(Finding(stack_label, policy, level, STACK_RESOURCE, "", "", message))
                 continue
             for d in members[id(j.record)]:
-                waiver = find_waiver(waivers, policy, d, stack_label, as_of) if policy in waived_policies else None
-                if waiver is None:
-                    findings.append(Finding(stack_label, policy, level, d.resource, d.arm_type, d.arm_id, message,
-                                            subscription=d.subscription, resource_group=d.resource_group))
-                    continue
-                findings.append(Finding(
-                    stack_label, policy, level, d.resource, d.arm_type, d.arm_id, message, waived=True,
-                    waiver_reason=waiver.reason, waiver_expires=waiver.expires, subscription=d.subscription,
-                    resource_group=d.resource_group))
+                # A waiver's resource may be the deployment name, <account>/<deployment> or the ARM id.
+                waiver = waivers.find(policy, (d.name, d.resource), d.arm_id, stack_label, as_of) if look_up else None
+                # Positional: 100,000s of findings, and keyword arguments cost more per call.
+                findings.append(Finding(stack_label, policy, level, d.resource, d.arm_type, d.arm_id, message,
+                                        waiver is not None, waiver and waiver.reason, waiver and waiver.expires,
+                                        d.subscription, d.resource_group))
     return Report(as_of, catalog.as_of, [stack_label], findings, command="audit",
                   runs=[StackRun(stack_label, deployments=len(live))])
 
@@ -138,22 +140,3 @@ def _by_content(live: Sequence[LiveDeployment]) -> dict[int, list[LiveDeployment
         key = judged_content(d.record)
         groups.setdefault(id(d) if key is None else key, []).append(d)
     return {id(group[0].record): group for group in groups.values()}
-
-
-def find_waiver(waivers: Waivers, policy: str, d: LiveDeployment, stack: str, as_of: dt.date) -> Waiver | None:
-    """A waiver's ``resource`` may be the deployment name, ``<account>/<deployment>`` or the ARM id
-    (the id compared case-insensitively, as ARM does)."""
-    if not waivers.items:  # the common case, 100,000 times over in a fleet audit
-        return None
-    for name in (d.name, d.resource):
-        found = waivers.find(policy, name, d.arm_id, stack, as_of)
-        if found is not None:
-            return found
-    for w in waivers.items:
-        if w.resource.casefold() == d.arm_id.casefold():
-            found = waivers.find(policy, w.resource, w.resource, stack, as_of)
-            if found is not None:
-                return found
-    return None
-
-

@@ -16,7 +16,7 @@ from versionguard.adapters import azure_arm
 from versionguard.adapters.catalog_file import load_catalog
 from versionguard.adapters.environment import as_of_from_env
 from versionguard.adapters.models_list import ImportResult, finish_import, import_catalog, sightings_of
-from versionguard.core.catalog import Catalog, catalog_from_data
+from versionguard.core.catalog import Catalog
 from versionguard.core.catalog_diff import CatalogDiff, diff_catalogs
 from versionguard.core.errors import InputError
 
@@ -80,5 +80,4 @@ def fetch_models(locations: Sequence[str], subscription: str | None = None, arm_
         sightings += sightings_of(items, "value", f"Models - List of {name}", sid)  # names it in notes, errors
         sources[sid] = {"title": f"ARM Models - List, {name}", "url": url}
     imported = finish_import(sightings, sources, day, before if previous else None, command="catalog fetch")
-    after = catalog_from_data(imported.data, "catalog fetch")
-    return FetchResult(imported, diff_catalogs(before, after), sub)
+    return FetchResult(imported, diff_catalogs(before, imported.catalog), sub)

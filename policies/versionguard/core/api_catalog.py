@@ -19,10 +19,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .dates import parse_date
+from .catalog_fields import check_sources, date_field
 from .errors import InputError
 
-API_LIFECYCLES = ("ga", "preview", "retired")
+API_VERSION = "api-version"  # the "model" of an api-version row (catalog diff) or event (forecast)
 # A dated data-plane api-version: 2024-10-21 (GA) or 2025-04-01-preview.
 DATED = re.compile(r"^\d{4}-\d{2}-\d{2}(-preview)?$", re.IGNORECASE)
 PREVIEW_SUFFIX = "-preview"
@@ -41,10 +41,6 @@ class ApiVersionInfo:
     support_ends: dt.date | None = None
     notes: str | None = None
     sources: tuple[str, ...] = ()
-
-    @property
-    def is_preview(self) -> bool:
-        return self.version.casefold().endswith(PREVIEW_SUFFIX)
 
 
 @dataclass(frozen=True)
@@ -87,20 +83,15 @@ def api_versions_from_data(items: Sequence[Mapping[str, Any]] | None, source_ids
 
 def _entry(e: Mapping[str, Any], source_ids: Mapping[str, Any], source: str, where: str) -> ApiVersionInfo:
     version, lifecycle = e["version"], e["lifecycle"]
-    for sid in e.get("sources") or ():
-        if sid not in source_ids:
-            raise InputError(source, f"{where} > sources", "ids defined under the top-level sources", sid)
+    check_sources(e.get("sources"), source_ids, source, where)
     preview = version.casefold().endswith(PREVIEW_SUFFIX)
     if lifecycle == "preview" and not preview:
         raise InputError(source, f"{where} > lifecycle", "ga or retired for a version without -preview", lifecycle)
     if lifecycle == "ga" and preview:
         raise InputError(source, f"{where} > lifecycle", "preview or retired for a -preview version", lifecycle)
 
-    def date(key: str) -> dt.date | None:
-        value = e.get(key)
-        return None if value is None else parse_date(value, source, f"{where} > {key}")
-
-    released, support_ends, retirement = date("released"), date("support_ends"), date("retirement")
+    released, support_ends, retirement = (date_field(e, key, source, where)
+                                          for key in ("released", "support_ends", "retirement"))
     if lifecycle == "retired" and retirement is None:
         raise InputError(source, f"{where} > retirement", "the date it stopped being served (lifecycle retired)")
     for key, day in (("support_ends", support_ends), ("retirement", retirement)):

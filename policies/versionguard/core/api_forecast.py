@@ -11,15 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
+from .api_catalog import API_VERSION
 from .api_usage import UsageScan
 from .catalog import Catalog
 from .dates import add_days
-from .forecast import Event
-
-API_VERSION = "api-version"  # the "model" of an api-version event
-UNSUPPORTED = "api-version-unsupported"
-RETIRED = "api-version-retired"
-KINDS: dict[str, str] = {UNSUPPORTED: "api-version unsupported", RETIRED: "api-version retired"}
+from .forecast import API_RETIRED, API_UNSUPPORTED, Event
 
 
 def api_version_events(scans: Mapping[str, Sequence[UsageScan]], catalog: Catalog, as_of: dt.date,
@@ -33,9 +29,9 @@ def api_version_events(scans: Mapping[str, Sequence[UsageScan]], catalog: Catalo
                 entry = catalog.api_versions.lookup(usage.value)
                 if entry is None:
                     continue
-                steps = ((entry.support_ends, UNSUPPORTED, "Leaves support (only the latest three preview "
+                steps = ((entry.support_ends, API_UNSUPPORTED, "Leaves support (only the latest three preview "
                           "api-versions stay supported)"),
-                         (entry.retirement, RETIRED, "No longer served: calls with it fail"))
+                         (entry.retirement, API_RETIRED, "No longer served: calls with it fail"))
                 for day, kind, what in steps:
                     if day is None or day > end:
                         continue

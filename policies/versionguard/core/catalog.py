@@ -18,6 +18,7 @@ from typing import Any
 import jsonschema
 
 from .api_catalog import ApiVersions, api_versions_from_data
+from .catalog_fields import check_sources, date_at, date_field
 from .dates import parse_date
 from .errors import InputError
 from .vocabulary import canonical, known_sku
@@ -128,8 +129,9 @@ class Catalog:
 
     @functools.cached_property
     def memo(self) -> dict[tuple[str | None, str, str], VersionInfo | None]:
-        """Resolved look-ups by the deployment's own (format, name, version): every rule of every
-        deployment asks, and the catalog never changes (see lifecycle.resolve)."""
+        """The one look-up memo: resolved entries by the deployment's own (format, name, version),
+        as written. Every rule of every deployment asks, and the catalog never changes (see
+        lifecycle.resolve)."""
         return {}
 
     @functools.cached_property
@@ -139,21 +141,11 @@ class Catalog:
             grouped.setdefault(v.model.casefold(), []).append(v)
         return grouped
 
-    @functools.cached_property
-    def _seen(self) -> dict[tuple[str, str, str | None], VersionInfo | None]:
-        return {}
-
     def lookup(self, model: str, version: str, model_format: str | None = None) -> VersionInfo | None:
         """The entry of (format, name, version), compared case-insensitively. Without a format, the
-        name and version must name one entry (a name listed under two formats is ambiguous)."""
-        # Memoized as written: a fleet asks for the same few hundred versions 100,000s of times.
-        try:
-            return self._seen[model, version, model_format]
-        except KeyError:
-            found = self._seen[model, version, model_format] = self._find(model, version, model_format)
-            return found
-
-    def _find(self, model: str, version: str, model_format: str | None) -> VersionInfo | None:
+        name and version must name one entry (a name listed under two formats is ambiguous). Not
+        memoized: the rules and the forecast ask through :func:`lifecycle.resolve`, whose memo
+        (:attr:`memo`) keeps what a fleet asks 100,000s of times."""
         key = (model.strip().casefold(), version.strip().casefold())
         if model_format is not None:
             return self._index.get((model_format.strip().casefold(), *key))
@@ -169,11 +161,6 @@ class Catalog:
         if model_format is not None:
             found = [v for v in found if v.format.casefold() == model_format.strip().casefold()]
         return list(found)
-
-    def default_version(self, model: str) -> VersionInfo | None:
-        """The version marked default for a model, if the catalog knows one."""
-        defaults = [v for v in self.versions_of(model) if v.default]
-        return max(defaults, key=lambda v: v.default_since or dt.date.min) if defaults else None
 
     def near(self, model: str, version: str, limit: int = 3) -> list[str]:
         """Catalog entries a typo most likely meant: known versions of the model, else close names."""
@@ -214,11 +201,8 @@ def catalog_from_data(data: Any, source: str) -> Catalog:
     error = jsonschema.exceptions.best_match(validator.iter_errors(data))
     if error is not None:
         raise InputError(source, _entry_path(data, list(error.absolute_path)), _expected(error), error.instance)
-    sources = {
-        sid: Source(sid, s["title"], s.get("url"), parse_date(s["date"], source, f"sources.{sid}.date")
-                    if s.get("date") else None)
-        for sid, s in (data.get("sources") or {}).items()
-    }
+    sources = {sid: Source(sid, s["title"], s.get("url"), date_field(s, "date", source, f"sources > {sid}"))
+               for sid, s in (data.get("sources") or {}).items()}
     versions: list[VersionInfo] = []
     seen: set[tuple[str, str, str]] = set()
     for mi, model in enumerate(data["models"]):
@@ -236,20 +220,17 @@ def catalog_from_data(data: Any, source: str) -> Catalog:
 
 def _version(model: dict[str, Any], e: dict[str, Any], sources: Mapping[str, Source], source: str,
              where: str) -> VersionInfo:
-    for sid in e.get("sources") or ():
-        if sid not in sources:
-            raise InputError(source, f"{where} > sources", "ids defined under the top-level sources", sid)
+    check_sources(e.get("sources"), sources, source, where)
 
     def date(key: str) -> dt.date | None:
-        value = e.get(key)
-        return None if value is None else parse_date(value, source, f"{where} > {key}")
+        return date_field(e, key, source, where)
 
     lead = e.get("upgrade_lead_days")
     replacement = e.get("replacement")
     tuned = e.get("fine_tuned")
     fine_tuned = None if tuned is None else FineTuned(
-        training_retirement=_optional_date(tuned, "training_retirement", source, f"{where} > fine_tuned"),
-        deployment_retirement=_optional_date(tuned, "deployment_retirement", source, f"{where} > fine_tuned"),
+        training_retirement=date_field(tuned, "training_retirement", source, f"{where} > fine_tuned"),
+        deployment_retirement=date_field(tuned, "deployment_retirement", source, f"{where} > fine_tuned"),
         date_status=tuned.get("date_status"),
     )
     return VersionInfo(
@@ -261,10 +242,8 @@ def _version(model: dict[str, Any], e: dict[str, Any], sources: Mapping[str, Sou
         default_since=date("default_since"),
         deprecation=date("deprecation"),
         retirement=date("retirement"),
-        retirement_by_sku={
-            sku: parse_date(d, source, f"{where} > retirement_by_sku.{sku}")
-            for sku, d in (e.get("retirement_by_sku") or {}).items()
-        },
+        retirement_by_sku={sku: date_at(d, source, f"{where} > retirement_by_sku", sku)
+                           for sku, d in (e.get("retirement_by_sku") or {}).items()},
         date_status=e.get("date_status"),
         upgrade_lead_days=lead if isinstance(lead, int) else None,
         upgrade_lead_by_sku=dict(lead) if isinstance(lead, dict) else {},
@@ -275,11 +254,6 @@ def _version(model: dict[str, Any], e: dict[str, Any], sources: Mapping[str, Sou
         deprecation_status=e.get("deprecation_status"),
         fine_tuned=fine_tuned,
     )
-
-
-def _optional_date(block: Mapping[str, Any], key: str, source: str, where: str) -> dt.date | None:
-    value = block.get(key)
-    return None if value is None else parse_date(value, source, f"{where}.{key}")
 
 
 def _dates_to_text(value: Any) -> Any:

@@ -1,19 +1,20 @@
 """The difference between two catalogs: what a reviewer checks when the catalog is refreshed.
 
-Compares two loaded catalogs version by version (model name and version compared
-case-insensitively, as look-ups are): versions added and removed, and per version the fields the
-rules and the forecast read — lifecycle, default, dates (per SKU too), date statuses, lead days,
-replacement, format, release date and fine-tuned dates. ``notes`` and ``sources`` are commentary and are not compared.
+Compares two loaded catalogs version by version (format, model name and version compared
+case-insensitively, as look-ups are: the same name and version under two formats are two entries):
+versions added and removed, and per version the fields the rules and the forecast read — lifecycle,
+default, dates (per SKU too), date statuses, lead days, replacement, format, release date and
+fine-tuned dates. ``notes`` and ``sources`` are commentary and are not compared.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
-from .api_catalog import ApiVersionInfo
+from .api_catalog import API_VERSION, ApiVersionInfo
 from .catalog import Catalog, VersionInfo
 
 _DATE_FIELDS = ("default_since", "deprecation", "retirement")
@@ -37,9 +38,17 @@ class VersionDiff:
     status: str  # added | removed | changed
     changes: tuple[Change, ...] = ()
     summary: str = ""  # for added/removed: lifecycle and retirement
+    format: str | None = None  # model versions: the catalog's format (api-versions: None)
+
+    @property
+    def label(self) -> str:
+        """The model column: the name, with its format when that is not OpenAI (the default)."""
+        return self.model if self.format in (None, "OpenAI") else f"{self.model} ({self.format})"
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"model": self.model, "version": self.version, "status": self.status}
+        if self.format is not None:
+            out["format"] = self.format
         if self.summary:
             out["summary"] = self.summary
         if self.changes:
@@ -74,46 +83,60 @@ class CatalogDiff:
 
 
 def diff_catalogs(old: Catalog, new: Catalog) -> CatalogDiff:
-    def key(v: VersionInfo) -> tuple[str, str]:
-        return v.model.casefold(), v.version.casefold()
-
-    before = {key(v): v for v in old.versions}
-    after = {key(v): v for v in new.versions}
-    out: list[VersionDiff] = []
-    for k in sorted(before.keys() | after.keys()):
-        a, b = before.get(k), after.get(k)
-        if a is None and b is not None:
-            out.append(VersionDiff(b.model, b.version, "added", summary=_summary(b)))
-        elif b is None and a is not None:
-            out.append(VersionDiff(a.model, a.version, "removed", summary=_summary(a)))
-        elif a is not None and b is not None:
-            changes = version_changes(a, b)
-            if changes:
-                out.append(VersionDiff(b.model, b.version, "changed", tuple(changes)))
-    return CatalogDiff(old.origin, new.origin, old.as_of, new.as_of, tuple(out), api_version_diffs(old, new))
+    """Versions paired by (name, version, format): a catalog may list one name and version under two
+    formats, and each is its own entry (as look-ups are)."""
+    versions = _entry_diffs(old.versions, new.versions, _version_key, version_changes, _summary)
+    return CatalogDiff(old.origin, new.origin, old.as_of, new.as_of, versions, api_version_diffs(old, new))
 
 
-API_VERSION = "api-version"  # the "model" column of an api-version row
 _API_FIELDS = ("lifecycle", "released", "superseded_by", "support_ends", "retirement")
 
 
 def api_version_diffs(old: Catalog, new: Catalog) -> tuple[VersionDiff, ...]:
     """Added, removed and changed data-plane api-versions (``notes``/``sources`` not compared)."""
-    before = {e.version.casefold(): e for e in old.api_versions.entries}
-    after = {e.version.casefold(): e for e in new.api_versions.entries}
+    return _entry_diffs(old.api_versions.entries, new.api_versions.entries, _api_key, _api_changes, _api_summary)
+
+
+Entry = TypeVar("Entry", VersionInfo, ApiVersionInfo)
+
+
+def _entry_diffs(old: Iterable[Entry], new: Iterable[Entry], key: Callable[[Entry], tuple[str, ...]],
+                 changes: Callable[[Entry, Entry], list[Change]], summary: Callable[[Entry], str]
+                 ) -> tuple[VersionDiff, ...]:
+    """Entries paired by ``key`` (case-folded): added, removed, and changed when ``changes`` finds any."""
+    before = {key(e): e for e in old}
+    after = {key(e): e for e in new}
     out: list[VersionDiff] = []
     for k in sorted(before.keys() | after.keys()):
         a, b = before.get(k), after.get(k)
-        if b is not None and a is None:
-            out.append(VersionDiff(API_VERSION, b.version, "added", summary=_api_summary(b)))
-        elif a is not None and b is None:
-            out.append(VersionDiff(API_VERSION, a.version, "removed", summary=_api_summary(a)))
+        if a is None and b is not None:
+            out.append(_row(b, "added", summary=summary(b)))
+        elif b is None and a is not None:
+            out.append(_row(a, "removed", summary=summary(a)))
         elif a is not None and b is not None:
-            changes = [Change(n, getattr(a, n), getattr(b, n), _moved(getattr(a, n), getattr(b, n)))
-                       for n in _API_FIELDS if getattr(a, n) != getattr(b, n)]
-            if changes:
-                out.append(VersionDiff(API_VERSION, b.version, "changed", tuple(changes)))
+            found = changes(a, b)
+            if found:
+                out.append(_row(b, "changed", changes=tuple(found)))
     return tuple(out)
+
+
+def _row(e: VersionInfo | ApiVersionInfo, status: str, **detail: Any) -> VersionDiff:
+    if isinstance(e, ApiVersionInfo):
+        return VersionDiff(API_VERSION, e.version, status, **detail)
+    return VersionDiff(e.model, e.version, status, format=e.format, **detail)
+
+
+def _version_key(v: VersionInfo) -> tuple[str, ...]:
+    return v.model.casefold(), v.version.casefold(), v.format.casefold()  # sorted by name first
+
+
+def _api_key(e: ApiVersionInfo) -> tuple[str, ...]:
+    return (e.version.casefold(),)
+
+
+def _api_changes(a: ApiVersionInfo, b: ApiVersionInfo) -> list[Change]:
+    return [Change(n, getattr(a, n), getattr(b, n), _moved(getattr(a, n), getattr(b, n)))
+            for n in _API_FIELDS if getattr(a, n) != getattr(b, n)]
 
 
 def _api_summary(e: ApiVersionInfo) -> str:

@@ -57,11 +57,17 @@ class StackRun:
     # The file the stack's findings point at (SARIF): its stack file, else the project file, relative to the
     # repository root (absolute outside one). None: no file holds the stack (an audit of live deployments).
     stack_file: str | None = None
+    # Input the person chose to judge although it is not the whole result (audit --allow-partial):
+    # what the verdict does not cover. Empty: the verdict covers everything asked for.
+    partial: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        return {"stack": self.stack, "deployments": self.deployments, "python": self.python,
-                "python_source": self.python_source, "policy_config": self.policy_config, "error": self.error,
-                "notes": list(self.notes), "stack_file": self.stack_file}
+        out = {"stack": self.stack, "deployments": self.deployments, "python": self.python,
+               "python_source": self.python_source, "policy_config": self.policy_config, "error": self.error,
+               "notes": list(self.notes), "stack_file": self.stack_file}
+        if self.partial:
+            out["partial"] = list(self.partial)
+        return out
 
 
 def _order(f: Finding) -> tuple[Any, ...]:
@@ -89,6 +95,11 @@ class Report:
     @property
     def errors(self) -> list[StackRun]:
         return [r for r in self.runs if r.error is not None]
+
+    @property
+    def partial(self) -> list[str]:
+        """What the verdict does not cover (input judged with ``audit --allow-partial``); empty when whole."""
+        return [f"{r.stack}: {gap}" for r in self.runs for gap in r.partial]
 
     @functools.cached_property
     def summary(self) -> dict[str, int]:  # computed once: a fleet report has 100,000s of findings

@@ -49,6 +49,9 @@ from .records import DeploymentRecord, display
 from .settings import RuleSettings
 from .vocabulary import AUTO_UPDATE, NO_AUTO_UPGRADE, UPGRADE_ON_EXPIRY, is_standard_sku
 
+# Events of the data-plane api-versions apps use (dated by core.api_forecast).
+API_UNSUPPORTED = "api-version-unsupported"
+API_RETIRED = "api-version-retired"
 # Event kinds, in the order a legend lists them, with a short human label.
 KINDS: dict[str, str] = {
     "auto-upgrade": "auto-upgrade to new default",
@@ -56,9 +59,8 @@ KINDS: dict[str, str] = {
     "stops-working": "stops working",
     "migration-required": "migration required",
     "deprecation": "deprecation",
-    # data-plane api-versions apps use (core.api_forecast)
-    "api-version-unsupported": "api-version unsupported",
-    "api-version-retired": "api-version retired",
+    API_UNSUPPORTED: "api-version unsupported",
+    API_RETIRED: "api-version retired",
 }
 DEFAULT_HORIZON_DAYS = 180
 

@@ -7,6 +7,8 @@ A waiver silences its policy for its resource only while it has a reason and has
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,10 +28,21 @@ class Waiver:
     granted: dt.date | None = None  # optional: when it was granted (hygiene measures from here)
     index: int = 0
 
-    def applies(self, policy: str, name: str, urn: str, stack: str | None) -> bool:
-        if self.policy != policy or self.resource not in (name, urn):
+    def applies(self, policy: str, names: str | Sequence[str], urn: str, stack: str | None) -> bool:
+        """For this policy and stack, and this resource: its name (or any of ``names``, e.g. a live
+        deployment's name and ``<account>/<deployment>``) or its URN. A waiver naming an ARM id
+        (``/subscriptions/…``) matches it case-insensitively, as ARM compares ids."""
+        if self.policy != policy or not (self.stacks is None or (stack is not None and stack in self.stacks)):
             return False
-        return self.stacks is None or (stack is not None and stack in self.stacks)
+        resource = self.resource
+        if resource == urn or (resource == names if type(names) is str else resource in names):
+            return True
+        return self._arm_id is not None and self._arm_id == urn.casefold()
+
+    @functools.cached_property
+    def _arm_id(self) -> str | None:
+        """The resource folded for comparison when it is an ARM id; None for names and Pulumi URNs."""
+        return self.resource.casefold() if self.resource.startswith("/") else None
 
     def is_active(self, as_of: dt.date) -> bool:
         """Silences findings: has a reason, is granted (when a date is given) and has not expired."""
@@ -41,9 +54,12 @@ class Waivers:
     items: tuple[Waiver, ...] = ()
     origin: str = "(none)"
 
-    def find(self, policy: str, name: str, urn: str, stack: str | None, as_of: dt.date) -> Waiver | None:
+    def find(self, policy: str, names: str | Sequence[str], urn: str, stack: str | None,
+             as_of: dt.date) -> Waiver | None:
+        """The first active waiver of this policy for a resource known by ``names`` (one name or
+        several) or ``urn`` in ``stack``."""
         for waiver in self.items:
-            if waiver.applies(policy, name, urn, stack) and waiver.is_active(as_of):
+            if waiver.applies(policy, names, urn, stack) and waiver.is_active(as_of):
                 return waiver
         return None
 

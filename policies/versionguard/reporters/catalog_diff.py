@@ -15,9 +15,9 @@ def _rows(diff: CatalogDiff) -> list[tuple[str, str, str, str, str, str, str]]:
     rows = []
     for v in (*diff.versions, *diff.api_versions):
         if v.status != "changed":
-            rows.append((v.status, v.model, v.version, "", "", "", v.summary))
+            rows.append((v.status, v.label, v.version, "", "", "", v.summary))
         for c in v.changes:
-            rows.append((v.status, v.model, v.version, c.field, show(c.old), show(c.new), c.note))
+            rows.append((v.status, v.label, v.version, c.field, show(c.old), show(c.new), c.note))
     return rows
 
 

@@ -51,6 +51,8 @@ def stack_suite(report: Report, stack: str) -> TestSuite:
         return suite
     if run is not None:
         suite.add_property("deployments", str(run.deployments))
+        if run.partial:  # judged with --allow-partial: what the verdict does not cover
+            suite.add_property("partial", _clean("; ".join(run.partial)))
     findings = [f for f in report.sorted() if f.stack == stack]
     groups: dict[tuple[str, str], list[Finding]] = {}
     for f in findings:

@@ -35,6 +35,8 @@ def render(report: Report, docs_base: str | None = None) -> str:
 def _heading(report: Report) -> str:
     s = report.summary
     tail = f" · {s['advisory']} advisory" if s["advisory"] else ""
+    if report.partial:
+        tail += " · ⚠️ partial input"
     if s["errors"]:
         return (f"## ❌ versionguard {report.command}: {s['errors']} of {len(report.runs)} stacks not judged · "
                 f"{s['mandatory']} mandatory{tail}")
@@ -51,9 +53,11 @@ def _dates(report: Report) -> str:
 
 
 def _errors(report: Report) -> list[str]:
-    if not report.errors:
-        return []
-    return [*(f"- ❌ **{cell(r.stack)}** could not be judged: {cell(r.error or '')}" for r in report.errors), ""]
+    """Stacks that could not be judged, and input judged although it is not the whole result."""
+    lines = [f"- ❌ **{cell(r.stack)}** could not be judged: {cell(r.error or '')}" for r in report.errors]
+    lines += [f"- ⚠️ **{cell(r.stack)}**: partial input (--allow-partial), not covered by this verdict: {cell(gap)}"
+              for r in report.runs for gap in r.partial]
+    return [*lines, ""] if lines else []
 
 
 def _runs(report: Report) -> list[str]:

@@ -51,6 +51,8 @@ def run_lines(report: Report) -> list[str]:
                   else "none (no policy config file: the documented defaults)")
         lines.append(f"{run.stack}: {run.deployments} deployment{'' if run.deployments == 1 else 's'} judged, "
                      f"policy config {config}")
+        lines += [f"{run.stack}: PARTIAL input (--allow-partial), not covered by this verdict: {gap}"
+                  for gap in run.partial]
     pythons = dict.fromkeys((r.python, r.python_source) for r in report.runs if r.python)
     lines += [f"programs ran with {shown_path(python)} ({source})" for python, source in pythons]
     return lines
@@ -77,6 +79,8 @@ def summary_line(report: Report) -> Text:
         counts += f", {s['deployments']} deployment{'' if s['deployments'] == 1 else 's'}"
     if s["errors"]:
         counts += f"; {s['errors']} of {len(report.runs)} stacks could not be judged"
+    if report.partial:
+        counts += "; PARTIAL input: the verdict covers only the pages given (--allow-partial)"
     return Text.assemble(verdict, inert_line(
         f" {report.command} of {', '.join(report.stacks) or 'no stacks'} as of {report.as_of} "
         f"(catalog {report.catalog_as_of}): {counts}"))

@@ -9,9 +9,11 @@ event does not squash the timeline. Uses matplotlib's Agg canvas directly (no gl
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Sequence
 from pathlib import Path
 
+from versionguard.adapters.output_file import write_output
 from versionguard.core.dates import add_days
 from versionguard.core.errors import InputError
 from versionguard.core.forecast import KINDS, Event, Forecast
@@ -113,11 +115,9 @@ def write_chart(result: Forecast, path: Path) -> None:
                fontsize=9, frameon=False)
     fig.suptitle(f"Model lifecycle forecast: {_label(', '.join(result.stacks)) or 'no stacks'}, as of {as_of}, next "
                  f"{result.horizon_days} days (catalog as of {result.catalog_as_of})", fontsize=12, x=0.01, ha="left")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(path, format=fmt, dpi=130 if fmt == "png" else None)
-    except OSError as exc:
-        raise InputError(str(path), "--chart", "a writable file path", exc.strerror or str(exc)) from None
+    picture = io.BytesIO()
+    fig.savefig(picture, format=fmt, dpi=130 if fmt == "png" else None)
+    write_output(path, picture.getvalue(), "--chart")
 
 
 def _rows(events: Sequence[Event]) -> list[tuple[str, list[Event]]]:

@@ -150,3 +150,32 @@ def test_engine_unknown_sku_with_per_sku_dates_needs_the_value() -> None:
     ctx = context(offset_catalog([10], {"Standard": -20}))
     (needs,) = outcomes(POLICY, record("native", version="d10", sku=Unknown(("sku", "name"))), ctx)
     assert isinstance(needs, NeedsValue)
+
+
+# --- one retired test for retired-model-version and deprecated-model-version --------------------------
+
+def _deprecated_catalog() -> Any:
+    from tests.unit.testkit import catalog_data, version_entry
+    from versionguard.core.catalog import catalog_from_data
+
+    entries = [version_entry(f"r{o}", "deprecated", deprecation=iso(-30), retirement=iso(o),
+                             retirement_by_sku={"ProvisionedManaged": iso(o - 1)}) for o in (-1, 0, 1, 2)]
+    entries.append(version_entry("listed", "retired", deprecation=iso(-30)))  # retired, no date
+    return catalog_from_data(catalog_data(("dep", entries)), "retired-or-deprecated")
+
+
+@pytest.mark.parametrize("version", ["r-1", "r0", "r1", "r2", "listed"])
+@pytest.mark.parametrize("sku", ["Standard", "ProvisionedManaged", MISSING])
+def test_a_deprecated_version_is_reported_by_exactly_one_of_the_two_rules(version: str, sku: Any) -> None:
+    """Retired for the deployment's SKU on the as-of date: retired-model-version; before: deprecated-model-version."""
+    from versionguard.core.rules.base import catalog_entry, retired, retirement
+
+    ctx = context(_deprecated_catalog())
+    rec = record(model="dep", version=version, sku=sku)
+    entry = catalog_entry(rec, ctx)
+    assert entry is not None
+    gone = retired(entry, retirement(rec, entry)[0], ctx)
+    expected = {"r-1": True, "r0": True, "r1": sku != "Standard", "r2": False, "listed": True}[version]
+    assert gone == expected
+    assert bool(outcomes(POLICY, rec, ctx)) == gone
+    assert bool(outcomes("deprecated-model-version", rec, ctx)) == (not gone)

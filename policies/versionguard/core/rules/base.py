@@ -140,6 +140,13 @@ def days_until(day: dt.date, ctx: Context) -> int:
     return (day - ctx.as_of).days
 
 
+def retired(entry: VersionInfo, retires: dt.date | None, ctx: Context) -> bool:
+    """Whether the version has retired for the deployment by the as-of date: its retirement date
+    for the SKU (``retires``, from :func:`retirement`) has come, or with no date the catalog lists
+    it as retired."""
+    return days_until(retires, ctx) <= 0 if retires is not None else entry.lifecycle == "retired"
+
+
 def in_window(day: dt.date | None, ctx: Context) -> bool:
     """Retires after the as-of date but within the window (the retirement day itself is 'retired')."""
     return day is not None and 0 < days_until(day, ctx) <= ctx.settings.retirement_window_days

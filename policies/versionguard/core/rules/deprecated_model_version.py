@@ -24,6 +24,7 @@ from .base import (
     catalog_entry,
     days_until,
     replacement_hint,
+    retired,
     retirement,
     sku_phrase,
 )
@@ -49,7 +50,7 @@ def check(rec: DeploymentRecord, ctx: Context) -> list[Outcome]:
     if not past and entry.lifecycle != "deprecated":
         return []
     retires, sku = retirement(rec, entry)
-    if (retires is not None and days_until(retires, ctx) <= 0) or (retires is None and entry.lifecycle == "retired"):
+    if retired(entry, retires, ctx):
         return []  # retired-model-version reports it
     if past and entry.deprecation_status == "tentative":
         state = (f"may be deprecated: its deprecation date {since} is tentative ('no earlier than'), so it may not "

@@ -11,9 +11,9 @@ Fix: correct the name/version (the message suggests near matches), or refresh th
 
 from __future__ import annotations
 
-from ..lifecycle import parse_fine_tuned, resolve
+from ..lifecycle import parse_fine_tuned
 from ..records import DeploymentRecord
-from .base import FAIL_ON_UNKNOWN, Context, Level, Outcome, Rule, RuleMeta, Violation, known
+from .base import FAIL_ON_UNKNOWN, Context, Level, Outcome, Rule, RuleMeta, Violation, catalog_entry, known
 
 META = RuleMeta(
     id="model-version-known",
@@ -27,12 +27,12 @@ META = RuleMeta(
 
 
 def check(rec: DeploymentRecord, ctx: Context) -> list[Outcome]:
+    if catalog_entry(rec, ctx) is not None:
+        return []
     name, version = known(rec.model_name), known(rec.model_version)
     if name is None or version is None:
-        return []
+        return []  # model-version-pinned reports a missing version
     fmt = known(rec.model_format)
-    if resolve(ctx.catalog, fmt, name, version) is not None:
-        return []
     unknown = "so its retirement date is unknown."
     catalog = f"the catalog (as of {ctx.catalog.as_of})"
     tuned = parse_fine_tuned(ctx.catalog, name, version, fmt) if ".ft-" in name.casefold() else None

@@ -19,8 +19,8 @@ from .base import (
     RuleMeta,
     Violation,
     catalog_entry,
-    days_until,
     replacement_hint,
+    retired,
     retirement,
     sku_phrase,
 )
@@ -41,12 +41,11 @@ def check(rec: DeploymentRecord, ctx: Context) -> list[Outcome]:
     if entry is None:
         return []
     retires, sku = retirement(rec, entry)
-    if retires is not None and days_until(retires, ctx) <= 0:
-        return [Violation(f"{entry.label} retired on {retires} for {sku_phrase(sku, entry)}."
-                          f"{replacement_hint(entry)}")]
-    if retires is None and entry.lifecycle == "retired":
+    if not retired(entry, retires, ctx):
+        return []
+    if retires is None:
         return [Violation(f"{entry.label} is listed as retired.{replacement_hint(entry)}")]
-    return []
+    return [Violation(f"{entry.label} retired on {retires} for {sku_phrase(sku, entry)}.{replacement_hint(entry)}")]
 
 
 RULE = Rule(META, check=check)
