@@ -421,8 +421,7 @@ def parse_stack_config(config: object, source: str) -> StackSpec:
     if location is not None:
         location = require_text(location, source, LOCATION_KEY, "an Azure location such as swedencentral")
     accounts = parse_accounts(config.get(ACCOUNTS_KEY, _MISSING), source, default_location=location)
-    apps = parse_apps(config.get(APPS_KEY, _MISSING) if APPS_KEY in config else None, source, accounts,
-                      default_location=location)
+    apps = parse_apps(config.get(APPS_KEY), source, accounts, default_location=location)
     return StackSpec(source=source, location=location, accounts=accounts, config=MappingProxyType(dict(config)),
                      apps=apps)
 

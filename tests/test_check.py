@@ -242,3 +242,42 @@ def test_a_crash_exits_2_not_1(monkeypatch: pytest.MonkeyPatch, capsys: pytest.C
         main()
     assert exit_.value.code == 2
     assert "internal error" in capsys.readouterr().err
+
+
+PROJECT_WAIVER = ("waivers:\n  - policy: no-auto-upgrade-near-retirement\n    resource: dev-chat\n"
+                  "    reason: migration booked as CHG-7\n    expires: 2026-12-01\n")
+
+
+def test_the_projects_own_waivers_file_is_the_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Installed from a wheel, the pack has no waivers beside it: the checked project's policies/waivers.yaml
+    (where policies/config lives) is the default. VERSIONGUARD_WAIVERS and --waivers still come first."""
+    project = tmp_path / "project"
+    shutil.copytree(FIX / "programs" / "yml", project)
+    (project / "policies").mkdir()
+    (project / "policies" / "waivers.yaml").write_text(PROJECT_WAIVER)
+    args = ["--as-of", "2026-11-22", "--project", str(project), "--all", "--catalog", str(FIX / "catalog.yaml"),
+            "--python", str(ROOT / ".venv")]
+    code, report = findings(*args)
+    assert code == 0, report
+    assert [(f["resource"], f["waiver"]["reason"]) for f in report["findings"] if f["waived"]] == [
+        ("dev-chat", "migration booked as CHG-7")]
+
+    no_waivers = tmp_path / "none.yaml"
+    no_waivers.write_text("waivers: []\n")
+    monkeypatch.setenv("VERSIONGUARD_WAIVERS", str(no_waivers))
+    code, report = findings(*args)
+    assert code == 1 and report["summary"]["waived"] == 0  # the variable wins over the project's file
+    code, report = findings(*args, "--waivers", str(project / "policies" / "waivers.yaml"))
+    assert code == 0 and report["summary"]["waived"] == 1  # --waivers wins over the variable
+
+
+def test_audit_takes_the_waivers_of_the_current_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "policies").mkdir()
+    (tmp_path / "policies" / "waivers.yaml").write_text(
+        "waivers:\n  - policy: retired-model-version\n    resource: aif-contoso-prod/legacy\n"
+        "    reason: decommissioned this week\n    expires: 2026-05-20\n")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["audit", str(FIX / "arm" / "resource-graph-az.json"), "--as-of", "2026-05-01",
+                                      "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["summary"]["waived"] == 2

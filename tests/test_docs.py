@@ -293,3 +293,28 @@ def test_waivers_page_says_what_the_code_does_with_fail_on_unknown() -> None:
     not_silenced = text.split("What a waiver does **not** silence:", 1)[1].split("**Unknown values", 1)[0]
     assert "failOnUnknown` property is `true`" not in not_silenced and "violation" in not_silenced
     assert "a matching active waiver silences it like any other violation of that policy" in text
+
+
+def test_readme_adopter_sample_is_what_check_prints(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """README "Use it in your own Pulumi project": the `check` output shown is a real run's, verdict line
+    (with its deployment count) and per-stack run lines included. The project is the fixture the README
+    names, laid out as there: /tmp/adopt/infra with versionguard's virtualenv at /tmp/adopt/.venv."""
+    import os
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from versionguard.cli import app
+
+    readme = (ROOT / "README.md").read_text("utf-8")
+    command = "$ ../.venv/bin/versionguard check -s dev --as-of 2026-11-29\n"
+    shown = readme[readme.index(command) + len(command):]
+    shown = shown[:shown.index("\n$ ")] + "\n"
+    infra = tmp_path / "adopt" / "infra"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "programs" / "readme_adopter", infra)
+    (tmp_path / "adopt" / ".venv").symlink_to(ROOT / ".venv")
+    monkeypatch.chdir(infra)
+    clean = {k: None for k in os.environ if k.startswith("VERSIONGUARD_")}
+    result = CliRunner().invoke(app, ["check", "-s", "dev", "--as-of", "2026-11-29"], env=clean)
+    assert result.exit_code == 1, result.output
+    assert result.output == shown

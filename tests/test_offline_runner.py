@@ -7,6 +7,7 @@ under tests/fixtures/programs; dates are pinned (2026-11-22) and the fixture cat
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -96,6 +97,22 @@ def test_stack_reference_outputs_are_unknown_without_stack_outputs() -> None:
     assert "--stack-outputs acme/ai-platform/prod=FILE" in out.stderr
 
 
+def test_stack_reference_names_and_program_output_reach_the_terminal_as_text(tmp_path: Path) -> None:
+    """A StackReference named with an OSC 8 link and a screen clear, and a program printing escapes (one
+    that would hide everything after it): stderr shows them as text, never as terminal commands."""
+    project = tmp_path / "stackref"
+    shutil.copytree(STACKREF, project)
+    hostile = "acme/\x1b]8;;https://evil.example\x1b\\\\prod\x1b]8;;\x1b\\\\/\x1b[2Jprod"
+    main = (project / "__main__.py").read_text().replace('"acme/ai-platform/prod"', repr(hostile))
+    (project / "__main__.py").write_text("print('\\x1b[8mhidden from here on')\n" + main)
+    out = check_json("--project", str(project), "--all", "--python", str(ROOT / ".venv"))
+    assert out.code == 0, out.stderr
+    assert "\x1b" not in out.stderr
+    assert "--stack-outputs acme/\\x1b]8;;https://evil.example" in out.stderr
+    assert "\\x1b[2Jprod=FILE" in out.stderr
+    assert "\\x1b[8mhidden from here on" in out.stderr
+
+
 def test_stack_reference_outputs_from_a_stack_output_export() -> None:
     out = check_json("--project", str(STACKREF), "--all",
                      "--stack-outputs", f"acme/ai-platform/prod={STACKREF / 'platform-prod.json'}")
@@ -112,6 +129,17 @@ def test_stack_reference_outputs_from_a_stack_output_export() -> None:
 def test_bad_stack_outputs_exit_2(spec: str, needle: str) -> None:
     out = check("--project", str(STACKREF), "--all", "--stack-outputs", spec)
     assert out.code == 2 and needle in out.stderr
+
+
+def test_a_stack_reference_name_given_twice_is_exit_2_naming_it(tmp_path: Path) -> None:
+    """Two exports for one StackReference: which one the program sees would be a guess."""
+    other = tmp_path / "other.json"
+    other.write_text('{"chatModelVersion": "2024-08-06", "upgradeOption": "NoAutoUpgrade"}')
+    first, second = f"acme/ai-platform/prod={STACKREF / 'platform-prod.json'}", f"acme/ai-platform/prod={other}"
+    out = check("--project", str(STACKREF), "--all", "--stack-outputs", first, "--stack-outputs", second)
+    assert out.code == 2, out.stderr
+    assert (f"--stack-outputs: acme/ai-platform/prod: expected one file per stack reference name, "
+            f"got '{first} and {second}'") in out.stderr
 
 
 def test_component_imported_through_sys_path_from_the_main_directory() -> None:

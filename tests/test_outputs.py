@@ -60,3 +60,45 @@ def test_audit_takes_several_outputs_too(tmp_path):
                                       "2026-05-01", "-o", f"junit={tmp_path}/a.xml", "-o", f"sarif={tmp_path}/a.sarif"])
     assert result.exit_code == 1
     assert (tmp_path / "a.xml").read_text().startswith("<?xml") and json.loads((tmp_path / "a.sarif").read_text())
+
+
+def _locations(sarif_path: Path) -> list[dict]:
+    run = json.loads(sarif_path.read_text())["runs"][0]
+    assert run["results"]
+    return [loc for result in run["results"] for loc in result["locations"]]
+
+
+def test_sarif_points_at_the_real_stack_file_relative_to_the_repository_root(tmp_path, monkeypatch):
+    """A Pulumi.yml project in a subdirectory of a repository, .yml stack files in its stackConfigDir, run from
+    the project directory (the action's working-directory): code scanning needs the repository-relative path.
+    With --stack-dir the stack file is the one in that directory."""
+    import shutil
+
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    project = repo / "infra"
+    shutil.copytree(FIXTURES / "programs" / "yml", project)
+    monkeypatch.chdir(project)
+    args = ["check", "--all", "--catalog", str(FIXTURES / "catalog.yaml"), "--as-of", "2026-11-22",
+            "--python", str(ROOT / ".venv")]
+    result = CliRunner().invoke(app, [*args, "-o", f"sarif={tmp_path}/a.sarif"])
+    assert result.exit_code == 1, result.output
+    assert {json.dumps(loc["physicalLocation"]["artifactLocation"]) for loc in _locations(tmp_path / "a.sarif")} == {
+        json.dumps({"uri": "infra/stacks/Pulumi.dev.yml", "uriBaseId": "%SRCROOT%"})}
+
+    other = repo / "elsewhere"
+    other.mkdir()
+    shutil.copy(project / "stacks" / "Pulumi.dev.yml", other)
+    result = CliRunner().invoke(app, [*args, "--stack-dir", str(other), "-o", f"sarif={tmp_path}/b.sarif"])
+    assert result.exit_code == 1, result.output
+    assert {loc["physicalLocation"]["artifactLocation"]["uri"] for loc in _locations(tmp_path / "b.sarif")} == {
+        "elsewhere/Pulumi.dev.yml"}
+
+
+def test_audit_sarif_has_logical_locations_only(tmp_path):
+    """Live deployments are in no file of the repository: no invented stacks/Pulumi.live.yaml."""
+    result = CliRunner().invoke(app, ["audit", str(FIXTURES / "arm" / "resource-graph-az.json"), "--as-of",
+                                      "2026-05-01", "-o", f"sarif={tmp_path}/a.sarif"])
+    assert result.exit_code == 1
+    locations = _locations(tmp_path / "a.sarif")
+    assert all("physicalLocation" not in loc and loc["logicalLocations"] for loc in locations)

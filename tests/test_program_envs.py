@@ -138,3 +138,61 @@ def test_python_flag_takes_an_interpreter_or_a_virtualenv(tmp_path: Path) -> Non
     bare = check(*args, "--python", str(no_pulumi))
     assert bare.code == 2
     assert "expected a Python environment with the `pulumi` package" in bare.stderr
+
+
+def test_an_interpreter_that_cannot_run_is_exit_2_naming_it_never_a_traceback(tmp_path: Path) -> None:
+    """--python DIR whose bin/python is not executable, a virtualenv named in Pulumi.yaml likewise, and an
+    executable file that is no program (exec format error when started)."""
+    args = ["--project", str(PROGRAMS / "behaviours"), "--stack", "plain"]
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "bin" / "python").write_text("#!/bin/sh\n")
+    (venv / "bin" / "python").chmod(0o644)
+    by_dir = check(*args, "--python", str(venv))
+    assert by_dir.code == 2, by_dir.stderr
+    assert (f"{venv}: --python: expected a Python interpreter or a virtualenv directory with an executable "
+            f"bin/python, got '{venv}/bin/python is not executable'") in by_dir.stderr
+
+    project = own_env_project(tmp_path, venv)
+    named = check("--project", str(project), "--all")
+    assert named.code == 2, named.stderr
+    assert f"runtime.options.virtualenv: expected an existing virtualenv at {venv}" in named.stderr
+    assert f"got '{venv}/bin/python is not executable'" in named.stderr
+
+    garbage = tmp_path / "garbage"
+    garbage.write_bytes(b"\x00\x01 not a program")
+    garbage.chmod(0o755)
+    started = check(*args, "--python", str(garbage))
+    assert started.code == 2, started.stderr
+    assert (f"{garbage}: (interpreter): expected a Python interpreter that can be started to run the program, "
+            "got 'Exec format error'") in started.stderr
+    for out in (by_dir, named, started):
+        assert "Traceback" not in out.stderr and "internal error" not in out.stderr
+
+
+def test_a_poetry_that_cannot_run_or_hangs_is_exit_2_naming_the_toolchain(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from versionguard.adapters import python_env
+
+    project = own_env_project(tmp_path, None)
+    (project / "Pulumi.yaml").write_text((project / "Pulumi.yaml").read_text().replace("toolchain: pip",
+                                                                                         "toolchain: poetry"))
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    poetry = bin_dir / "poetry"
+    poetry.write_text("#!/nonexistent/interpreter\n")  # on PATH and executable, but exec fails
+    poetry.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:/usr/bin:/bin")
+    broken = check("--project", str(project), "--all")
+    assert broken.code == 2, broken.stderr
+    assert (f"Pulumi.yaml: runtime.options.toolchain: expected a poetry that answers `poetry env info --path` "
+            f"(the project uses poetry), or pass --python, got '{poetry} could not be run: No such file or "
+            "directory'") in broken.stderr
+
+    poetry.write_text("#!/bin/sh\nexec sleep 30\n")
+    monkeypatch.setattr(python_env, "POETRY_TIMEOUT", 0.5)
+    hung = check("--project", str(project), "--all")
+    assert hung.code == 2, hung.stderr
+    assert f"got '{poetry} did not answer within 0.5 s'" in hung.stderr
+    for out in (broken, hung):
+        assert "Traceback" not in out.stderr

@@ -58,9 +58,11 @@ FINDINGS = [
 ]
 
 
-RUNS = [StackRun("dev", 2, "/p/.venv/bin/python", "Pulumi.yaml runtime.options.virtualenv (.venv)", None),
+STACK_FILES = {"dev": "infra/config/Pulumi.dev.yml", "prod": "infra/config/Pulumi.prod.yml"}
+RUNS = [StackRun("dev", 2, "/p/.venv/bin/python", "Pulumi.yaml runtime.options.virtualenv (.venv)", None,
+                 stack_file=STACK_FILES["dev"]),
         StackRun("prod", 3, "/p/.venv/bin/python", "Pulumi.yaml runtime.options.virtualenv (.venv)",
-                 "policies/config/prod.json")]
+                 "policies/config/prod.json", stack_file=STACK_FILES["prod"])]
 NOT_JUDGED = "stack 'prod': the program called sys.exit(0); a program that exits cannot be judged"
 
 
@@ -157,8 +159,7 @@ def test_sarif_results(report: Report) -> None:
         assert res["ruleId"] == f.policy and rules[res["ruleIndex"]]["id"] == f.policy
         assert res["level"] == {"mandatory": "error", "advisory": "warning"}[f.level]
         (loc,) = res["locations"]
-        assert loc["physicalLocation"]["artifactLocation"] == {"uri": f"stacks/Pulumi.{f.stack}.yaml",
-                                                               "uriBaseId": "%SRCROOT%"}
+        assert loc["physicalLocation"]["artifactLocation"] == {"uri": STACK_FILES[f.stack], "uriBaseId": "%SRCROOT%"}
         assert loc["physicalLocation"]["region"]["startLine"] == 1
         assert loc["logicalLocations"] == [{"name": f.resource, "kind": "resource",
                                             "fullyQualifiedName": f.urn or f"{f.stack}::(stack)"}]
@@ -170,6 +171,29 @@ def test_sarif_results(report: Report) -> None:
         else:
             assert "suppressions" not in res
     assert NASTY in {r["message"]["text"] for r in run["results"]}
+
+
+def test_sarif_locations_are_the_real_files_or_logical_only(sarif_validator: Any) -> None:
+    """The run's stack file (any name, any directory, percent-encoded); an absolute one (no repository) as a
+    file URI; a stack in no file (audit of live deployments) gets a logical location only, no invented path."""
+    findings = [finding(s, "retired-model-version", "mandatory", "chat", "m") for s in ("a", "b", "live")]
+    runs = [StackRun("a", 1, stack_file="deploy/stacks dir/Pulumi.a.yml"),
+            StackRun("b", 1, stack_file="/srv/proj/Pulumi.b.yaml"),
+            StackRun("live", 1), StackRun("c", error="stack 'c': failed", stack_file="Pulumi.yaml"),
+            StackRun("d", error="cannot be judged")]
+    log = sarif(Report(AS_OF, CATALOG_AS_OF, ["a", "b", "live", "c", "d"], findings, command="audit", runs=runs))
+    assert not list(sarif_validator.iter_errors(log))
+    run = log["runs"][0]
+    where = {r["properties"]["stack"]: r["locations"][0] for r in run["results"]}
+    assert where["a"]["physicalLocation"]["artifactLocation"] == {"uri": "deploy/stacks%20dir/Pulumi.a.yml",
+                                                                  "uriBaseId": "%SRCROOT%"}
+    assert where["b"]["physicalLocation"]["artifactLocation"] == {"uri": "file:///srv/proj/Pulumi.b.yaml"}
+    assert where["live"] == {"logicalLocations": [{"name": "chat", "kind": "resource", "fullyQualifiedName":
+                                                   urn("live", "chat")}]}
+    c, d = run["invocations"][0]["toolExecutionNotifications"]
+    assert c["locations"] == [{"physicalLocation": {"artifactLocation": {"uri": "Pulumi.yaml", "uriBaseId":
+                                                                         "%SRCROOT%"}, "region": {"startLine": 1}}}]
+    assert "locations" not in d
 
 
 def test_sarif_fingerprints_are_stable_and_unique(report: Report) -> None:
@@ -331,7 +355,8 @@ def test_json_matches_the_design_shape(report: Report) -> None:
     assert data["summary"] == {"mandatory": 2, "advisory": 3, "waived": 2, "deployments": 5, "errors": 0}
     assert data["runs"][0] == {"stack": "dev", "deployments": 2, "python": "/p/.venv/bin/python",
                                "python_source": "Pulumi.yaml runtime.options.virtualenv (.venv)",
-                               "policy_config": None, "error": None, "notes": []}
+                               "policy_config": None, "error": None, "notes": [],
+                               "stack_file": "infra/config/Pulumi.dev.yml"}
     design = {"stack", "policy", "level", "resource", "type", "urn", "message", "waived"}
     assert len(data["findings"]) == len(FINDINGS)
     for f in data["findings"]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -75,6 +76,24 @@ def test_pre_commit_hooks_run_the_check() -> None:
         assert {"id", "name", "entry", "language"} <= set(hook)
         assert hook["entry"].endswith("versionguard check --all")
         assert hook["pass_filenames"] is False
+
+
+@pytest.mark.parametrize("path", ["Pulumi.yaml", "Pulumi.yml", "stacks/Pulumi.dev.yaml", "stacks/Pulumi.dev.yml",
+                                  "Pulumi.dev.yaml", "Pulumi.prod.yml", "config/Pulumi.dev.yml", "infra/Pulumi.yaml",
+                                  "__main__.py", "components/foundry_account.py", "policies/waivers.yaml"])
+def test_pre_commit_hooks_run_on_every_project_and_stack_file(path: str) -> None:
+    """Pulumi.yml and .yml stack files too, wherever stackConfigDir puts them."""
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    local = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())["repos"][0]["hooks"]
+    for hook in [*hooks, *local]:
+        assert re.search(hook["files"], path), (hook["files"], path)  # pre-commit matches with re.search
+
+
+@pytest.mark.parametrize("path", ["README.md", "docs/waivers.md", "tests/test_check.py", "Pulumi.yaml.bak",
+                                  "MyPulumi.yaml"])
+def test_pre_commit_hooks_skip_unrelated_files(path: str) -> None:
+    for hook in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text()):
+        assert not re.search(hook["files"], path), path
 
 
 def test_building_the_go_tools_happens_only_under_the_e2e_marker() -> None:

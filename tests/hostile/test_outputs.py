@@ -23,10 +23,10 @@ from hypothesis import strategies as st
 from junitparser import JUnitXml
 
 from tests.hostile.strategies import MARKUP, any_hostile_text, forbidden, hostile_text
-from versionguard.cli.options import emit, fail
+from versionguard.cli.options import emit_all, fail, show_runs
 from versionguard.core.catalog_diff import CatalogDiff, Change, VersionDiff
 from versionguard.core.errors import InputError
-from versionguard.core.findings import Finding, Report
+from versionguard.core.findings import Finding, Report, StackRun
 from versionguard.core.forecast import KINDS, Event, Forecast, Skipped
 from versionguard.core.rules import RULE_IDS
 from versionguard.reporters import render
@@ -228,9 +228,30 @@ def test_terminal_lines_are_inert(tmp_path: Path, capsys: pytest.CaptureFixture[
                                   text: str) -> None:
     from versionguard.cli.options import note
 
-    emit(report, "json", tmp_path / "report.json")
+    emit_all(report, "json", [("json", tmp_path / "report.json")])
     note(text)
     fail(InputError(text, text, text, text))
     err = capsys.readouterr().err
     assert_inert(err)
     assert err.count("\n") == 3  # summary, note, error: nothing in the input started a line of its own
+
+
+@settings(max_examples=30, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(hostile_text, hostile_text)
+def test_run_lines_are_inert(capsys: pytest.CaptureFixture[str], stack: str, text: str) -> None:
+    """What a program controls: its output, and the notes naming its stack references (a StackReference
+    named with an OSC 8 link or a screen clear must reach the terminal as text)."""
+    show_runs([StackRun(stack, output=f"{text}\n", notes=(f"StackReference {text}: see {text}=FILE",))])
+    err = capsys.readouterr().err
+    assert_inert(err)
+    assert err.count("\n") == 3 + text.count("\n")  # header, the output's own lines, one note line
+
+
+def test_a_stack_reference_named_with_escapes_reaches_the_terminal_as_text(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    name = "acme/\x1b]8;;https://evil.example\x1b\\click\x1b]8;;\x1b\\/\x1b[2Jprod"
+    show_runs([StackRun("dev", notes=(f"StackReference {name!r}: its outputs are unknown offline "
+                                      f"(pass --stack-outputs {name}=FILE with `pulumi stack output --json`)",))])
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "--stack-outputs acme/\\x1b]8;;https://evil.example" in err
+    assert "\\x1b[2Jprod=FILE" in err

@@ -21,6 +21,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from versionguard.core.errors import InputError
+
 HOST = Path(__file__).with_name("program_host.py")
 
 
@@ -31,11 +33,16 @@ class Interpreter:
         self.workdir = Path(tempfile.mkdtemp(prefix="versionguard-"))
         self.result_path = self.workdir / "result.json"
         self.output_path = self.workdir / "output.txt"
-        with self.output_path.open("wb") as sink:
-            # Its own session, so a timeout can stop the program and everything it started.
-            self.process = subprocess.Popen([str(python), "-u", str(HOST)], cwd=cwd, env=dict(env),
-                                            stdin=subprocess.PIPE, stdout=sink, stderr=subprocess.STDOUT,
-                                            start_new_session=True)
+        try:
+            with self.output_path.open("wb") as sink:
+                # Its own session, so a timeout can stop the program and everything it started.
+                self.process = subprocess.Popen([str(python), "-u", str(HOST)], cwd=cwd, env=dict(env),
+                                                stdin=subprocess.PIPE, stdout=sink, stderr=subprocess.STDOUT,
+                                                start_new_session=True)
+        except OSError as exc:  # not a program (exec format error), no permission, a missing #! interpreter
+            shutil.rmtree(self.workdir, ignore_errors=True)
+            raise InputError(str(python), "(interpreter)", "a Python interpreter that can be started to run the "
+                             "program", exc.strerror or str(exc)) from None
 
     def start(self, task: Mapping[str, Any]) -> None:
         """Hand over the task; the program starts running now."""
@@ -89,7 +96,10 @@ class Interpreters:
             with self._lock:
                 if len(self._ready) >= min(self._left, self._spare):
                     return taken
-            started = self._start()
+            try:
+                started = self._start()
+            except InputError:  # left to the take() that needs it, which reports it for its own stack
+                return taken
             with self._lock:
                 self._ready.append(started)
 

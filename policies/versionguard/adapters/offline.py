@@ -184,11 +184,16 @@ def _with(output: str, messages: Sequence[str]) -> str:
 def load_stack_outputs(specs: Sequence[str]) -> dict[str, dict[str, Any]]:
     """``NAME=FILE`` pairs: the StackReference name and a ``pulumi stack output --json`` export."""
     out: dict[str, dict[str, Any]] = {}
+    given: dict[str, str] = {}
     for spec in specs:
         name, sep, file = spec.partition("=")
         if not sep or not name or not file:
             raise InputError("--stack-outputs", "--stack-outputs", "NAME=FILE (a stack reference name and a "
                              "`pulumi stack output --json` file)", spec)
+        if name in given:  # which file would win is a guess: refuse it
+            raise InputError("--stack-outputs", name, "one file per stack reference name",
+                             f"{given[name]} and {spec}")
+        given[name] = spec
         path = Path(file)
         data = read_json(path, "`pulumi stack output --json` file")
         if not isinstance(data, dict):

@@ -5,13 +5,14 @@
 - A stack name may be fully qualified (``org/project/stack`` or ``org/stack``): the stack file and the
   policy config are named after the last part, as Pulumi names the stack file.
 - A named stack without a stack file has empty config, as in Pulumi.
+- Config values reach the program as the Pulumi CLI passes them (YAML read the yaml.v3 way, objects
+  as Go's JSON, plain dates as Go prints them): see :mod:`versionguard.adapters.stack_values`.
 - ``secure:`` values (top level or nested, as ``pulumi config set --secret [--path]`` writes them)
   cannot be decrypted offline: the program gets the placeholder ``[secret]`` and the key is secret.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from versionguard.adapters.safe_load import read_yaml
+from versionguard.adapters.stack_values import config_text, read_stack_yaml
 from versionguard.core.errors import InputError
 
 PROJECT_FILES = ("Pulumi.yaml", "Pulumi.yml")
@@ -41,7 +43,6 @@ class StackConfig:
     """A stack's config as the language host passes it: ``ns:key`` -> string (objects as JSON)."""
 
     path: Path
-    exists: bool
     values: dict[str, str] = field(default_factory=dict)
     secret_keys: tuple[str, ...] = ()
     declares_deployments: str | None = None  # the first config key that declares deployments
@@ -82,10 +83,10 @@ class Project:
     def stack_config(self, stack: str) -> StackConfig:
         path = self.stack_file(stack)
         if not path.is_file():
-            return StackConfig(path, exists=False)
-        data = _yaml(path)
+            return StackConfig(path)
+        data = read_stack_yaml(path)
         if data is None:
-            return StackConfig(path, exists=True)
+            return StackConfig(path)
         if not isinstance(data, dict):
             raise InputError(str(path), "(top level)", "a mapping", type(data).__name__)
         config = data.get("config") or {}
@@ -95,19 +96,22 @@ class Project:
         secret: list[str] = []
         declares = None
         for key, value in config.items():
-            full = key if ":" in str(key) else f"{self.name}:{key}"
+            if not isinstance(key, str):  # Pulumi cannot parse it as a config key either
+                raise InputError(str(path), "config", "config keys as text (quote a key YAML reads as a number, "
+                                 "boolean, date or null)", key)
+            full = key if ":" in key else f"{self.name}:{key}"
             plain, has_secret = _without_secrets(value)
-            values[full] = _config_text(plain, str(path), f"config.{key}")
+            values[full] = config_text(plain)
             if has_secret:
                 secret.append(full)
             declares = declares or _deployments_key(plain, f"config.{key}")
-        return StackConfig(path, True, values, tuple(secret), declares)
+        return StackConfig(path, values, tuple(secret), declares)
 
 
 def _without_secrets(value: Any) -> tuple[Any, bool]:
     """``value`` with every ``{secure: ...}`` replaced by the placeholder, and whether there was one."""
     if isinstance(value, Mapping):
-        if set(value) == {"secure"}:
+        if set(value) == {"secure"} and isinstance(value["secure"], str):  # {secure: 5} is a plain object to Pulumi
             return SECRET_PLACEHOLDER, True
         pairs = [(k, _without_secrets(v)) for k, v in value.items()]
         return {k: v for k, (v, _) in pairs}, any(s for _, (_, s) in pairs)
@@ -135,19 +139,18 @@ def _deployments_key(value: Any, key: str) -> str | None:
     return None
 
 
-def _config_text(value: Any, source: str, key: str) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
+def repository_path(path: Path) -> str:
+    """``path`` as code scanning names a file (SARIF ``%SRCROOT%``): relative to the root of the git
+    repository holding it (the nearest directory above with a ``.git``), else to the current directory,
+    else absolute; with ``/`` separators."""
+    path = path.absolute()
+    for directory in path.parents:
+        if (directory / ".git").exists():
+            return path.relative_to(directory).as_posix()
     try:
-        return json.dumps(value, default=str)
-    except (TypeError, ValueError):
-        raise InputError(source, key, "a JSON-compatible value", value) from None
-
-
-def _yaml(path: Path) -> Any:
-    return read_yaml(path, "YAML file")
+        return path.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 def find_project_file(root: Path) -> Path:
@@ -160,7 +163,7 @@ def find_project_file(root: Path) -> Path:
 
 def load_project(root: Path, stack_dir_override: Path | None = None) -> Project:
     path = find_project_file(root)
-    data = _yaml(path)
+    data = read_yaml(path, "Pulumi project file")
     if not isinstance(data, dict) or not isinstance(data.get("name"), str):
         raise InputError(str(path), "name", "the project name", data.get("name") if isinstance(data, dict) else data)
     stack_dir = data.get("stackConfigDir", ".")
@@ -187,4 +190,9 @@ def _runtime(path: Path, data: Mapping[str, Any]) -> tuple[Mapping[str, Any], st
         raise InputError(str(path), "main", "a path to the program", main)
     if main is not None and not (path.parent / main).exists():
         raise InputError(str(path), "main", "an existing program directory or file", main)
+    program = (path.parent / main) if main else path.parent
+    if program.is_dir() and not (program / "__main__.py").is_file():
+        # Python would look for a __main__ module elsewhere on sys.path and could run something else.
+        raise InputError(str(path), "main" if main else "(program)",
+                         f"a Python program: {program.resolve() / '__main__.py'} (or `main:` naming one)")
     return options, main

@@ -27,6 +27,7 @@ from versionguard.adapters.project import Project
 from versionguard.core.errors import InputError
 
 TOOLCHAINS = ("pip", "uv", "poetry")
+POETRY_TIMEOUT = 120.0  # seconds for `poetry env info --path`
 
 
 @dataclass(frozen=True)
@@ -65,23 +66,37 @@ def find_python(project: Project, override: Path | None = None) -> ProgramPython
     return ProgramPython(Path(sys.executable), f"versionguard's own Python ({project.file.name} names no virtualenv)")
 
 
+def _interpreter(python: Path) -> str | None:
+    """Why ``python`` cannot run the program (None: it can): every lookup checks its interpreter here."""
+    if not python.is_file():
+        return f"{python} does not exist"
+    if not os.access(python, os.X_OK):
+        return f"{python} is not executable"
+    return None
+
+
 def _given(path: Path) -> ProgramPython:
     path = path.absolute()
     if path.is_dir():
         python = path / "bin" / "python"
-        if not python.is_file():
-            raise InputError(str(path), "--python", "a Python interpreter or a virtualenv directory (no bin/python)")
+        problem = _interpreter(python)
+        if problem:
+            raise InputError(str(path), "--python", "a Python interpreter or a virtualenv directory with an "
+                             "executable bin/python", problem)
         return ProgramPython(python, f"--python {path}", path)
-    if not path.is_file() or not os.access(path, os.X_OK):
-        raise InputError(str(path), "--python", "an existing, executable Python interpreter")
+    problem = _interpreter(path)
+    if problem:
+        raise InputError(str(path), "--python", "an existing, executable Python interpreter", problem)
     venv = path.parent.parent if (path.parent.parent / "pyvenv.cfg").is_file() else None
     return ProgramPython(path, f"--python {path}", venv)
 
 
 def _venv(venv: Path, source: str, project: Project, key: str, how: str) -> ProgramPython:
     python = venv / "bin" / "python"
-    if not python.is_file():
-        raise InputError(str(project.file), key, f"an existing virtualenv at {venv}: {how}, or pass --python")
+    problem = _interpreter(python)
+    if problem:
+        raise InputError(str(project.file), key, f"an existing virtualenv at {venv}: {how}, or pass --python",
+                         problem)
     return ProgramPython(python, source, venv)
 
 
@@ -96,8 +111,14 @@ def _poetry(project: Project, program_dir: Path) -> ProgramPython:
     if poetry is None:
         raise InputError(str(project.file), "runtime.options.toolchain",
                          "poetry on PATH (the project uses poetry), or pass --python")
-    done = subprocess.run([poetry, "env", "info", "--path"], cwd=program_dir, capture_output=True, text=True,
-                          timeout=120, check=False)
+    try:
+        done = subprocess.run([poetry, "env", "info", "--path"], cwd=program_dir, capture_output=True, text=True,
+                              timeout=POETRY_TIMEOUT, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        problem = (f"{poetry} did not answer within {POETRY_TIMEOUT:g} s" if isinstance(exc, subprocess.TimeoutExpired)
+                   else f"{poetry} could not be run: {exc.strerror or exc}")
+        raise InputError(str(project.file), "runtime.options.toolchain", "a poetry that answers `poetry env info "
+                         "--path` (the project uses poetry), or pass --python", problem) from None
     path = done.stdout.strip()
     if done.returncode != 0 or not path:
         raise InputError(str(project.file), "runtime.options.toolchain",

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from versionguard.adapters.runtime import waivers_file
 from versionguard.cli.options import (
     ArmEndpointOpt,
     AsOf,
@@ -68,6 +69,8 @@ def audit(
         if resource_graph and allow_partial:
             raise InputError("command line", "--allow-partial", "it only with JSON files (--resource-graph reads "
                              "every page)")
+        # Live deployments have no project: the current directory's policies/waivers.yaml, as check's --project .
+        waivers = waivers_file(waivers, Path.cwd())
         if resource_graph:
             run = audit_resource_graph(subscription or (), management_group or (), arm_endpoint,
                                        parse_as_of(as_of), catalog, waivers, stack_label.strip(), policy_config,

@@ -17,7 +17,7 @@ from versionguard.core.dates import parse_date
 from versionguard.core.errors import InputError
 from versionguard.core.findings import Report, StackRun
 from versionguard.reporters import FORMATS, render
-from versionguard.reporters.inert import inert_line
+from versionguard.reporters.inert import inert, inert_line
 from versionguard.reporters.table import summary_line
 
 if TYPE_CHECKING:  # the runner loads Pulumi: the commands that run programs import it when they run
@@ -33,8 +33,9 @@ AsOf = Annotated[str | None, typer.Option("--as-of", help="Evaluation date YYYY-
                                           "(default: $VERSIONGUARD_AS_OF, else today UTC).")]
 CatalogOpt = Annotated[Path | None, typer.Option("--catalog", help="Catalog file replacing the bundled one "
                                                  "(default: $VERSIONGUARD_CATALOG).")]
-WaiversOpt = Annotated[Path | None, typer.Option("--waivers", help="Waivers file (default: $VERSIONGUARD_WAIVERS, "
-                                                 "else policies/waivers.yaml).")]
+WaiversOpt = Annotated[Path | None, typer.Option(
+    "--waivers", help="Waivers file (default: $VERSIONGUARD_WAIVERS, else policies/waivers.yaml of the project "
+    "(check: --project; audit: the current directory) when it exists, else the policy pack's own).")]
 ProjectOpt = Annotated[Path, typer.Option("--project", help="Pulumi project directory.")]
 StackOpt = Annotated[list[str] | None, typer.Option("--stack", "-s", help="Stack to run on (repeatable).")]
 AllOpt = Annotated[bool, typer.Option("--all", help="Every stack in the stack config dir.")]
@@ -63,7 +64,7 @@ def live_progress(label: str):
         return None
 
     def note(text: str, done: bool = False) -> None:
-        typer.echo(f"\r{label}: {text}\033[K", err=True, nl=done)
+        typer.echo(f"\r{inert_line(f'{label}: {text}')}\033[K", err=True, nl=done)
 
     return note
 
@@ -112,23 +113,21 @@ def runner_options(project: Project, python: Path | None, stack_outputs: list[st
 
 
 def show_runs(runs: Sequence[StackRun | ProgramRun | StackFailure]) -> None:
-    """What the programs printed and the notes of each run, on stderr (stdout carries only the report)."""
+    """What the programs printed and the notes of each run, on stderr (stdout carries only the report).
+
+    All of it is the program's text (its output, stack reference names in notes), so it is made inert:
+    an escape sequence shows as text instead of clearing the screen, linking, or hiding what follows."""
     for run in runs:
         if run.output:
-            typer.echo(f"versionguard: output of the program for stack {run.stack}:", err=True)
-            typer.echo(run.output, err=True, nl=not run.output.endswith("\n"))
+            typer.echo(inert_line(f"versionguard: output of the program for stack {run.stack}:"), err=True)
+            typer.echo(inert(run.output), err=True, nl=not run.output.endswith("\n"))
         for text in getattr(run, "notes", ()):
-            typer.echo(f"versionguard: note: {run.stack}: {text}", err=True)
+            note(f"{run.stack}: {text}")
 
 
 def show_errors(messages: Sequence[str]) -> None:
     for message in messages:
         typer.echo(inert_line(f"versionguard: error: {message}"), err=True)
-
-
-def emit(report: Report, fmt: str, output: Path | None) -> None:
-    """Write the report; with --output the file gets the format and the terminal a summary."""
-    emit_all(report, fmt, [] if output is None else [(fmt, output)])
 
 
 def parse_outputs(fmt: str, outputs: list[str] | None) -> list[tuple[str, Path]]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from versionguard.adapters.analyzer import OfflineAnalyzer, StackEnv
 from versionguard.adapters.offline import ProgramRun, RunOptions, StackFailure, run_stacks
-from versionguard.adapters.project import Project
+from versionguard.adapters.project import Project, repository_path
 from versionguard.adapters.python_env import find_python
 from versionguard.adapters.runtime import Runtime, load_runtime
 from versionguard.core.errors import InputError
@@ -33,7 +33,8 @@ def check_stacks(
     """Judge every stack; a stack whose program or config fails is reported as an error (exit 2) and
     the others are still judged. ``runner`` defaults to the project's own Python (see python_env)."""
     waived: list[WaivedHit] = []
-    runtime = load_runtime(as_of, catalog_path, waivers_path, on_waived=lambda *hit: waived.append(hit))  # type: ignore[arg-type]
+    runtime = load_runtime(as_of, catalog_path, waivers_path, on_waived=lambda *hit: waived.append(hit),  # type: ignore[arg-type]
+                           project_root=project.root)
     options = runner or RunOptions(find_python(project))
     findings: list[Finding] = []
     runs: list[StackRun] = []
@@ -41,7 +42,8 @@ def check_stacks(
         if progress:
             progress(outcome.stack)
         run_info = StackRun(outcome.stack, python=str(options.python.executable),
-                            python_source=options.python.source, output=outcome.output)
+                            python_source=options.python.source, output=outcome.output,
+                            stack_file=located(project, outcome))
         if isinstance(outcome, StackFailure):
             runs.append(replace(run_info, error=outcome.message))
             continue
@@ -57,6 +59,19 @@ def check_stacks(
         runs.append(replace(run_info, deployments=outcome.deployments, notes=outcome.notes,
                              policy_config=str(config_path) if config_path.is_file() else None))
     return Report(runtime.as_of, runtime.catalog.as_of, list(stacks), findings, runs=runs)
+
+
+def located(project: Project, outcome: ProgramRun | StackFailure) -> str:
+    """Where code scanning shows a stack's findings: the stack file the program ran with, or the project
+    file when the stack has none (a stack without a stack file has empty config) or no valid name."""
+    if isinstance(outcome, ProgramRun):
+        path = outcome.config.path
+    else:
+        try:
+            path = project.stack_file(outcome.stack)
+        except InputError:
+            path = project.file
+    return repository_path(path if path.is_file() else project.file)
 
 
 def judge(project: Project, run: ProgramRun, runtime: Runtime, config_path: Path | None,

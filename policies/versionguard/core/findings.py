@@ -54,6 +54,9 @@ class StackRun:
     error: str | None = None  # the stack could not be judged (exit 2)
     notes: tuple[str, ...] = ()  # what the person should know (unknown stack references, ...)
     output: str = ""  # what the program printed: terminal only, never part of the report
+    # The file the stack's findings point at (SARIF): its stack file, else the project file, relative to the
+    # repository root (absolute outside one). None: no file holds the stack (an audit of live deployments).
+    stack_file: str | None = None
     # Input the person chose to judge although it is not the whole result (audit --allow-partial):
     # what the verdict does not cover. Empty: the verdict covers everything asked for.
     partial: tuple[str, ...] = ()
@@ -61,7 +64,7 @@ class StackRun:
     def to_json(self) -> dict[str, Any]:
         out = {"stack": self.stack, "deployments": self.deployments, "python": self.python,
                "python_source": self.python_source, "policy_config": self.policy_config, "error": self.error,
-               "notes": list(self.notes)}
+               "notes": list(self.notes), "stack_file": self.stack_file}
         if self.partial:
             out["partial"] = list(self.partial)
         return out

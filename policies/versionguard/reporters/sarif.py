@@ -1,10 +1,15 @@
 """SARIF 2.1.0 for GitHub code scanning and other SARIF viewers.
 
 One run, whose driver lists every registered rule (not only those that fired) so viewers can show
-the rule help for any alert. Each finding becomes a result located twice: logically at the Pulumi
-resource (its URN) and physically at the stack's config file, because code scanning only shows
-results with a physical location. Waived findings stay in the log as externally suppressed
-results, mirroring the other formats which list them as waived.
+the rule help for any alert. Each finding becomes a result located logically at the Pulumi resource
+(its URN) and, because code scanning only shows results with a physical location, physically at the
+file its stack was read from (``StackRun.stack_file``: the real stack file, ``.yaml`` or ``.yml``, in
+whatever stack directory, or the project file for a stack without one). That path is relative to the
+repository root, which is what ``%SRCROOT%`` means to GitHub code scanning, wherever versionguard ran
+(the action's ``working-directory``, ``--project``, ``--stack-dir``); outside a repository it is
+relative to the current directory, or an absolute ``file://`` URI. Live deployments (``audit``) are in
+no file: their results carry the logical location only. Waived findings stay in the log as
+externally suppressed results, mirroring the other formats which list them as waived.
 
 Plain dicts are built and dumped with :mod:`json`; the ``sarif-om`` object model adds dependencies
 and still needs a custom serializer, for no gain in validity (the tests validate against the
@@ -30,9 +35,7 @@ from .markdown import docs_link
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SARIF_VERSION = "2.1.0"
-# Pulumi.yaml sets ``stackConfigDir: stacks``; URIs are relative to the checkout root.
-STACK_CONFIG_DIR = "stacks"
-SRCROOT = "%SRCROOT%"
+SRCROOT = "%SRCROOT%"  # the repository root, for GitHub code scanning
 FINGERPRINT_KEY = "versionguard/v1"
 
 _SARIF_LEVEL = {Level.MANDATORY: "error", Level.REMEDIATE: "error", Level.ADVISORY: "warning",
@@ -58,7 +61,7 @@ def build(report: Report) -> dict[str, Any]:
                             "rules": rules}},
         "invocations": [_invocation(report)],
         "columnKind": "unicodeCodePoints",
-        "results": _results(findings, index),
+        "results": _results(findings, index, {r.stack: r.stack_file for r in report.runs}),
         "properties": {"command": report.command, "asOf": report.as_of.isoformat(),
                        "catalogAsOf": report.catalog_as_of.isoformat(), "stacks": list(report.stacks),
                        "summary": report.summary, "runs": [r.to_json() for r in report.runs]},
@@ -72,7 +75,8 @@ def _invocation(report: Report) -> dict[str, Any]:
     if report.errors:
         invocation["toolExecutionNotifications"] = [
             {"level": "error", "message": {"text": f"{r.stack}: {r.error}"},
-             "locations": [{"physicalLocation": _physical(r.stack)}]} for r in report.errors]
+             **({"locations": [{"physicalLocation": _physical(r.stack_file)}]} if r.stack_file else {})}
+            for r in report.errors]
     return invocation
 
 
@@ -146,23 +150,24 @@ def _is_absolute(uri: str) -> bool:
 
 # --- results -----------------------------------------------------------------------------------
 
-def _results(findings: list[Finding], index: dict[str, int]) -> list[dict[str, Any]]:
+def _results(findings: list[Finding], index: dict[str, int], files: dict[str, str | None]) -> list[dict[str, Any]]:
     seen: Counter[str] = Counter()
     results = []
     for f in findings:
         base = fingerprint(f)
         seen[base] += 1  # two findings of one policy on one resource need distinct fingerprints
-        results.append(result(f, index[f.policy], f"{base}:{seen[base]}"))
+        results.append(result(f, index[f.policy], f"{base}:{seen[base]}", files.get(f.stack)))
     return results
 
 
-def result(f: Finding, rule_index: int, print_: str) -> dict[str, Any]:
+def result(f: Finding, rule_index: int, print_: str, stack_file: str | None = None) -> dict[str, Any]:
+    location: dict[str, Any] = {"physicalLocation": _physical(stack_file)} if stack_file else {}
     out: dict[str, Any] = {
         "ruleId": f.policy,
         "ruleIndex": rule_index,
         "level": "error" if f.level == "mandatory" else "warning",
         "message": {"text": f.message},
-        "locations": [{"physicalLocation": _physical(f.stack), "logicalLocations": [_logical(f)]}],
+        "locations": [{**location, "logicalLocations": [_logical(f)]}],
         "partialFingerprints": {FINGERPRINT_KEY: print_},
         "properties": {"stack": f.stack, "resourceType": f.type},
     }
@@ -184,13 +189,11 @@ def fingerprint(f: Finding) -> str:
     return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]  # any str, even a lone surrogate
 
 
-def stack_file(stack: str) -> str:
-    """Repo-relative URI of the stack's config file. An org/project/stack name keeps only the stack."""
-    return f"{STACK_CONFIG_DIR}/Pulumi.{quote(stack.rsplit('/', 1)[-1], errors='surrogatepass')}.yaml"
-
-
-def _physical(stack: str) -> dict[str, Any]:
-    return {"artifactLocation": {"uri": stack_file(stack), "uriBaseId": SRCROOT}, "region": {"startLine": 1}}
+def _physical(path: str) -> dict[str, Any]:
+    """A repository-relative path under ``%SRCROOT%``; an absolute one (no repository) as a file URI."""
+    uri = quote(path, errors="surrogatepass")
+    artifact = {"uri": f"file://{uri}"} if path.startswith("/") else {"uri": uri, "uriBaseId": SRCROOT}
+    return {"artifactLocation": artifact, "region": {"startLine": 1}}
 
 
 def _logical(f: Finding) -> dict[str, Any]:
