@@ -23,9 +23,9 @@ sys.path.insert(0, str(ROOT))
 
 from bench.generate import write_stack  # noqa: E402
 from bench.timing import best  # noqa: E402
-from versionguard.adapters.offline import RunOptions, run_program  # noqa: E402
-from versionguard.adapters.project import load_project  # noqa: E402
-from versionguard.adapters.python_env import find_python  # noqa: E402
+from versionguard.adapters.program.project import load_project  # noqa: E402
+from versionguard.adapters.program.project_python import find_python  # noqa: E402
+from versionguard.adapters.program.stack_runner import RunOptions, run_program  # noqa: E402
 from versionguard.commands.check import check_stacks  # noqa: E402
 
 AS_OF = dt.date(2026, 11, 22)

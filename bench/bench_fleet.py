@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "policies"))
 
 from bench.generate import live_properties  # noqa: E402
-from versionguard.adapters.catalog_file import load_catalog  # noqa: E402
+from versionguard.adapters.files.catalog_file import load_catalog  # noqa: E402
 from versionguard.core.vocabulary import KNOWN_SKUS  # noqa: E402
 
 AS_OF = "2026-11-29"

@@ -33,9 +33,9 @@ sys.path.insert(0, str(ROOT))
 
 from bench.generate import live_properties  # noqa: E402
 from bench.timing import best  # noqa: E402
-from versionguard.adapters.arm_deployments import load_live  # noqa: E402
-from versionguard.adapters.catalog_file import load_catalog  # noqa: E402
-from versionguard.adapters.models_list import import_catalog  # noqa: E402
+from versionguard.adapters.azure.arm_deployments import load_live  # noqa: E402
+from versionguard.adapters.azure.models_list import import_catalog  # noqa: E402
+from versionguard.adapters.files.catalog_file import load_catalog  # noqa: E402
 from versionguard.commands.audit import audit  # noqa: E402
 from versionguard.core.vocabulary import KNOWN_SKUS  # noqa: E402
 from versionguard.reporters import render  # noqa: E402

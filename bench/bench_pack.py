@@ -31,7 +31,7 @@ from pulumi.runtime.proto import analyzer_pb2  # noqa: E402
 from bench.generate import native_props, storage_props, webapp_props  # noqa: E402
 from bench.timing import best  # noqa: E402
 from tests.support.pack_process import start_pack  # noqa: E402
-from versionguard.adapters.catalog_file import load_catalog  # noqa: E402
+from versionguard.adapters.files.catalog_file import load_catalog  # noqa: E402
 from versionguard.core.engine import judge  # noqa: E402
 from versionguard.core.records import normalize  # noqa: E402
 from versionguard.core.rules.base import Context  # noqa: E402
@@ -48,12 +48,12 @@ def catalog_load(repeat: int = 30) -> tuple[float, float]:
 
     text = resources.files("versionguard").joinpath("data/catalog.yaml").read_text("utf-8")
     try:  # the bounded reader (adapters/safe_load); before it, the catalog reader called yaml.load itself
-        from versionguard.adapters.safe_load import parse_yaml
+        from versionguard.adapters.files.safe_load import parse_yaml
 
         def read() -> object:
             return parse_yaml(text, "bundled catalog", dates_as_text=True)
     except ImportError:
-        from versionguard.adapters.catalog_file import _StringDatesLoader  # type: ignore[attr-defined]
+        from versionguard.adapters.files.catalog_file import _StringDatesLoader  # type: ignore[attr-defined]
 
         def read() -> object:
             return yaml.load(text, Loader=_StringDatesLoader)
@@ -110,8 +110,8 @@ def _servicer() -> object:
     """The pack's servicer, configured at the policies' default levels, in this process."""
     from pulumi_policy import EnforcementLevel
 
-    from versionguard.adapters.pack import PACK_NAME, VersionguardServicer, build_policies
-    from versionguard.adapters.runtime import load_runtime
+    from versionguard.adapters.crossguard.policies import PACK_NAME, VersionguardServicer, build_policies
+    from versionguard.adapters.evaluation_inputs import load_runtime
 
     servicer = VersionguardServicer(PACK_NAME, "0.0.1", build_policies(load_runtime()), EnforcementLevel.ADVISORY)
     info = servicer.GetAnalyzerInfo(empty_pb2.Empty(), None)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from versionguard.adapters.safe_load import read_yaml
+from versionguard.adapters.files.safe_load import read_yaml
 from versionguard.core.errors import InputError
 from versionguard.core.vocabulary import KNOWN_SKUS, UPGRADE_OPTIONS, canonical, closest
 

@@ -21,8 +21,8 @@ from azure.core.exceptions import ClientAuthenticationError
 from typer.testing import CliRunner
 
 from tests.support.azure_stub import ArmStub, Running, StaticCredential
-from versionguard.adapters import azure_arm
-from versionguard.adapters.resource_graph import QUERY
+from versionguard.adapters.azure import sdk_clients as azure_arm
+from versionguard.adapters.azure.resource_graph import QUERY
 from versionguard.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -219,7 +219,7 @@ def test_catalog_fetch_bad_api_data_names_region_and_path(stub, credential):
 
 def test_catalog_fetch_validates_the_fetched_catalog_once(stub, credential, monkeypatch):
     """The merged data is validated where it is built; the diff compares that very catalog."""
-    from versionguard.adapters import models_list
+    from versionguard.adapters.azure import models_list
     from versionguard.commands import catalog as catalog_command
     from versionguard.core.catalog import catalog_from_data
 

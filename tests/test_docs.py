@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 import typer
 
-from versionguard.adapters.environment import ENV_AS_OF, ENV_CATALOG, ENV_WAIVERS
-from versionguard.adapters.policy_config import PolicyInfo, load_policy_config, reconcile
+from versionguard.adapters.files.env_vars import ENV_AS_OF, ENV_CATALOG, ENV_WAIVERS
+from versionguard.adapters.files.policy_config import PolicyInfo, load_policy_config, reconcile
 from versionguard.core.rules import RULE_IDS, RULES
 from versionguard.core.rules.base import Rule
 from versionguard.core.waivers import Waiver

@@ -130,7 +130,7 @@ def test_an_unwritable_chart_is_exit_2_naming_it(tmp_path: Path) -> None:
 
 def test_reports_and_charts_share_one_output_writer(tmp_path: Path) -> None:
     """Text and bytes, parents created; an unwritable path is an InputError naming it and the flag."""
-    from versionguard.adapters.output_file import write_output
+    from versionguard.adapters.files.output_file import write_output
     from versionguard.core.errors import InputError
 
     write_output(tmp_path / "new" / "report.md", "é\n")

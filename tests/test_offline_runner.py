@@ -29,9 +29,9 @@ def behaviours(*args: str) -> list[str]:
 
 def registered(project_dir: Path, stack: str) -> dict[str, dict]:
     """name -> registered inputs (as the analyzer is shown them) of one stack's run."""
-    from versionguard.adapters.offline import ProgramRun, RunOptions, run_stacks
-    from versionguard.adapters.project import load_project
-    from versionguard.adapters.python_env import find_python
+    from versionguard.adapters.program.project import load_project
+    from versionguard.adapters.program.project_python import find_python
+    from versionguard.adapters.program.stack_runner import ProgramRun, RunOptions, run_stacks
 
     project = load_project(project_dir)
     (run,) = run_stacks(project, [stack], RunOptions(find_python(project)))

@@ -11,7 +11,7 @@ from pulumi.runtime import rpc
 from pulumi.runtime.proto import analyzer_pb2
 
 from tests.support.pack_process import PackProcess, PackStartError, start_pack
-from versionguard.adapters.policy_config import PolicyInfo, load_policy_config, reconcile
+from versionguard.adapters.files.policy_config import PolicyInfo, load_policy_config, reconcile
 from versionguard.core.rules import RULES
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -89,7 +89,7 @@ sys.meta_path.insert(0, _NoTestExtras())
 from versionguard.core.findings import Finding, Report
 from versionguard.core.forecast import Event, Forecast
 from versionguard.core.catalog_diff import diff_catalogs
-from versionguard.adapters.catalog_file import load_catalog
+from versionguard.adapters.files.catalog_file import load_catalog
 from versionguard.reporters import FORMATS, render
 from versionguard.reporters.forecast import FORECAST_FORMATS, render as render_forecast
 from versionguard.reporters.catalog_diff import DIFF_FORMATS, render as render_diff

@@ -172,7 +172,7 @@ def test_an_interpreter_that_cannot_run_is_exit_2_naming_it_never_a_traceback(tm
 
 def test_a_poetry_that_cannot_run_or_hangs_is_exit_2_naming_the_toolchain(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from versionguard.adapters import python_env
+    from versionguard.adapters.program import project_python as python_env
 
     project = own_env_project(tmp_path, None)
     (project / "Pulumi.yaml").write_text((project / "Pulumi.yaml").read_text().replace("toolchain: pip",

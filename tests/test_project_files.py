@@ -91,7 +91,7 @@ def test_only_python_projects_can_be_checked(tmp_path: Path) -> None:
 
 
 def test_secure_values_top_level_and_nested_become_secret_placeholders() -> None:
-    from versionguard.adapters.project import SECRET_PLACEHOLDER, load_project
+    from versionguard.adapters.program.project import SECRET_PLACEHOLDER, load_project
 
     project = load_project(PROGRAMS / "behaviours")
     config = project.stack_config("secrets")
@@ -131,7 +131,7 @@ PULUMI_TEXTS = {
 def test_stack_file_values_reach_the_program_as_the_pulumi_cli_passes_them(tmp_path: Path) -> None:
     """Plain dates become Go's time text (not a JSON string), YAML 1.1-only forms stay text, numbers take
     Go's JSON form, and objects are Go's compact JSON with sorted keys, nested dates included."""
-    from versionguard.adapters.project import load_project
+    from versionguard.adapters.program.project import load_project
 
     (tmp_path / "Pulumi.yaml").write_text("name: p\nruntime: python\n")
     (tmp_path / "__main__.py").write_text("")

@@ -16,7 +16,7 @@ from google.protobuf import empty_pb2
 from tests.support.pack_process import start_pack
 from tests.support.wheel import ROOT, build_wheel, installed_venv
 from versionguard import __version__
-from versionguard.adapters.pack_location import locate_pack, pack_virtualenv
+from versionguard.adapters.crossguard.pack_location import locate_pack, pack_virtualenv
 from versionguard.core.errors import InputError
 
 GRAPH = ROOT / "tests" / "fixtures" / "arm" / "resource-graph-az.json"

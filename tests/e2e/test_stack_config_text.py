@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.harness import ROOT, Pulumi, pulumi_env
-from versionguard.adapters.offline import RunOptions, run_program
-from versionguard.adapters.project import load_project
-from versionguard.adapters.python_env import find_python
+from versionguard.adapters.program.project import load_project
+from versionguard.adapters.program.project_python import find_python
+from versionguard.adapters.program.stack_runner import RunOptions, run_program
 
 STACK_FILE = """\
 config:

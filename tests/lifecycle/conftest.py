@@ -6,7 +6,7 @@ import pytest
 from lifecycle_helpers import SMALL_CATALOG
 from typer.testing import CliRunner
 
-from versionguard.adapters.catalog_file import load_catalog
+from versionguard.adapters.files.catalog_file import load_catalog
 from versionguard.core.catalog import Catalog
 
 

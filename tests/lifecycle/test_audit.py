@@ -7,7 +7,7 @@ import json
 import pytest
 from lifecycle_helpers import ARM, SMALL_CATALOG, arm_item, write_json
 
-from versionguard.adapters.arm_deployments import load_live, read_items
+from versionguard.adapters.azure.arm_deployments import load_live, read_items
 from versionguard.cli import app
 from versionguard.core.errors import InputError
 from versionguard.reporters import FORMATS

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lifecycle_helpers import AS_OF, arm_item
 
-from versionguard.adapters.arm_deployments import read_items
+from versionguard.adapters.azure.arm_deployments import read_items
 from versionguard.commands.audit import audit
 from versionguard.core import engine
 from versionguard.core.findings import Finding, Report

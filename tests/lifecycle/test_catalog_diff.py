@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 from lifecycle_helpers import SMALL_CATALOG
 
-from versionguard.adapters.catalog_file import load_catalog
+from versionguard.adapters.files.catalog_file import load_catalog
 from versionguard.cli import app
 from versionguard.core.catalog_diff import diff_catalogs
 

@@ -11,8 +11,8 @@ import pytest
 import yaml
 from lifecycle_helpers import ARM, ROOT, arm_item, write_json
 
-from versionguard.adapters.catalog_file import load_catalog
-from versionguard.adapters.models_list import import_catalog, parse_models_text
+from versionguard.adapters.azure.models_list import import_catalog, parse_models_text
+from versionguard.adapters.files.catalog_file import load_catalog
 from versionguard.cli import app
 
 SPEC = ARM / "models-list-spec.json"

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from lifecycle_helpers import ARM, HERE, ROOT, classic, native
 
-from versionguard.adapters.catalog_file import load_catalog
+from versionguard.adapters.files.catalog_file import load_catalog
 from versionguard.cli import app
 from versionguard.core.catalog import Catalog
 from versionguard.core.engine import judge

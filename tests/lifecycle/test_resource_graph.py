@@ -7,7 +7,7 @@ import json
 import pytest
 from lifecycle_helpers import ARM, SMALL_CATALOG, arm_item, graph_row, write_json
 
-from versionguard.adapters.arm_deployments import load_live
+from versionguard.adapters.azure.arm_deployments import load_live
 from versionguard.cli import app
 
 AZ = ARM / "resource-graph-az.json"

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lifecycle_helpers import AS_OF, SMALL_CATALOG, graph_row
 
-from versionguard.adapters.arm_deployments import load_live
+from versionguard.adapters.azure.arm_deployments import load_live
 from versionguard.cli import app
 from versionguard.commands.audit import audit
 from versionguard.core.errors import InputError

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests.unit.testkit import Pack, make_runtime
-from versionguard.adapters.runtime import Runtime
+from versionguard.adapters.evaluation_inputs import Runtime
 
 _ENV_VARS = ("VERSIONGUARD_AS_OF", "VERSIONGUARD_CATALOG", "VERSIONGUARD_WAIVERS",
              "PULUMI_CONFIG", "PULUMI_PROJECT", "PULUMI_STACK", "PULUMI_DRY_RUN")

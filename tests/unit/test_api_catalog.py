@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from tests.unit.api_kit import api_catalog_data, api_entry
-from versionguard.adapters.catalog_file import load_catalog, parse_catalog
+from versionguard.adapters.files.catalog_file import load_catalog, parse_catalog
 from versionguard.cli import app
 from versionguard.core.catalog import catalog_from_data
 from versionguard.core.catalog_diff import diff_catalogs

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tests.unit.testkit import catalog_data, version_entry
-from versionguard.adapters.catalog_file import load_catalog, parse_catalog
+from versionguard.adapters.files.catalog_file import load_catalog, parse_catalog
 from versionguard.core.catalog import BUNDLED_CATALOG, catalog_from_data
 from versionguard.core.errors import InputError
 from versionguard.core.vocabulary import KNOWN_SKUS, LIFECYCLES

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.unit.testkit import catalog_data, version_entry
-from versionguard.adapters.catalog_file import load_catalog
+from versionguard.adapters.files.catalog_file import load_catalog
 from versionguard.core.catalog import catalog_from_data
 from versionguard.core.errors import InputError
 from versionguard.core.lifecycle import (
@@ -240,7 +240,7 @@ def test_staleness_warning_is_the_catalog_freshness_message(bundled: Any) -> Non
 def test_catalog_import_carries_the_new_fields_from_the_previous_catalog(bundled: Any) -> None:
     """The Models-List API reports none of released, deprecation_status or fine-tuned deployment
     dates: ``catalog import --previous`` keeps them, as it keeps default_since and deprecation."""
-    from versionguard.adapters.models_list import carry_over
+    from versionguard.adapters.azure.models_list import carry_over
 
     previous = catalog_from_data(catalog_data(("gpt-4o", [version_entry(
         "2024-08-06", deprecation="2025-08-06", deprecation_status="tentative", released="2024-08-06",

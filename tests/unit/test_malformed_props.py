@@ -19,7 +19,7 @@ from tests.unit.testkit import (
     make_runtime,
     struct_to_dict,
 )
-from versionguard.adapters.pack import to_plain
+from versionguard.adapters.crossguard.policies import to_plain
 from versionguard.core.records import Unknown, normalize
 
 PINNED, EXPLICIT, NO_AUTO, RETIRED, AUTO_STD, MIGRATION, KNOWN, PREVIEW, TARGET, DEPRECATED = RESOURCE_POLICIES

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from versionguard.adapters import safe_load
+from versionguard.adapters.files import safe_load
 from versionguard.core.errors import InputError
 
 _TRICKY = st.text(alphabet=st.sampled_from([*'[]{}"\\ab\n', "\u00e9", "\u2603"]), max_size=12)

@@ -87,7 +87,7 @@ def test_plain_values_are_not_redacted(pack: Pack) -> None:
 def test_without_a_way_to_tell_secrets_a_validation_fails_closed(pack: Pack,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """No wire form (secrets_of gives None): no message may show a value."""
-    from versionguard.adapters import pack_secrets
+    from versionguard.adapters.crossguard import secrets as pack_secrets
 
     monkeypatch.setattr(pack_secrets, "secrets_of", lambda args: None)
     found = pack.analyze(deployment("native", model="gpt-plain", version="far"))
@@ -117,6 +117,6 @@ def test_a_stock_servicer_fails_closed(monkeypatch: pytest.MonkeyPatch, resource
     ("a'b\n", {"a'b\n", "a'b", "a'b\\n"}), (10.0, {"10.0", "10"}), (True, {"True"}), ("  ", set()),
 ])
 def test_secret_forms(value: Any, forms: set[str]) -> None:
-    from versionguard.adapters import pack_secrets
+    from versionguard.adapters.crossguard import secrets as pack_secrets
 
     assert pack_secrets.secret_texts({"x": secret(value)}) == forms

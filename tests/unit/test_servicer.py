@@ -34,8 +34,8 @@ from tests.unit.testkit import (
     struct_to_dict,
     urn_of,
 )
-from versionguard.adapters import pack as pack_module
-from versionguard.adapters import pack_secrets
+from versionguard.adapters.crossguard import policies as pack_module
+from versionguard.adapters.crossguard import secrets as pack_secrets
 from versionguard.core.catalog import Catalog
 
 CONFIGS: list[dict[str, Any]] = [

@@ -25,11 +25,12 @@ from tests.unit.testkit import (
     struct_of,
     urn_of,
 )
-from versionguard.adapters.analyzer import OfflineAnalyzer, Resource, StackEnv
-from versionguard.adapters.catalog_file import load_catalog
-from versionguard.adapters.environment import ENV_AS_OF, ENV_CATALOG, ENV_WAIVERS, as_of_from_env, path_from_env
-from versionguard.adapters.policy_config import PolicyInfo, load_policy_config, reconcile
-from versionguard.adapters.runtime import load_runtime
+from versionguard.adapters.crossguard.analyzer import OfflineAnalyzer, StackEnv
+from versionguard.adapters.evaluation_inputs import load_runtime
+from versionguard.adapters.files.catalog_file import load_catalog
+from versionguard.adapters.files.env_vars import ENV_AS_OF, ENV_CATALOG, ENV_WAIVERS, as_of_from_env, path_from_env
+from versionguard.adapters.files.policy_config import PolicyInfo, load_policy_config, reconcile
+from versionguard.adapters.program.resource import Resource
 from versionguard.core.catalog import BUNDLED_CATALOG
 from versionguard.core.errors import InputError
 from versionguard.core.rules import RULES

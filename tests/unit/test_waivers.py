@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from tests.unit.testkit import AS_OF, NATIVE, UNKNOWN, Pack, day, deployment, iso, make_runtime, only, urn_of
-from versionguard.adapters.runtime import DEFAULT_WAIVERS
-from versionguard.adapters.waivers_file import load_waivers
+from versionguard.adapters.evaluation_inputs import DEFAULT_WAIVERS
+from versionguard.adapters.files.waivers_file import load_waivers
 from versionguard.core.errors import InputError
 from versionguard.core.waivers import Waiver, Waivers, waivers_from_data
 

@@ -1,4 +1,4 @@
-"""adapters.wire: the analyzer's wire form as plain data, without pulumi_policy."""
+"""adapters.crossguard.wire: the analyzer's wire form as plain data, without pulumi_policy."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 from pulumi_policy import deserialize, proxy
 
 from tests.unit.testkit import UNKNOWN, secret
-from versionguard.adapters.wire import SPECIAL_SECRET_SIG, SPECIAL_SIG_KEY, UNKNOWN_SENTINELS, from_wire
+from versionguard.adapters.crossguard.wire import SPECIAL_SECRET_SIG, SPECIAL_SIG_KEY, UNKNOWN_SENTINELS, from_wire
 from versionguard.core.api_usage import scan
 from versionguard.core.records import Malformed, Secret, Unknown, normalize
 
@@ -21,7 +21,7 @@ def test_the_wire_constants_are_pulumi_policys() -> None:
 
 def test_importing_the_wire_and_redaction_modules_loads_no_policy_sdk() -> None:
     """commands.forecast reads the wire form and redacts secrets with these two modules."""
-    code = ("import sys, versionguard.adapters.wire, versionguard.adapters.pack_secrets\n"
+    code = ("import sys, versionguard.adapters.crossguard.wire, versionguard.adapters.crossguard.secrets\n"
             "print(sorted({n.split('.')[0] for n in sys.modules} & {'pulumi_policy', 'grpc', 'pulumi'}))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"

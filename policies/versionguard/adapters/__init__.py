@@ -1,1 +1,10 @@
-"""Adapters: turn the outside (Pulumi programs and CrossGuard, files, ARM JSON) into core records and settings."""
+"""Adapters: turn the outside into core records and settings, one subpackage per thing adapted.
+
+- ``files``: bounded YAML/JSON readers, the catalog, waivers and policy-config files, the
+  ``VERSIONGUARD_*`` variables, the one output writer.
+- ``azure``: ARM JSON, Resource Graph and Models-List data, and the live Azure SDK clients.
+- ``crossguard``: the CrossGuard policy pack, its gRPC server and the in-process analyzer.
+- ``program``: running a Pulumi program offline: project and stack files, the project's Python,
+  the program host and the preview resource monitor.
+- ``evaluation_inputs``: what one evaluation needs besides the resources (date, catalog, waivers).
+"""

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from versionguard.adapters.runtime import waivers_file
+from versionguard.adapters.evaluation_inputs import waivers_file
 from versionguard.cli.options import (
     ArmEndpointOpt,
     AsOf,

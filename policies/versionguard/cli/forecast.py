@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from versionguard.adapters.project import load_project
+from versionguard.adapters.program.project import load_project
 from versionguard.cli.options import (
     DEFAULT_JOBS,
     AllOpt,

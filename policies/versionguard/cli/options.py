@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from versionguard.adapters.output_file import write_output
-from versionguard.adapters.project import Project
+from versionguard.adapters.files.output_file import write_output
+from versionguard.adapters.program.project import Project
 from versionguard.core.dates import parse_date
 from versionguard.core.errors import InputError
 from versionguard.core.findings import Report, StackRun
@@ -21,7 +21,7 @@ from versionguard.reporters.inert import inert, inert_line
 from versionguard.reporters.table import summary_line
 
 if TYPE_CHECKING:  # the runner loads Pulumi: the commands that run programs import it when they run
-    from versionguard.adapters.offline import ProgramRun, RunOptions, StackFailure
+    from versionguard.adapters.program.stack_runner import ProgramRun, RunOptions, StackFailure
 
 Format = Annotated[str, typer.Option("--format", "-f", help="Output format: " + " | ".join(FORMATS))]
 TextFormat = Annotated[str, typer.Option("--format", "-f", help="Output format: table | json | markdown")]
@@ -101,8 +101,8 @@ def stack_names(all_stacks: bool, stacks: list[str] | None, known: list[str], st
 def runner_options(project: Project, python: Path | None, stack_outputs: list[str] | None, timeout: float | None,
                    jobs: int) -> RunOptions:
     """How each stack's program runs: which Python, stack reference outputs, time limit, parallelism."""
-    from versionguard.adapters.offline import DEFAULT_TIMEOUT, RunOptions, load_stack_outputs
-    from versionguard.adapters.python_env import find_python
+    from versionguard.adapters.program.project_python import find_python
+    from versionguard.adapters.program.stack_runner import DEFAULT_TIMEOUT, RunOptions, load_stack_outputs
 
     timeout = DEFAULT_TIMEOUT if timeout is None else timeout
     if not timeout > 0:

@@ -1,4 +1,4 @@
-"""``versionguard pack-path``: typer wiring for :mod:`versionguard.adapters.pack_location`."""
+"""``versionguard pack-path``: typer wiring for :mod:`versionguard.adapters.crossguard.pack_location`."""
 
 from __future__ import annotations
 

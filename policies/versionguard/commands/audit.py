@@ -11,11 +11,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from versionguard.adapters import azure_arm
-from versionguard.adapters.arm_deployments import Deduplicator, LiveDeployment, bulk_load, load_live, read_items
-from versionguard.adapters.policy_config import PolicyInfo, PolicySetting, load_policy_config, reconcile
-from versionguard.adapters.resource_graph import QUERY
-from versionguard.adapters.runtime import load_runtime
+from versionguard.adapters.azure import sdk_clients as azure_arm
+from versionguard.adapters.azure.arm_deployments import Deduplicator, LiveDeployment, bulk_load, load_live, read_items
+from versionguard.adapters.azure.resource_graph import QUERY
+from versionguard.adapters.evaluation_inputs import load_runtime
+from versionguard.adapters.files.policy_config import PolicyInfo, PolicySetting, load_policy_config, reconcile
 from versionguard.core import engine
 from versionguard.core.catalog import Catalog
 from versionguard.core.findings import STACK_RESOURCE, Finding, Report, StackRun

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from versionguard.adapters import azure_arm
-from versionguard.adapters.catalog_file import load_catalog
-from versionguard.adapters.environment import as_of_from_env
-from versionguard.adapters.models_list import ImportResult, finish_import, import_catalog, sightings_of
+from versionguard.adapters.azure import sdk_clients as azure_arm
+from versionguard.adapters.azure.models_list import ImportResult, finish_import, import_catalog, sightings_of
+from versionguard.adapters.files.catalog_file import load_catalog
+from versionguard.adapters.files.env_vars import as_of_from_env
 from versionguard.core.catalog import Catalog
 from versionguard.core.catalog_diff import CatalogDiff, diff_catalogs
 from versionguard.core.errors import InputError

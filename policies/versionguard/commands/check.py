@@ -7,11 +7,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from versionguard.adapters.analyzer import OfflineAnalyzer, StackEnv
-from versionguard.adapters.offline import ProgramRun, RunOptions, StackFailure, run_stacks
-from versionguard.adapters.project import Project, repository_path
-from versionguard.adapters.python_env import find_python
-from versionguard.adapters.runtime import Runtime, load_runtime
+from versionguard.adapters.crossguard.analyzer import OfflineAnalyzer, StackEnv
+from versionguard.adapters.evaluation_inputs import Runtime, load_runtime
+from versionguard.adapters.program.project import Project, repository_path
+from versionguard.adapters.program.project_python import find_python
+from versionguard.adapters.program.stack_runner import ProgramRun, RunOptions, StackFailure, run_stacks
 from versionguard.core.errors import InputError
 from versionguard.core.findings import STACK_RESOURCE, Finding, Report, StackRun
 from versionguard.core.waivers import Waiver

@@ -1,6 +1,6 @@
 """``versionguard forecast``: run each stack's program offline and date its lifecycle events.
 
-Each registered resource is read once from the wire form the analyzer is shown (``adapters.wire``),
+Each registered resource is read once from the wire form the analyzer is shown (``adapters.crossguard.wire``),
 and that plain data feeds both readers, as ``check`` reads the same registrations:
 
 - unknown values (computed during preview, StackReference outputs without ``--stack-outputs``) are
@@ -21,12 +21,12 @@ from pathlib import Path
 
 from google.protobuf.json_format import MessageToDict
 
-from versionguard.adapters.offline import ProgramRun, RunOptions, StackFailure, run_stacks
-from versionguard.adapters.pack_secrets import redact, secret_texts
-from versionguard.adapters.project import Project
-from versionguard.adapters.python_env import find_python
-from versionguard.adapters.runtime import load_runtime
-from versionguard.adapters.wire import from_wire
+from versionguard.adapters.crossguard.secrets import redact, secret_texts
+from versionguard.adapters.crossguard.wire import from_wire
+from versionguard.adapters.evaluation_inputs import load_runtime
+from versionguard.adapters.program.project import Project
+from versionguard.adapters.program.project_python import find_python
+from versionguard.adapters.program.stack_runner import ProgramRun, RunOptions, StackFailure, run_stacks
 from versionguard.core.api_forecast import api_version_events
 from versionguard.core.api_usage import UsageScan, scan
 from versionguard.core.forecast import Event, Forecast, Skipped, forecast

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from versionguard.adapters.pack_location import locate_pack
+from versionguard.adapters.crossguard.pack_location import locate_pack
 
 
 def pack_path() -> Path:

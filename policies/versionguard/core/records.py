@@ -4,7 +4,7 @@ Adapters (CrossGuard args, Pulumi mock registrations, ARM JSON) hand plain data 
 :func:`normalize`. Each field is a :data:`Field`: a string, ``None`` (absent), :class:`Unknown`
 (not known during preview) or :class:`Malformed` (present but of the wrong shape). Rules never
 see raw props, so no rule can crash on a list where an object belongs. A :class:`Secret` in the
-props (a Pulumi secret, as ``adapters.wire`` marks it) is read through: a secret input is judged by
+props (a Pulumi secret, as ``adapters.crossguard.wire`` marks it) is read through: a secret input is judged by
 its value, as the pack judges it; showing it is the adapters' concern (they redact it).
 """
 

@@ -13,7 +13,7 @@ import io
 from collections.abc import Sequence
 from pathlib import Path
 
-from versionguard.adapters.output_file import write_output
+from versionguard.adapters.files.output_file import write_output
 from versionguard.core.dates import add_days
 from versionguard.core.errors import InputError
 from versionguard.core.forecast import KINDS, Event, Forecast

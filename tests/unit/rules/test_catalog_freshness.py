@@ -16,7 +16,7 @@ from tests.unit.testkit import (
     make_catalog,
     only,
 )
-from versionguard.adapters.catalog_file import load_catalog
+from versionguard.adapters.files.catalog_file import load_catalog
 from versionguard.core.engine import evaluate_stack
 from versionguard.core.rules import BY_ID
 

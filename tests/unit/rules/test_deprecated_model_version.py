@@ -16,7 +16,7 @@ from tests.unit.testkit import (
     iso,
     version_entry,
 )
-from versionguard.adapters.catalog_file import load_catalog
+from versionguard.adapters.files.catalog_file import load_catalog
 from versionguard.core.catalog import catalog_from_data
 
 POLICY = "deprecated-model-version"

@@ -1,7 +1,7 @@
 """Run each stack's program offline, in its own process and the project's own Python, as a preview.
 
 For every stack a fresh interpreter (``program_host`` run by the project's Python) executes the
-program against a fresh :class:`~versionguard.adapters.preview_monitor.PreviewMonitor`, so nothing
+program against a fresh :class:`~versionguard.adapters.program.preview_monitor.PreviewMonitor`, so nothing
 (modules, config, globals) carries over from one stack to the next. Fails closed: a program that
 raises, exits (``sys.exit`` with any code, ``os._exit``), logs an error, outlives ``timeout`` or
 registers nothing a check could judge is a :class:`StackFailure` naming the stack; the other stacks
@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from versionguard.adapters.analyzer import Resource
-from versionguard.adapters.interpreters import Interpreters
-from versionguard.adapters.preview_monitor import PreviewMonitor, serve
-from versionguard.adapters.project import Project, StackConfig
-from versionguard.adapters.python_env import ProgramPython
-from versionguard.adapters.safe_load import read_json
+from versionguard.adapters.files.safe_load import read_json
+from versionguard.adapters.program.interpreters import Interpreters
+from versionguard.adapters.program.preview_monitor import PreviewMonitor, serve
+from versionguard.adapters.program.project import Project, StackConfig
+from versionguard.adapters.program.project_python import ProgramPython
+from versionguard.adapters.program.resource import Resource
 from versionguard.core.errors import InputError
 from versionguard.core.records import deployment_flavour
 

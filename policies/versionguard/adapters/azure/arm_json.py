@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from versionguard.adapters.safe_load import parse_json
+from versionguard.adapters.files.safe_load import parse_json
 from versionguard.core.errors import InputError
 from versionguard.core.records import shape_of
 

@@ -10,9 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from versionguard.adapters.catalog_file import load_catalog
-from versionguard.adapters.environment import ENV_CATALOG, ENV_WAIVERS, as_of_from_env, path_from_env
-from versionguard.adapters.waivers_file import load_waivers
+from versionguard.adapters.files.catalog_file import load_catalog
+from versionguard.adapters.files.env_vars import ENV_CATALOG, ENV_WAIVERS, as_of_from_env, path_from_env
+from versionguard.adapters.files.waivers_file import load_waivers
 from versionguard.core.catalog import Catalog, dated_by
 from versionguard.core.waivers import Waiver, Waivers
 

@@ -21,7 +21,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from versionguard.adapters.wire import SPECIAL_SECRET_SIG, SPECIAL_SIG_KEY
+from versionguard.adapters.crossguard.wire import SPECIAL_SECRET_SIG, SPECIAL_SIG_KEY
 from versionguard.core.vocabulary import KNOWN_SKUS, UPGRADE_OPTIONS, canonical
 
 SECRET = "[secret]"

@@ -23,7 +23,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from versionguard.adapters.project import Project
+from versionguard.adapters.program.project import Project
 from versionguard.core.errors import InputError
 
 TOOLCHAINS = ("pip", "uv", "poetry")

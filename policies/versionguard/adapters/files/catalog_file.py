@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from versionguard.adapters.safe_load import decode_text, parse_yaml, read_text
+from versionguard.adapters.files.safe_load import decode_text, parse_yaml, read_text
 from versionguard.core.catalog import BUNDLED_CATALOG, Catalog, catalog_from_data
 
 

@@ -26,8 +26,8 @@ from typing import Any
 
 import yaml
 
-from versionguard.adapters.arm_json import read_arm_list
-from versionguard.adapters.safe_load import MAX_EXPORT_BYTES, read_text
+from versionguard.adapters.azure.arm_json import read_arm_list
+from versionguard.adapters.files.safe_load import MAX_EXPORT_BYTES, read_text
 from versionguard.core.catalog import Catalog, catalog_from_data
 from versionguard.core.dates import parse_timestamp
 from versionguard.core.errors import InputError

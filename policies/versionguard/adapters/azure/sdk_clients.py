@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from versionguard.adapters.resource_graph import GraphPage
+from versionguard.adapters.azure.resource_graph import GraphPage
 from versionguard.core.errors import InputError
 
 PUBLIC_ARM = "https://management.azure.com"

@@ -20,7 +20,7 @@ compares the result with the real CLI's. In short:
   keys sorted, ``<``, ``>``, ``&`` escaped, floats in Go's notation, non-string keys as Go prints
   them).
 
-The file is first read by :mod:`versionguard.adapters.safe_load` (size, encoding, nesting, anchors,
+The file is first read by :mod:`versionguard.adapters.files.safe_load` (size, encoding, nesting, anchors,
 tags, duplicate keys and non-finite numbers are refused there, NaN and infinity as Pulumi refuses
 them), so this second, yaml.v3-shaped reading is bounded too and meets only finite numbers.
 """
@@ -37,7 +37,7 @@ from typing import Any
 
 import yaml
 
-from versionguard.adapters.safe_load import parse_yaml, read_text
+from versionguard.adapters.files.safe_load import parse_yaml, read_text
 from versionguard.core.errors import InputError
 
 _TAG = "tag:yaml.org,2002:"

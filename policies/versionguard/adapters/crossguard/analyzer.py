@@ -21,9 +21,10 @@ from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2
 from pulumi_policy import EnforcementLevel
 
-from versionguard.adapters.pack import PACK_NAME, VersionguardServicer, build_policies
-from versionguard.adapters.policy_config import PolicyInfo, PolicySetting, load_policy_config, reconcile
-from versionguard.adapters.runtime import Runtime
+from versionguard.adapters.crossguard.policies import PACK_NAME, VersionguardServicer, build_policies
+from versionguard.adapters.evaluation_inputs import Runtime
+from versionguard.adapters.files.policy_config import PolicyInfo, PolicySetting, load_policy_config, reconcile
+from versionguard.adapters.program.resource import Resource
 
 # What pulumi_policy reports as its version when PulumiPolicy.yaml is not consulted.
 PACK_VERSION = "0.0.1"
@@ -34,19 +35,6 @@ _LEVEL_NAMES = {
     analyzer_pb2.DISABLED: "disabled",
 }
 _LEVEL_VALUES = {v: k for k, v in _LEVEL_NAMES.items()}
-
-
-@dataclass(frozen=True)
-class Resource:
-    """A registered resource as the engine would present it to an analyzer."""
-
-    type: str
-    name: str
-    urn: str
-    properties: struct_pb2.Struct
-    parent: str = ""
-    dependencies: tuple[str, ...] = ()
-    custom: bool = True
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ from pulumi.runtime.proto import (
     resource_pb2_grpc,
 )
 
-from versionguard.adapters.analyzer import Resource
+from versionguard.adapters.program.resource import Resource
 
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # the engine's wire sentinel for an unknown value
 STACK_TYPE = "pulumi:pulumi:Stack"

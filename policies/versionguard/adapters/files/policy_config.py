@@ -16,7 +16,7 @@ from typing import Any
 
 import jsonschema
 
-from versionguard.adapters.safe_load import parse_json, read_text
+from versionguard.adapters.files.safe_load import parse_json, read_text
 from versionguard.core.errors import InputError
 
 LEVELS = ("advisory", "mandatory", "remediate", "disabled")

@@ -6,7 +6,7 @@
   policy config are named after the last part, as Pulumi names the stack file.
 - A named stack without a stack file has empty config, as in Pulumi.
 - Config values reach the program as the Pulumi CLI passes them (YAML read the yaml.v3 way, objects
-  as Go's JSON, plain dates as Go prints them): see :mod:`versionguard.adapters.stack_values`.
+  as Go's JSON, plain dates as Go prints them): see :mod:`versionguard.adapters.program.stack_values`.
 - ``secure:`` values (top level or nested, as ``pulumi config set --secret [--path]`` writes them)
   cannot be decrypted offline: the program gets the placeholder ``[secret]`` and the key is secret.
 """
@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from versionguard.adapters.safe_load import read_yaml
-from versionguard.adapters.stack_values import config_text, read_stack_yaml
+from versionguard.adapters.files.safe_load import read_yaml
+from versionguard.adapters.program.stack_values import config_text, read_stack_yaml
 from versionguard.core.errors import InputError
 
 PROJECT_FILES = ("Pulumi.yaml", "Pulumi.yml")

@@ -23,7 +23,7 @@ from typing import Any
 
 from versionguard.core.errors import InputError
 
-HOST = Path(__file__).with_name("program_host.py")
+HOST = Path(__file__).with_name("host.py")
 
 
 class Interpreter:

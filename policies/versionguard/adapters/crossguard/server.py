@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import NoReturn
 
-from versionguard.adapters.pack import build_policies, load_runtime_or_exit
-from versionguard.adapters.pack import serve as serve_policies
+from versionguard.adapters.crossguard.policies import build_policies, load_runtime_or_exit
+from versionguard.adapters.crossguard.policies import serve as serve_policies
 
 
 def serve() -> NoReturn:

@@ -4,7 +4,7 @@ Three inputs, told apart by their envelope:
 
 - the ARM Deployments-List response (``{"value": [...], "nextLink"?}``) or the array that
   ``az cognitiveservices account deployment list`` prints;
-- Azure Resource Graph results (:mod:`versionguard.adapters.resource_graph`): ``az graph query``
+- Azure Resource Graph results (:mod:`versionguard.adapters.azure.resource_graph`): ``az graph query``
   output or the REST response, whose rows are ARM items plus ``subscriptionId`` and ``resourceGroup``.
 
 A verdict covers the whole result or says it does not: a file that is one page of several (an ARM
@@ -29,9 +29,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from versionguard.adapters.arm_json import arm_list
-from versionguard.adapters.resource_graph import GraphPage, graph_page, is_graph_response
-from versionguard.adapters.safe_load import MAX_EXPORT_BYTES, parse_json, read_text
+from versionguard.adapters.azure.arm_json import arm_list
+from versionguard.adapters.azure.resource_graph import GraphPage, graph_page, is_graph_response
+from versionguard.adapters.files.safe_load import MAX_EXPORT_BYTES, parse_json, read_text
 from versionguard.core.errors import InputError
 from versionguard.core.records import AZURE_NATIVE_TYPE, DeploymentRecord, normalize, shape_of
 

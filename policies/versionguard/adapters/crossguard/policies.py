@@ -12,7 +12,7 @@ reads an Analyze request's properties once for all policies (the stock one deser
 for each policy) and hands the policies the wire form too, in which Pulumi secrets are still marked;
 and its AnalyzeStack does not deserialize the stack's resources for versionguard's stack policies,
 which read none. Secret inputs are shown as ``[secret]`` in every message
-(:mod:`versionguard.adapters.pack_secrets`); the policies need versionguard's servicer for that and
+(:mod:`versionguard.adapters.crossguard.secrets`); the policies need versionguard's servicer for that and
 fail closed under any other.
 """
 
@@ -47,10 +47,10 @@ from pulumi_policy import proxy as _proxy
 from pulumi_policy.deserialize import deserialize_properties
 from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy
 
-from versionguard.adapters import pack_secrets
-from versionguard.adapters.pack_secrets import SecretTexts
-from versionguard.adapters.runtime import Runtime, load_runtime
-from versionguard.adapters.wire import UNKNOWN_SENTINELS, from_wire
+from versionguard.adapters.crossguard import secrets as pack_secrets
+from versionguard.adapters.crossguard.secrets import SecretTexts
+from versionguard.adapters.crossguard.wire import UNKNOWN_SENTINELS, from_wire
+from versionguard.adapters.evaluation_inputs import Runtime, load_runtime
 from versionguard.core import engine
 from versionguard.core.api_usage import UsageScan, scan, setting_names
 from versionguard.core.errors import InputError

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from versionguard.adapters.safe_load import read_yaml
+from versionguard.adapters.files.safe_load import read_yaml
 from versionguard.core.waivers import Waivers, waivers_from_data
 
 

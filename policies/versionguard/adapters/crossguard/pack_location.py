@@ -14,10 +14,10 @@ import os
 import sys
 from pathlib import Path
 
-from versionguard.adapters.safe_load import read_yaml
+from versionguard.adapters.files.safe_load import read_yaml
 from versionguard.core.errors import InputError
 
-PACKAGE = Path(__file__).resolve().parents[1]
+PACKAGE = Path(__file__).resolve().parents[2]
 CANDIDATES = (PACKAGE.parent, PACKAGE / "data" / "pack")  # source checkout first, then the installed pack
 
 
