@@ -55,8 +55,9 @@ from versionguard.core import engine
 from versionguard.core.api_usage import UsageScan, scan, setting_names
 from versionguard.core.errors import InputError
 from versionguard.core.records import Unknown, deployment_flavour, normalize
-from versionguard.core.rules import RULES
+from versionguard.core.rules import RULES, SCOPES
 from versionguard.core.rules.base import Context, Level, NeedsValue, Outcome, Rule
+from versionguard.core.rules.base import Severity as RuleSeverity
 from versionguard.core.settings import RuleSettings, rule_settings
 
 PACK_NAME = "versionguard"
@@ -67,7 +68,12 @@ _LEVELS = {
     Level.REMEDIATE: EnforcementLevel.REMEDIATE,
     Level.DISABLED: EnforcementLevel.DISABLED,
 }
-_SEVERITIES = {"low": Severity.LOW, "medium": Severity.MEDIUM, "high": Severity.HIGH, "critical": Severity.CRITICAL}
+_SEVERITIES = {
+    RuleSeverity.LOW: Severity.LOW,
+    RuleSeverity.MEDIUM: Severity.MEDIUM,
+    RuleSeverity.HIGH: Severity.HIGH,
+    RuleSeverity.CRITICAL: Severity.CRITICAL,
+}
 
 
 def to_plain(value: Any, path: tuple[str, ...] = ()) -> Any:
@@ -166,7 +172,7 @@ def _resource_validator(rule: Rule, runtime: Runtime):
 
         try:
             settings = rule_settings(args.get_config(), f"policy config of {rule.meta.id}")
-            ctx = Context(runtime.as_of, runtime.catalog, settings, runtime.waivers, _stack())
+            ctx = Context(runtime.as_of, runtime.catalog, settings, runtime.waivers, _stack(), SCOPES)
             if rule.check_usages is not None:
                 usages = usage_scan(args, settings)
                 if usages.empty:
@@ -321,7 +327,7 @@ def _stack_validator(rule: Rule, runtime: Runtime):
     def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
         try:
             settings = rule_settings(args.get_config(), f"policy config of {rule.meta.id}")
-            ctx = Context(runtime.as_of, runtime.catalog, settings, runtime.waivers, _stack())
+            ctx = Context(runtime.as_of, runtime.catalog, settings, runtime.waivers, _stack(), SCOPES)
             outcomes = engine.evaluate_stack(rule, ctx)
         except InputError as e:
             report_violation(f"versionguard cannot evaluate this stack: {e}")
@@ -335,33 +341,49 @@ def _stack_validator(rule: Rule, runtime: Runtime):
     return validate
 
 
-def _write_default_upgrade_option(args: ResourceValidationArgs) -> Mapping[str, Any] | None:
-    """Remediation of upgrade-option-explicit: write the behaviour that applies today.
+def _remediator(rule: Rule, runtime: Runtime):
+    """CrossGuard's ``remediate`` for a rule that carries one: apply the rule's property edits.
 
     Mutates ``args.props`` in place (the secrets-preserving proxy), so secret inputs stay secret.
     """
-    flavour = deployment_flavour(args.resource_type)
-    if flavour is None:
-        return None
-    try:
-        record = normalize(args.resource_type, _SafeView(args.props), args.name, args.urn)
-        if record.upgrade_option is not None:
+    remediate = rule.remediate
+    assert remediate is not None
+
+    def apply(args: ResourceValidationArgs) -> Mapping[str, Any] | None:
+        if deployment_flavour(args.resource_type) is None:
             return None
-        value = record.default_upgrade_option
-        props: Any = args.props
-        if flavour == "classic":
-            props["versionUpgradeOption"] = value
+        try:
+            settings = rule_settings(args.get_config(), f"policy config of {rule.meta.id}")
+            ctx = Context(runtime.as_of, runtime.catalog, settings, runtime.waivers, _stack(), SCOPES)
+            record = normalize(args.resource_type, _SafeView(args.props), args.name, args.urn)
+            edits = remediate(record, ctx)
+            if not edits:
+                return None
+            props: Any = args.props
+            for edit in edits:
+                _set_path(props, edit.path.split("."), edit.value)
             return props
-        body = props.get("properties")
-        if body is None:
-            props["properties"] = {"versionUpgradeOption": value}
-        elif isinstance(body, Mapping):  # the record said absent (or blank): unknowns never get here
-            body["versionUpgradeOption"] = value  # type: ignore[index]
-        else:
+        except Exception:  # a failed remediation leaves the inputs alone; the validation still reports
             return None
-        return props
-    except Exception:  # a failed remediation leaves the inputs alone; the validation still reports
-        return None
+
+    return apply
+
+
+def _set_path(holder: Any, parts: list[str], value: Any) -> None:
+    """Set ``holder[p0][p1]...`` to ``value``, creating absent (or null) parents; raise on any other
+    parent, which the remediator turns into no remediation."""
+    for i, part in enumerate(parts[:-1]):
+        child = holder.get(part)
+        if child is None:
+            nested: Any = value
+            for key in reversed(parts[i + 1:]):
+                nested = {key: nested}
+            holder[part] = nested
+            return
+        if not isinstance(child, Mapping):
+            raise TypeError(f"{'.'.join(parts[:i + 1])} is not an object")
+        holder = child
+    holder[parts[-1]] = value
 
 
 def build_policies(runtime: Runtime) -> list[Policy]:
@@ -382,7 +404,7 @@ def build_policies(runtime: Runtime) -> list[Policy]:
         if rule.check_stack is not None:
             policies.append(ResourceFreeStackPolicy(validate=_stack_validator(rule, runtime), **common))
         else:
-            remediate = _write_default_upgrade_option if meta.id == "upgrade-option-explicit" else None
+            remediate = _remediator(rule, runtime) if rule.remediate is not None else None
             policies.append(ResourceValidationPolicy(
                 validate=_resource_validator(rule, runtime), remediate=remediate, **common))
     return policies
