@@ -16,7 +16,8 @@ from pulumi.runtime.proto import analyzer_pb2
 from pulumi_policy import EnforcementLevel
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
-from versionguard.adapters.crossguard.policies import PACK_NAME, VersionguardServicer, build_policies
+from versionguard.adapters.crossguard.policies import build_policies
+from versionguard.adapters.crossguard.servicer import PACK_NAME, VersionguardServicer
 from versionguard.adapters.evaluation_inputs import Runtime, WaivedHook
 from versionguard.core.catalog import Catalog, catalog_from_data
 from versionguard.core.engine import evaluate

@@ -1,4 +1,4 @@
-"""The rule registry: every rule, in the order of the DESIGN table. Adding a rule = one module
+"""The rule registry: every rule, in the order docs/rules.md lists them. Adding a rule = one module
 plus one line here."""
 
 from __future__ import annotations
