@@ -23,9 +23,9 @@ from pulumi.runtime.mocks import MockMonitor, MockResourceArgs
 from components.foundry_account import FoundryAccount
 from components.model_deployment import ModelDeployment
 from components.stack_config import AccountSpec, DeploymentSpec, ModelSpec, SkuSpec
+from tests.support import ROOT
 from versionguard.core.errors import InputError
 
-ROOT = Path(__file__).resolve().parents[1]
 PROJECT = "foundry-deployments"
 ACCOUNT_TYPE = "azure-native:cognitiveservices:Account"
 DEPLOYMENT_TYPE = "azure-native:cognitiveservices:Deployment"

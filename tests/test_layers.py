@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.support import ROOT
+
 PACKAGE = ROOT / "policies" / "versionguard"
 LAYERS = ("cli", "reporters", "commands", "adapters", "core")
 

@@ -10,11 +10,11 @@ from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import analyzer_pb2
 
+from tests.support import ROOT
 from tests.support.pack_process import PackProcess, PackStartError, start_pack
 from versionguard.adapters.files.policy_config import PolicyInfo, load_policy_config, reconcile
 from versionguard.core.rules import RULES
 
-ROOT = Path(__file__).resolve().parents[1]
 AS_OF = {"VERSIONGUARD_AS_OF": "2026-09-01"}
 NATIVE = "azure-native:cognitiveservices:Deployment"
 LEVELS = {"advisory": analyzer_pb2.ADVISORY, "mandatory": analyzer_pb2.MANDATORY,

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
-import os
 import re
 from pathlib import Path
 from typing import Any
@@ -68,12 +67,9 @@ NOT_JUDGED = "stack 'prod': the program called sys.exit(0); a program that exits
 
 @pytest.fixture(autouse=True)
 def _no_actions_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Rule links become absolute inside GitHub Actions; keep them repo-relative here. A developer's
-    VERSIONGUARD_* variables must not reach the reporters either."""
+    """Rule links become absolute inside GitHub Actions; keep them repo-relative here."""
     for key in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_SHA"):
         monkeypatch.delenv(key, raising=False)
-    for key in [k for k in os.environ if k.startswith("VERSIONGUARD_")]:
-        monkeypatch.delenv(key)
 
 
 @pytest.fixture

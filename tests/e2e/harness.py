@@ -15,11 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support import AS_OF, FIXTURES, PROGRAMS, ROOT  # noqa: F401 (re-exported to the tests that use this)
+
 PACK = ROOT / "policies"
-FIXTURES = ROOT / "tests" / "fixtures"
-PROGRAMS = FIXTURES / "programs"
-AS_OF = "2026-11-22"
 
 
 def install_cli() -> Path:

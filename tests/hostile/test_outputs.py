@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from junitparser import JUnitXml
 
 from tests.hostile.strategies import MARKUP, any_hostile_text, forbidden, hostile_text
+from tests.support import ROOT
 from versionguard.cli.options import emit_all, fail, show_runs
 from versionguard.core.catalog_diff import CatalogDiff, Change, VersionDiff
 from versionguard.core.errors import InputError
@@ -36,7 +37,6 @@ from versionguard.reporters.forecast import FORECAST_FORMATS
 from versionguard.reporters.forecast import render as render_forecast
 from versionguard.reporters.timeline_chart import write_chart
 
-ROOT = Path(__file__).resolve().parents[2]
 DAY = dt.date(2026, 11, 29)
 SGR = re.compile(r"\x1b\[[0-9;]*m")  # rich's own colours on a terminal: the only escapes allowed
 
