@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -26,6 +27,14 @@ settings.register_profile("versionguard", derandomize=True, database=None, deadl
 settings.register_profile("explore", parent=settings.get_profile("versionguard"), derandomize=False,
                           max_examples=1000)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "versionguard"))
+
+
+@pytest.fixture(scope="session")
+def sarif_validator() -> Any:
+    """The one strict SARIF 2.1.0 validator (tests/support/sarif.py)."""
+    from tests.support.sarif import sarif_validator as strict
+
+    return strict()
 
 KEEP = frozenset({"VERSIONGUARD_TOOLS"})
 

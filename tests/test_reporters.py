@@ -8,10 +8,8 @@ import datetime as dt
 import html
 import json
 import re
-from pathlib import Path
 from typing import Any
 
-import jsonschema
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -24,7 +22,6 @@ from versionguard.reporters import sarif as sarif_mod
 from versionguard.reporters.inert import inert
 from versionguard.reporters.markdown import cell, docs_link
 
-SCHEMA = Path(__file__).parent / "schemas" / "sarif-schema-2.1.0.json"
 DEPLOYMENT = "azure-native:cognitiveservices:Deployment"
 NASTY = 'retired | since <2026-03-31> & "gone"\nsecond line: café ✓ 模型'
 AS_OF, CATALOG_AS_OF = dt.date(2026, 5, 1), dt.date(2026, 4, 23)
@@ -91,15 +88,6 @@ def empty() -> Report:
 
 
 # --- SARIF -------------------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def sarif_validator() -> jsonschema.protocols.Validator:
-    schema = json.loads(SCHEMA.read_text("utf-8"))
-    cls = jsonschema.validators.validator_for(schema)
-    assert cls is jsonschema.Draft4Validator  # the OASIS schema declares draft-04
-    cls.check_schema(schema)
-    return cls(schema, format_checker=cls.FORMAT_CHECKER)
-
 
 def sarif(report: Report) -> dict[str, Any]:
     return json.loads(render(report, "sarif"))

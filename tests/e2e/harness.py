@@ -36,7 +36,7 @@ def pulumi_env(bin_dir: Path, home: Path, state: Path, extra: dict[str, str] | N
     if not link.exists():
         link.symlink_to(ROOT / "tests" / "e2e" / "standin_provider" / "pulumi-resource-azure-native")
     state.mkdir(parents=True, exist_ok=True)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PULUMI_", "VERSIONGUARD_"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PULUMI_")}  # VERSIONGUARD_*: tests/conftest.py
     env.update({
         "PATH": f"{bin_dir}{os.pathsep}{env.get('PATH', '')}",
         "PULUMI_HOME": str(home),

@@ -16,14 +16,12 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from junitparser import JUnitXml
 
 from tests.hostile.strategies import MARKUP, any_hostile_text, forbidden, hostile_text
-from tests.support import ROOT
 from versionguard.cli.options import emit_all, fail, show_runs
 from versionguard.core.catalog_diff import CatalogDiff, Change, VersionDiff
 from versionguard.core.errors import InputError
@@ -87,12 +85,6 @@ def test_json_parses_back_to_the_exact_strings(report: Report) -> None:
     got = json.loads(out)["findings"]
     assert [(f["stack"], f["resource"], f["message"], f["urn"], f["type"]) for f in got] == \
         [tuple(_text_fields(f)) for f in report.sorted()]
-
-
-@pytest.fixture(scope="module")
-def sarif_validator() -> Any:
-    schema = json.loads((ROOT / "tests" / "schemas" / "sarif-schema-2.1.0.json").read_text("utf-8"))
-    return jsonschema.Draft4Validator(schema)
 
 
 @settings(max_examples=15, suppress_health_check=[HealthCheck.function_scoped_fixture])
