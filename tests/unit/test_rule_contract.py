@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import ast
 import dataclasses
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.support import ROOT
 from tests.unit.testkit import context, record
 from versionguard.core.rules import BY_ID, RULES, SCOPES
 from versionguard.core.rules.base import Level, PropertyEdit, Rule, RuleMeta, Scope, Severity, Violation
 from versionguard.core.waivers import waivers_from_data
 
-PACKAGE = Path(__file__).resolve().parents[2] / "policies" / "versionguard"
+PACKAGE = ROOT / "policies" / "versionguard"
 META = RuleMeta(id="x-rule", title="X", description="X.", level=Level.ADVISORY, severity=Severity.LOW,
                 remediation="Fix it.")
 
