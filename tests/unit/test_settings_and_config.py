@@ -172,8 +172,8 @@ def test_bad_config_reaching_the_pack_fails_closed() -> None:
                    "no-auto-upgrade-near-retirement")
     assert diag.level == "mandatory"
     assert diag.message == ("versionguard cannot evaluate this resource: policy config of "
-                            "no-auto-upgrade-near-retirement: retirementWindowDays: expected a non-negative integer, "
-                            "got 90.5")
+                            "no-auto-upgrade-near-retirement: retirementWindowDays: expected a whole number of days "
+                            "from 0 to 36500, got 90.5")
 
 
 def test_config_numbers_arrive_as_floats_and_work() -> None:
