@@ -382,3 +382,20 @@ def test_a_program_exporting_an_attribute_its_sdk_lacks_fails_closed(tmp_path: P
     out = check("--project", str(root), "--stack", "dev")
     assert out.code == 2
     assert "'AccountPropertiesResponse' object has no attribute 'future_endpoint_field'" in out.stderr
+
+
+# --- 11. malformed policy config the schema lets through --------------------------------------------------
+
+@pytest.mark.parametrize(("content", "key"), [
+    ({"api-version-supported": {"settingNames": [" "]}}, "api-version-supported.settingNames.0"),
+    ({"no-auto-upgrade-near-retirement": {"retirementWindowDays": 10**30}},
+     "no-auto-upgrade-near-retirement.retirementWindowDays"),
+])
+def test_malformed_policy_config_is_exit_2_naming_file_and_key(tmp_path: Path, content: dict, key: str) -> None:
+    root = project(tmp_path, CHAT)
+    configs = tmp_path / "configs"
+    configs.mkdir()
+    (configs / "dev.json").write_text(json.dumps(content))
+    out = check("--project", str(root), "--stack", "dev", "--policy-config-dir", str(configs))
+    assert out.code == 2, out.stdout
+    assert f"{configs / 'dev.json'}: {key}: expected" in out.stderr
