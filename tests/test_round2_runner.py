@@ -277,7 +277,8 @@ def test_offline_urns_carry_the_whole_parent_chain(tmp_path: Path) -> None:
               "    def __init__(self, name):\n        super().__init__('acme:foundry:Account', name)\n"
               "class Model(pulumi.ComponentResource):\n"
               "    def __init__(self, name, parent):\n"
-              "        super().__init__('acme:foundry:ModelDeployment', name, opts=pulumi.ResourceOptions(parent=parent))\n"
+              "        super().__init__('acme:foundry:ModelDeployment', name,\n"
+              "                         opts=pulumi.ResourceOptions(parent=parent))\n"
               + CHAT.replace('"sku": {"name": "GlobalStandard", "capacity": 10}})',
                              '"sku": {"name": "GlobalStandard", "capacity": 10}}, '
                              'opts=pulumi.ResourceOptions(parent=Model("m", Account("a"))))')

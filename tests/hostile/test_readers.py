@@ -57,6 +57,7 @@ def _load(path: Path) -> Any:
 WAIVERS = {"waivers": [{"policy": "retired-model-version", "resource": "aif-contoso-prod-swc/prod-chat",
                         "stacks": ["live"], "reason": "CHG-1 migration booked", "granted": "2026-11-01",
                         "expires": "2026-12-01"}]}
+SECRET_PROJECT = FIX / "programs" / "secret_config"
 PROJECT_CONFIG = {"team": "platform", "window": {"type": "integer", "default": 90},
                   "labels": ["a", "b"], "azure-native:location": {"value": "swedencentral"}}
 READERS = [
@@ -73,7 +74,7 @@ READERS = [
     Reader("project-config", "yaml", {**_load(ROOT / "Pulumi.yaml"), "config": PROJECT_CONFIG}, "Pulumi.yaml",
            lambda p: ["check", "-s", "dev", "--project", str(p.parent), *AS_OF], _project_beside),
     Reader("secret-stack-file", "yaml", _load(FIX / "programs" / "secret_config" / "stacks" / "Pulumi.dev.yaml"),
-           "Pulumi.hostile.yaml", lambda p: ["check", "-s", "hostile", "--project", str(FIX / "programs" / "secret_config"),
+           "Pulumi.hostile.yaml", lambda p: ["check", "-s", "hostile", "--project", str(SECRET_PROJECT),
                                              "--stack-dir", str(p.parent), *AS_OF]),
     Reader("arm-deployments", "json", _load(FIX / "arm" / "deployments-seed.json"), "deployments.json",
            lambda p: ["audit", str(p), *AS_OF]),
