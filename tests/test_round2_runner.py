@@ -100,13 +100,25 @@ def test_project_config_value_and_default_as_pulumi_merges_them(tmp_path: Path) 
     from versionguard.adapters.program.project import load_project
 
     root = project(tmp_path, CHAT, stack="config:\n  p:set: stack\n", extra=(
-        "config:\n  version: 2024-11-20\n  aws:region: us-west-2\n  both:\n    value: v\n    default: d\n"
+        "config:\n  version: '2024-11-20'\n  aws:region: us-west-2\n  both:\n    value: v\n"
         "  set:\n    default: project\n  obj:\n    default: {b: 1, a: [true, 1.5]}\n  other:sub:\n    value: x\n"))
     values = load_project(root).stack_config("dev").values
-    assert values == {"p:version": "2024-11-20", "aws:region": "us-west-2", "p:both": "d", "p:set": "stack",
+    assert values == {"p:version": "2024-11-20", "aws:region": "us-west-2", "p:both": "v", "p:set": "stack",
                       "p:obj": '{"a":[true,1.5],"b":1}', "other:sub": "x"}
     out = check_json("--project", str(root), "--stack", "dev")
     assert out.findings() == {("chat", *RETIRED)}  # the project's plain default reached the program
+
+
+@pytest.mark.parametrize(("config", "needle"), [
+    ("  version: 2024-11-20\n", "Pulumi.yaml: line 4, column 12: expected a quoted date"),
+    ("  version:\n    value: a\n    default: b\n", "Pulumi.yaml: config.version: expected either default: or value:"),
+])
+def test_project_config_pulumi_refuses_is_exit_2(tmp_path: Path, config: str, needle: str) -> None:
+    """What the real CLI refuses to load (tests/e2e/test_stack_config_text.py found both)."""
+    root = project(tmp_path, CHAT, extra="config:\n" + config)
+    out = check("--project", str(root), "--stack", "dev")
+    assert out.code == 2, out.stdout
+    assert needle in out.stderr
 
 
 # --- 3. secure: values ----------------------------------------------------------------------------

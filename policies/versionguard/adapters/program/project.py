@@ -277,6 +277,8 @@ def _project_config(path: Path, project: str) -> tuple[ProjectConfigEntry, ...]:
         if unknown:
             raise InputError(str(path), f"config.{key}.{unknown[0]}", "one of " + ", ".join(sorted(_ENTRY_KEYS)) +
                              " (a value that is an object goes under value: or default:)")
+        if "default" in spec and "value" in spec:  # Pulumi v3.259 refuses to load such a project file
+            raise InputError(str(path), f"config.{key}", "either default: or value: (Pulumi refuses both)")
         value = spec["default"] if spec.get("default") is not None else spec.get("value", _NO_VALUE)
         if value is None:
             value = _NO_VALUE

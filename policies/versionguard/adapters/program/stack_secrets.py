@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import os
 from collections.abc import Mapping
@@ -68,11 +69,17 @@ def passphrase_decrypter(stack_file: Path, data: Mapping[object, object],
         salt = b""
     if version != "v1" or not salt or not check:
         raise InputError(source, "encryptionsalt", "v1:<salt>:<check value> (as Pulumi writes it)", salt_line)
-    key = hashlib.pbkdf2_hmac("sha256", phrase.encode("utf-8"), salt, _ITERATIONS, 32)
+    key = _key(phrase, salt)
     if _open(key, check) != _CHECK:
         raise InputError(source, "encryptionsalt", f"the passphrase of this stack ({PASSPHRASE} or {PASSPHRASE_FILE})",
                          "a passphrase that does not decrypt it (incorrect passphrase)")
     return Decrypter(source, key)
+
+
+@functools.lru_cache(maxsize=16)
+def _key(phrase: str, salt: bytes) -> bytes:
+    """A million PBKDF2 rounds (about half a second): once per passphrase and salt in a run."""
+    return hashlib.pbkdf2_hmac("sha256", phrase.encode("utf-8"), salt, _ITERATIONS, 32)
 
 
 def _passphrase(env: Mapping[str, str]) -> str | None:

@@ -79,8 +79,8 @@ def read_stack_yaml(path: Path, loader_type: type[_Loader] | None = None, what: 
 
 def read_project_yaml(path: Path) -> Any:
     """The project file as the Pulumi CLI parses it for its ``config:`` section: as
-    :func:`read_stack_yaml`, except that plain dates stay text (yaml.v3 decodes a timestamp into
-    ``interface{}`` as its text, and the project's values are decoded that way)."""
+    :func:`read_stack_yaml`, except that a plain date is an error, as Pulumi's schema validation of
+    the project file refuses it (``tests/e2e/test_stack_config_text.py``)."""
     return read_stack_yaml(path, _ProjectLoader, "Pulumi project file")
 
 
@@ -125,12 +125,16 @@ _Loader.add_constructor(_PLAIN, _construct_plain)
 
 
 class _ProjectLoader(_Loader):
-    """Plain dates as written (see :func:`read_project_yaml`)."""
+    """Plain dates refused (see :func:`read_project_yaml`)."""
 
 
 def _construct_plain_date_text(loader: _Loader, node: yaml.ScalarNode) -> Any:
     kind, value = _resolve(node.value)
-    return node.value if kind == "timestamp" else value
+    if kind == "timestamp":  # Pulumi v3.259: "could not validate Pulumi.yaml: jsonschema: invalid jsonType: time.Time"
+        raise InputError(loader.source, f"line {node.start_mark.line + 1}, column {node.start_mark.column + 1}",
+                         'a quoted date ("2026-12-15"): Pulumi refuses a project file with a plain YAML date',
+                         node.value)
+    return value
 
 
 _ProjectLoader.add_constructor(_PLAIN, _construct_plain_date_text)
