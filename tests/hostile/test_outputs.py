@@ -211,6 +211,7 @@ def check_text_formats(render_as: Any, formats: tuple[str, ...], listed: tuple[s
             else:
                 assert_inert(out, color)
                 assert fmt != "markdown" or "<script>" not in out  # HTML-escaped; a terminal shows it as text
+                assert fmt != "markdown" or live_github(out) == [], out  # nobody notified, nothing linked
 
 
 @settings(max_examples=20)
