@@ -319,6 +319,7 @@ def test_reshaped_echoes_are_unknown_and_fitting_ones_stay_known() -> None:
     env = {e["name"]: e["value"] for e in container["env"]}
     assert env["AZURE_OPENAI_DEPLOYMENT"] == UNKNOWN  # `name` is computed by the provider
     assert env["AZURE_CLIENT_ID"] == UNKNOWN
+    assert env["AZURE_OPENAI_ENDPOINT"] == UNKNOWN  # computed inside an echoed object: unknown, not absent
     assert props["chat"]["accountName"] == UNKNOWN
     assert props["chat"]["properties"]["model"]["version"] == "2024-11-20"
 
@@ -329,6 +330,7 @@ def test_fits_compares_echoes_with_the_sdks_output_types() -> None:
 
     import pulumi
     from pulumi import _types
+    from pulumi.output import Unknown
     from pulumi.runtime import rpc
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "policies/versionguard/adapters/program"))
@@ -352,6 +354,8 @@ def test_fits_compares_echoes_with_the_sdks_output_types() -> None:
         is_output_type = staticmethod(_types.is_output_type)
         output_type_types = staticmethod(_types.output_type_types)
 
+        unknown = Unknown
+
         @staticmethod
         def rpc_secret(value: object) -> object:
             return (rpc.unwrap_rpc_secret(value),) if rpc.is_rpc_secret(value) else None
@@ -362,7 +366,9 @@ def test_fits_compares_echoes_with_the_sdks_output_types() -> None:
     assert host.fits([1, 2.0], Sequence[int], Types) and not host.fits({"a": 1}, Sequence[int], Types)
     assert not host.fits({"principalId": 5}, Inner, Types) and host.fits({"principalId": "p"}, Inner, Types)
     assert host.fits(None, Inner, Types) and host.fits("anything", None, Types)
-
+    assert host.fits({"principalId": Unknown()}, Inner, Types) and host.fits(Unknown(), Mapping[str, Inner], Types)
+    filled = host.with_unknowns({"a": {}}, Mapping[str, Inner], Types, Unknown)
+    assert isinstance(filled["a"]["principalId"], Unknown)  # declared, not an input: unknown, as in a preview
 
 def test_a_uv_workspace_whose_pulumi_project_is_a_member() -> None:
     workspace = uv_project(PROGRAMS / "uv_workspace")
@@ -383,18 +389,20 @@ def test_a_src_layout_program_reading_environment_variables(monkeypatch: pytest.
     assert missing.code == 2 and "KeyError: 'FOUNDRY_UPGRADE_OPTION'" in missing.stderr
 
 
-def test_a_program_exporting_an_attribute_its_sdk_lacks_fails_closed(tmp_path: Path) -> None:
-    """Code written against a newer SDK: the export raises in the program, as in `pulumi preview`. The
-    stack is not judged (exit 2, naming the attribute), never a pass."""
+def test_a_program_exporting_an_attribute_its_sdk_lacks_keeps_running(tmp_path: Path) -> None:
+    """Code written against a newer SDK reads a field the installed SDK does not declare from an object
+    the provider fills in: in a preview the object holds unknowns (azure-native's preview outputs), so the
+    apply waits and the program goes on; offline likewise, and the deployment is judged."""
     root = tmp_path / "p"
     shutil.copytree(PROGRAMS / "container_app", root)
     (root / "Pulumi.yaml").write_text((root / "Pulumi.yaml").read_text().replace(
         "../../../../.venv", str(Path(__file__).resolve().parents[1] / ".venv")))
     with (root / "__main__.py").open("a") as handle:
-        handle.write("pulumi.export('future', account.properties.apply(lambda p: p.future_endpoint_field))\n")
-    out = check("--project", str(root), "--stack", "dev")
-    assert out.code == 2
-    assert "'AccountPropertiesResponse' object has no attribute 'future_endpoint_field'" in out.stderr
+        handle.write("pulumi.export('future', account.properties.apply(lambda p: p.future_endpoint_field))\n"
+                     "pulumi.export('futureModel', deployment.properties.apply(lambda p: p.model.future_field))\n")
+    out = check_json("--project", str(root), "--stack", "dev")
+    assert out.code == 1, out.stderr
+    assert out.findings() == {("chat", *RETIRED)}
 
 
 # --- 11. malformed policy config the schema lets through --------------------------------------------------
