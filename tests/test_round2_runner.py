@@ -420,3 +420,15 @@ def test_malformed_policy_config_is_exit_2_naming_file_and_key(tmp_path: Path, c
     out = check("--project", str(root), "--stack", "dev", "--policy-config-dir", str(configs))
     assert out.code == 2, out.stdout
     assert f"{configs / 'dev.json'}: {key}: expected" in out.stderr
+
+
+def test_secrets_of_another_provider_are_unknown_even_with_a_passphrase(no_passphrase: pytest.MonkeyPatch,
+                                                                        tmp_path: Path) -> None:
+    """A stack whose secrets a KMS or Pulumi Cloud holds (no passphrase salt): unknown and secret."""
+    from versionguard.adapters.program.project import load_project
+
+    no_passphrase.setenv("PULUMI_CONFIG_PASSPHRASE", FIXTURE_PASSPHRASE)
+    root = project(tmp_path, CHAT, stack="secretsprovider: azurekeyvault://vault.example/keys/k\n"
+                                        "encryptedkey: ZmFrZQ==\nconfig:\n  p:version:\n    secure: v1:AAAA:BBBB\n")
+    config = load_project(root).stack_config("dev")
+    assert config.values == {"p:version": UNKNOWN} and config.secret_keys == ("p:version",)

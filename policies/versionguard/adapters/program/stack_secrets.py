@@ -54,7 +54,7 @@ def passphrase_decrypter(stack_file: Path, data: Mapping[object, object],
     source = str(stack_file)
     salt_line = data.get("encryptionsalt")
     provider = data.get("secretsprovider")
-    if salt_line is None or provider not in (None, "passphrase", "default"):
+    if salt_line is None or provider not in (None, "passphrase"):
         return None
     if not isinstance(salt_line, str):
         raise InputError(source, "encryptionsalt", "v1:<salt>:<check value> (as Pulumi writes it)", salt_line)
