@@ -185,6 +185,12 @@ def test_a_stack_importing_esc_environments_is_exit_2(tmp_path: Path, environmen
     assert "acme/prod-secrets" in out.stderr and "pulumi preview --policy-pack" in out.stderr
 
 
+def test_an_empty_environment_list_imports_nothing(tmp_path: Path) -> None:
+    root = project(tmp_path, CHAT, stack="environment: []\nconfig:\n  p:version: '2024-11-20'\n")
+    out = check_json("--project", str(root), "--stack", "dev")
+    assert out.code == 1 and out.findings() == {("chat", *RETIRED)}
+
+
 # --- 6. files that are there but cannot be read --------------------------------------------------------
 
 def _dangling(path: Path) -> None:

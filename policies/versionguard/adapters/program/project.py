@@ -154,12 +154,12 @@ class Project:
 
 def _refuse_environments(path: Path, environment: Any) -> None:
     """``environment:`` imports Pulumi ESC environments, resolved by Pulumi Cloud: never offline."""
-    if environment is None:
+    if environment is None or environment == []:  # imports nothing
         return
     names = [str(e) for e in environment] if isinstance(environment, list) else [str(environment)]
     raise InputError(str(path), "environment", "no Pulumi ESC environments (versionguard check cannot resolve "
                      "them offline; judge this stack with `pulumi preview --policy-pack <versionguard pack>`, "
-                     "which resolves them)", ", ".join(names) or "an empty environment list")
+                     "which resolves them)", ", ".join(names))
 
 
 def _is_secure(value: Any) -> bool:
