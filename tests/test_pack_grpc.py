@@ -159,3 +159,17 @@ def test_hostile_files_stop_the_pack_naming_file_and_line(tmp_path: Path, variab
         start_pack(env={**AS_OF_ENV, variable: str(path)})
     assert err.value.code == 2
     assert f"{path}: {where}" in err.value.output
+
+
+PARAMETERIZED = "azure-native_cognitiveservices_v20250601:cognitiveservices/v20250601:Deployment"
+
+
+@pytest.mark.parametrize("type_", [PARAMETERIZED,
+                                   "azure-native_cognitiveservices_v20250601:cognitiveservices:Deployment"])
+def test_deployments_of_a_parameterized_azure_native_package_are_judged(pack: PackProcess, type_: str) -> None:
+    """`pulumi package add azure-native cognitiveservices v20250601` registers its own package token: the
+    same deployment must fail the same way (it used to pass unjudged)."""
+    configure(pack, ROOT / "policies/config/prod.json")
+    bad = pack.stub.Analyze(request("prod-chat", props("NoAutoUpgrade"), type_))
+    assert ("no-auto-upgrade-near-retirement", "mandatory") in {
+        (d.policyName, NAMES[d.enforcementLevel]) for d in bad.diagnostics}

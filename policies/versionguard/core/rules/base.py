@@ -47,13 +47,13 @@ class Scope(StrEnum):
 
 # JSON-schema fragments for the config keys, shared so every rule documents them identically.
 WINDOW = {"retirementWindowDays": {
-    "type": "integer", "minimum": 0, "default": 90,
+    "type": "integer", "minimum": 0, "maximum": 36_500, "default": 90,
     "description": "Days ahead of the as-of date in which a retirement counts as near."}}
 FAIL_ON_UNKNOWN = {"failOnUnknown": {
     "type": "boolean", "default": False,
     "description": "Report a value unknown during preview as a violation at this policy's level."}}
 SETTING_NAMES = {"settingNames": {
-    "type": "array", "items": {"type": "string", "minLength": 1}, "default": [],
+    "type": "array", "items": {"type": "string", "minLength": 1, "pattern": "\\S"}, "default": [],
     "description": "App setting / environment variable names holding an api-version, besides "
                    "OPENAI_API_VERSION and AZURE_OPENAI_API_VERSION (compared case-insensitively)."}}
 

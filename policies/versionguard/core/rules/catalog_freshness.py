@@ -20,7 +20,7 @@ META = RuleMeta(
     severity=Severity.LOW,
     remediation="Refresh the catalog with versionguard catalog import and review it with catalog diff.",
     scope=Scope.STACK,
-    config={"maxCatalogAgeDays": {"type": "integer", "minimum": 0, "default": 120,
+    config={"maxCatalogAgeDays": {"type": "integer", "minimum": 0, "maximum": 36_500, "default": 120,
                                   "description": "Largest accepted age of the catalog's as_of date."}},
 )
 

@@ -22,7 +22,7 @@ META = RuleMeta(
     severity=Severity.MEDIUM,
     remediation="Give each waiver a reason and an expiry within maxWaiverDays; delete or renew expired ones.",
     scope=Scope.STACK,
-    config={"maxWaiverDays": {"type": "integer", "minimum": 0, "default": 90,
+    config={"maxWaiverDays": {"type": "integer", "minimum": 0, "maximum": 36_500, "default": 90,
                               "description": "Longest accepted waiver, in days from granted (or today)."}},
 )
 
