@@ -241,8 +241,8 @@ def test_fine_tuned_training_retirement_is_shown(hand: Catalog) -> None:
 # --- 6. honest messages: batch, developer, non-OpenAI ---------------------------------------------------
 
 @pytest.mark.parametrize(("sku", "text"), [
-    ("GlobalBatch", "Azure documents automatic model updates for Standard deployment types only and does not "
-                    "document what happens to GlobalBatch deployments"),
+    ("GlobalBatch", "Azure does not upgrade GlobalBatch deployments automatically: they migrate side by side "
+                    "(deploy the new model, resubmit the jobs, remove the old deployment)"),
     ("DeveloperTier", "does not document what happens to DeveloperTier deployments"),
     ("ProvisionedManaged", "Azure does not upgrade ProvisionedManaged deployments automatically"),
 ])

@@ -1,12 +1,13 @@
 """provisioned-migration-due — non-Standard deployments need a migration before retirement.
 
-Rationale: Azure documents automatic model updates for the Standard deployment types only.
-Provisioned deployments move to a new version by an in-place or multi-deployment migration you run
-yourself (capacity may need re-planning); for batch and developer types Azure documents no upgrade
+Rationale: Azure upgrades the Standard deployment types only. Provisioned deployments move to a new
+version by an in-place or multi-deployment migration you run yourself (capacity may need
+re-planning); Batch deployments migrate side by side — deploy the new model, resubmit the jobs,
+remove the old deployment (lifecycle-2026-10); for developer types Azure documents no upgrade
 behaviour, so versionguard does not count on one. Inside the window that work is due.
 
-Fix: migrate to a newer version (the catalog's replacement when there is one) before the
-retirement date. ``retirementWindowDays`` sets the window (default 90).
+Fix: migrate to the replacement Microsoft names (the message names it; another model is a change
+to test) before the retirement date. ``retirementWindowDays`` sets the window (default 90).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from .base import (
     RuleMeta,
     Violation,
     known,
-    replacement_hint,
+    migration_hint,
     retiring_in_window,
 )
 
@@ -34,8 +35,8 @@ META = RuleMeta(
     description="Non-Standard deployments must be migrated before their model version retires.",
     level=Level.MANDATORY,
     severity="high",
-    remediation="Migrate the deployment (in place or by a new deployment) to a newer model version before "
-                "the retirement date; Azure documents automatic updates for Standard deployment types only.",
+    remediation="Migrate the deployment (in place, or side by side for Batch) to the replacement Microsoft names "
+                "before the retirement date; Azure upgrades Standard deployment types only.",
     config={**WINDOW, **FAIL_ON_UNKNOWN},
 )
 
@@ -48,7 +49,7 @@ def check(rec: DeploymentRecord, ctx: Context) -> list[Outcome]:
     if hit is None:
         return []
     return [Violation(f"{hit.phrase}; {not_upgraded_reason(sku)}, so plan the migration now."
-                      f"{replacement_hint(hit.entry)}")]
+                      f"{migration_hint(hit.entry)}")]
 
 
 RULE = Rule(META, check=check)
