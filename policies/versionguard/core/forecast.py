@@ -274,9 +274,9 @@ def _on_expiry(move: Move, sku: str | None, option: str, as_of: dt.date, where: 
         until = f", which retires {where} on {target_retires}" if target_retires else ""
         if move.cross_model:
             return (fires, "cross-model-upgrade", _past(
-                fires, as_of, f"Upgraded ({how}) to {move.target_label}, the replacement Microsoft names{until}, "
-                f"{timing}{tentative}: a different model. Reasoning models (o-series, gpt-5.x) reject parameters "
-                f"that chat models accept, and outputs differ: test against {move.model} or migrate deliberately "
+                fires, as_of, f"Moved ({how}) to {move.target_label}, the replacement Microsoft names, {timing}"
+                f"{tentative}. That is a different model: reasoning models (o-series, gpt-5.x) reject parameters "
+                f"that chat models accept, and outputs differ; test against {move.model} or migrate deliberately "
                 f"before.{caveat}", "the deployment should already run the other model; verify it"), None)
         named = ", the replacement Microsoft names" if move.how == REPLACEMENT else ""
         return (fires, "upgrade-on-expiry", _past(
@@ -288,8 +288,8 @@ def _on_expiry(move: Move, sku: str | None, option: str, as_of: dt.date, where: 
     else:
         newer = f" (the catalog lists {', '.join(v.label for v in move.candidates)} as newer GA versions, none " \
                 "of them the default)" if move.candidates else ""
-        why = (f"No replacement is named and {option} upgrades otherwise only to a newer default version of "
-               f"{entry.model}, which the catalog does not record{newer}")
+        why = (f"No replacement is named; without one {option} upgrades only to a newer default version of "
+               f"{entry.model}, and the catalog records none{newer}")
     return (retires, "stops-working", _past(
         retires, as_of, f"Retires {where}{tentative}. {why}: every call fails from this date unless Microsoft "
         f"names a replacement. Deploy a newer version before.{successor}{caveat}",

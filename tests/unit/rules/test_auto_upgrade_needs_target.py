@@ -145,8 +145,8 @@ def test_a_named_replacement_is_a_target(tpack: Pack, flavour: str, option: Any,
 def test_preview_without_replacement_has_no_target(tpack: Pack, flavour: str, option: Any) -> None:
     """A preview retires with no replacement unless one is named, even if the model has a GA default."""
     (diag,) = diags(tpack, flavour, model="prev-solo", option=option)
-    assert "the catalog holds no replacement for this preview version: at retirement Microsoft force-upgrades a " \
-           "preview to its named replacement or retires it with none" in diag.message
+    assert "the catalog holds no named replacement for this preview version (at retirement Microsoft force-upgrades " \
+           "a preview to its named replacement, or retires it with none): the deployment stops working" in diag.message
     assert diags(tpack, flavour, model="prev-repl", option=option) == []
 
 

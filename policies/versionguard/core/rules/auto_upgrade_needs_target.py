@@ -68,8 +68,8 @@ def check(rec: DeploymentRecord, ctx: Context) -> list[Outcome]:
     how = "is" if rec.upgrade_option is not None else (
         "defaults (classic provider) to" if rec.flavour == "classic" else "defaults (ARM null) to")
     if entry.lifecycle == "preview":
-        what = ("no replacement for this preview version: at retirement Microsoft force-upgrades a preview to its "
-                "named replacement or retires it with none")
+        what = ("no named replacement for this preview version (at retirement Microsoft force-upgrades a preview to "
+                "its named replacement, or retires it with none)")
     elif entry.base is not None:
         what = "no replacement and no newer version of this fine-tuned model that outlives it"
     else:

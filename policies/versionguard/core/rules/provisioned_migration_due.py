@@ -6,6 +6,9 @@ re-planning); Batch deployments migrate side by side — deploy the new model, r
 remove the old deployment (lifecycle-2026-10); for developer types Azure documents no upgrade
 behaviour, so versionguard does not count on one. Inside the window that work is due.
 
+A preview version with a named replacement is exempt: Microsoft force-upgrades every preview
+deployment to it at retirement (lifecycle-2026-10); ``preview-model-version`` names that move.
+
 Fix: migrate to the replacement Microsoft names (the message names it; another model is a change
 to test) before the retirement date. ``retirementWindowDays`` sets the window (default 90).
 """
@@ -46,8 +49,8 @@ def check(rec: DeploymentRecord, ctx: Context) -> list[Outcome]:
     if is_standard_sku(sku):
         return []
     hit = retiring_in_window(rec, ctx)
-    if hit is None:
-        return []
+    if hit is None or (hit.entry.lifecycle == "preview" and hit.entry.replacement is not None):
+        return []  # every preview deployment is force-upgraded to its named replacement (preview-model-version)
     return [Violation(f"{hit.phrase}; {not_upgraded_reason(sku)}, so plan the migration now."
                       f"{migration_hint(hit.entry)}")]
 
