@@ -205,8 +205,8 @@ def _hint_catalog():
     ("solo", "GlobalStandard", "Migration target: other, the replacement Microsoft names (a different model: test "
                                "the application against it). Or set versionUpgradeOption to OnceCurrentVersionExpired: "
                                "Azure then upgrades it at retirement to the replacement Microsoft names, an unknown "
-                               "version of other. That is a different model: reasoning models (o-series, gpt-5.x) reject "
-                               "parameters that chat models accept, and outputs differ."),
+                               "version of other. That is a different model: reasoning models (o-series, "
+                               "gpt-5.x) reject parameters that chat models accept, and outputs differ."),
     ("nodefault", "GlobalStandard", "no newer default version of nodefault (it lists 2025-06-01 as newer GA "
                                     "versions)."),
 ])

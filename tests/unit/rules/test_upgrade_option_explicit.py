@@ -249,7 +249,8 @@ def _target_catalog():
         ("g", [version_entry("2025-01-01", retirement=iso(300)),
                version_entry("2025-06-01", default=True, default_since=iso(-10), retirement=iso(700))]),
         ("solo", [version_entry("2025-01-01", retirement=iso(300))]),
-        ("repl", [version_entry("2025-01-01", retirement=iso(300), replacement={"name": "g", "version": "2025-06-01"})]),
+        ("repl", [version_entry("2025-01-01", retirement=iso(300),
+                                replacement={"name": "g", "version": "2025-06-01"})]),
         ("undated", [version_entry("2025-01-01")]),
     ), "explicit-test")
 
