@@ -269,3 +269,17 @@ def test_cross_model_event_in_the_chart(cat: Catalog, tmp_path: Any) -> None:
     write_chart(_result(cat), chart)
     svg = chart.read_text("utf-8")
     assert "moved to another model" in svg and STYLE[CROSS][0].lower() in svg.lower()
+
+
+def test_candidates_are_filled_for_every_option_for_fix() -> None:
+    """`fix` proposes a newer same-model version that outlives the day even where Azure upgrades
+    nothing: catalog-semantics.yaml's x 2025-01-01 (retires 2026-09-01; 2025-06-01 outlives it
+    except on regional Standard)."""
+    hand = load_catalog(HERE / "catalog-semantics.yaml")
+    entry = hand.lookup("x", "2025-01-01")
+    for option in (NOAUTO, EXPIRY, None):
+        move = upgrade_target(hand, entry, "GlobalStandard", option)
+        assert [v.label for v in move.candidates] == ["x 2025-06-01"], option
+    assert upgrade_target(hand, entry, "ProvisionedManaged", EXPIRY).how == NOT_UPGRADED
+    assert [v.label for v in upgrade_target(hand, entry, "ProvisionedManaged", EXPIRY).candidates] == ["x 2025-06-01"]
+    assert upgrade_target(hand, entry, "Standard", NOAUTO).candidates == ()

@@ -155,7 +155,9 @@ class Move:
     ``model`` / ``version``: the target; ``version`` None with a ``model`` = a replacement named
     without a version whose default on the day the catalog does not know ("an unknown version of X").
     ``target``: the target's catalog entry, when catalogued. ``candidates``: newer GA versions of the
-    same model that outlive the day (what Azure could still designate as default), newest first.
+    same model that outlive the day (what Azure could still designate as default, and a same-model
+    version ``fix`` may propose), newest first; filled whatever ``how`` is, empty for previews and
+    for an undated retirement.
     """
 
     entry: VersionInfo
@@ -214,24 +216,22 @@ def upgrade_target(catalog: Catalog, entry: VersionInfo, sku: str | None, option
     day = entry.retirement_for(sku) if day is None else day
     fires = None if day is None else add_days(day, -entry.lead_days_for(sku))
     forced = entry.lifecycle == "preview"
+    # Same-model versions that outlive the day: Azure's fallback target, and what `fix` may propose.
+    path = upgrade_path(catalog, entry, sku, day) if day is not None and not forced else None
+    candidates = path.candidates if path is not None else ()
     if not forced and not (is_standard_sku(sku) and option in UPGRADING_OPTIONS):
-        return Move(entry, day, fires, NOT_UPGRADED)
+        return Move(entry, day, fires, NOT_UPGRADED, candidates=candidates)
     if entry.replacement is not None:
         model, version = entry.replacement.name, entry.replacement.version
         target = (catalog.lookup(model, version, entry.format) if version is not None
                   else _default_on(catalog, model, entry.format, sku, day))
         if target is not None:
             model, version = target.model, target.version
-        return Move(entry, day, fires, REPLACEMENT, forced, model, version, target)
-    if forced:
-        return Move(entry, day, fires, STOPS, forced)
-    if day is None:
-        return Move(entry, day, fires, STOPS)
-    path = upgrade_path(catalog, entry, sku, day)
-    if path.target is not None:
+        return Move(entry, day, fires, REPLACEMENT, forced, model, version, target, candidates)
+    if path is not None and path.target is not None:
         return Move(entry, day, fires, SAME_MODEL, False, path.target.model, path.target.version, path.target,
-                    path.candidates)
-    return Move(entry, day, fires, STOPS, candidates=path.candidates)
+                    candidates)
+    return Move(entry, day, fires, STOPS, forced, candidates=candidates)
 
 
 def _default_on(catalog: Catalog, model: str, model_format: str, sku: str | None,
