@@ -111,8 +111,8 @@ class Upgrade:
 
     ``candidates``: GA versions of the same model, newer than the deployed one and still serving
     that SKU after ``day``, newest first (what the catalog *could* upgrade to). ``target``: the
-    newest of them that is the default by ``day`` (what Azure documents it upgrades to); None means
-    the deployment has nowhere to go and stops working at retirement.
+    newest of them that is the default by ``day`` (where Azure upgrades when no replacement is
+    named); None means the same-model rule has no target (:func:`upgrade_target` decides the rest).
     """
 
     day: dt.date
