@@ -29,6 +29,7 @@ from .base import (
     Outcome,
     Rule,
     RuleMeta,
+    Severity,
     Violation,
     days_until,
     known,
@@ -44,7 +45,7 @@ META = RuleMeta(
     description="Deployments that rely on automatic upgrade must have a target (a named replacement or a newer "
                 "version of the same model) before their version retires.",
     level=Level.MANDATORY,
-    severity="critical",
+    severity=Severity.CRITICAL,
     remediation="Deploy a version that outlives the window (moving to another model is a change you make and "
                 "test), or record a time-boxed waiver for a planned migration.",
     config={**WINDOW, **FAIL_ON_UNKNOWN},

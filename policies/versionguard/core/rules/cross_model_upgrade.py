@@ -29,6 +29,7 @@ from .base import (
     Outcome,
     Rule,
     RuleMeta,
+    Severity,
     Violation,
     known,
     readable,
@@ -47,7 +48,7 @@ META = RuleMeta(
     description="Deployments should not be moved to a different model by Azure's upgrade at retirement "
                 "without being tested against it.",
     level=Level.ADVISORY,
-    severity="high",
+    severity=Severity.HIGH,
     remediation="Test the application against the target model, or migrate to it deliberately before the "
                 "retirement day (reasoning models reject parameters that chat models accept; outputs differ).",
     config={**CROSS_MODEL_WINDOW, **FAIL_ON_UNKNOWN},

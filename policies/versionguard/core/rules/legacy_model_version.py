@@ -20,6 +20,7 @@ from .base import (
     Outcome,
     Rule,
     RuleMeta,
+    Severity,
     Violation,
     catalog_entry,
     days_until,
@@ -33,7 +34,7 @@ META = RuleMeta(
     title="Legacy model version",
     description="Model deployments should plan the move off a legacy version (newer models exist).",
     level=Level.ADVISORY,
-    severity="low",
+    severity=Severity.LOW,
     remediation="Plan the migration to a newer model while this version is still open to new deployments; "
                 "legacy is not deprecated.",
     config=dict(FAIL_ON_UNKNOWN),

@@ -26,6 +26,7 @@ from .base import (
     Outcome,
     Rule,
     RuleMeta,
+    Severity,
     Violation,
     expiry_upgrade_hint,
     known,
@@ -39,7 +40,7 @@ META = RuleMeta(
     title="NoAutoUpgrade near retirement",
     description="NoAutoUpgrade deployments must not use a model version that retires within the window.",
     level=Level.MANDATORY,
-    severity="critical",
+    severity=Severity.CRITICAL,
     remediation="Migrate to the replacement Microsoft names (the message names it). OnceCurrentVersionExpired "
                 "helps only where Azure has a target: the named replacement, else a newer default version of the "
                 "same model (the message says which).",

@@ -21,6 +21,7 @@ from .base import (
     Outcome,
     Rule,
     RuleMeta,
+    Severity,
     Violation,
     catalog_entry,
     readable,
@@ -31,7 +32,7 @@ META = RuleMeta(
     title="Preview model version",
     description="Preview model versions retire on short notice and should not serve production.",
     level=Level.ADVISORY,
-    severity="medium",
+    severity=Severity.MEDIUM,
     remediation="Deploy a generally available version of the model.",
     config=dict(FAIL_ON_UNKNOWN),
 )

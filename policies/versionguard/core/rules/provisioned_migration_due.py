@@ -26,6 +26,7 @@ from .base import (
     Outcome,
     Rule,
     RuleMeta,
+    Severity,
     Violation,
     known,
     migration_hint,
@@ -37,7 +38,7 @@ META = RuleMeta(
     title="Provisioned migration due",
     description="Non-Standard deployments must be migrated before their model version retires.",
     level=Level.MANDATORY,
-    severity="high",
+    severity=Severity.HIGH,
     remediation="Migrate the deployment (in place, or side by side for Batch) to the replacement Microsoft names "
                 "before the retirement date; Azure upgrades Standard deployment types only.",
     config={**WINDOW, **FAIL_ON_UNKNOWN},
