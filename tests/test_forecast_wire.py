@@ -18,8 +18,9 @@ def test_forecast_dates_secret_inputs_without_showing_them_and_skips_unknown_one
     report = json.loads(out.stdout)
     assert [(e["deployment"], e["kind"], e["date"], e["model"], e["version"], e["option"])
             for e in report["events"]] == [
-        # model version Output.secret("2024-11-20"): retired, no newer gpt-4o in the catalog
-        ("secret-version", "stops-working", "2026-10-01", "gpt-4o", "[secret]", "OnceCurrentVersionExpired"),
+        # model version Output.secret("2024-11-20"): retires 2026-10-01 and Azure moves it to the named
+        # replacement gpt-4.1 2025-04-14, another model (lifecycle-2026-10)
+        ("secret-version", "cross-model-upgrade", "2026-10-01", "gpt-4o", "[secret]", "OnceCurrentVersionExpired"),
         # the plain app's api-version; the secret app's (the same value) is not read
         ("plain-app", "api-version-unsupported", "2026-12-10", "api-version", "2025-04-01-preview",
          "setting OPENAI_API_VERSION"),

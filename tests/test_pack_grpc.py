@@ -59,11 +59,14 @@ def test_rejects_no_auto_upgrade_retiring_next_month_and_passes_upgrade_on_expir
     assert ("no-auto-upgrade-near-retirement", "mandatory") in hits
     message = next(d.message for d in bad.diagnostics if d.policyName == "no-auto-upgrade-near-retirement")
     assert "retires on 2026-10-01" in message and "stops working" in message
-    # gpt-4o 2024-11-20 is newer than the default: upgrade-on-expiry has no target either
-    stuck = pack.stub.Analyze(request("prod-chat", props("OnceCurrentVersionExpired")))
-    assert {(d.policyName, NAMES[d.enforcementLevel]) for d in stuck.diagnostics
-            if d.enforcementLevel == analyzer_pb2.MANDATORY} == {("auto-upgrade-needs-target", "mandatory")}
-    # 2024-05-13 (retires 2027-03-31) is upgraded to the default 2024-08-06, which outlives it
+    # gpt-4o 2024-11-20 is newer than the default, but the catalog names a replacement (another model):
+    # Azure moves it there (Oct-2026 policy), which prod's config makes a mandatory cross-model-upgrade
+    moved = pack.stub.Analyze(request("prod-chat", props("OnceCurrentVersionExpired")))
+    assert {(d.policyName, NAMES[d.enforcementLevel]) for d in moved.diagnostics
+            if d.enforcementLevel == analyzer_pb2.MANDATORY} == {("cross-model-upgrade", "mandatory")}
+    cross = next(d.message for d in moved.diagnostics if d.policyName == "cross-model-upgrade")
+    assert "a different model" in cross and "Test the application against" in cross
+    # 2024-05-13 retires 2027-03-31, outside prod's 180-day windows
     good = pack.stub.Analyze(request("prod-chat", props("OnceCurrentVersionExpired", version="2024-05-13")))
     assert not [d for d in good.diagnostics if d.enforcementLevel == analyzer_pb2.MANDATORY]
 

@@ -66,6 +66,8 @@ def test_crafted_items_are_judged_fail_closed_not_crashed(runner):
         ("aif-weu/list-model", "preview-model-version", "advisory"),
         ("aif-weu/list-model", "auto-upgrade-needs-target", "mandatory"),
         ("aif-weu/list-model", "deprecated-model-version", "advisory"),
+        ("aif-weu/list-model", "cross-model-upgrade", "advisory"),
+        ("aif-weu/list-model", "legacy-model-version", "advisory"),
         ("aif-weu/null-props", "model-version-pinned", "mandatory"),  # properties: null
         ("aif-weu/null-props", "upgrade-option-explicit", "advisory"),
         ("aif-weu/numeric-option", "auto-update-requires-standard-sku", "mandatory"),  # option 42

@@ -109,7 +109,7 @@ def test_details_say_what_happens(small_catalog):
     _, migrate = run(small_catalog, native("gpt-4o", "2024-05-13", "ProvisionedManaged", AUTO)).events
     assert "Azure does not upgrade ProvisionedManaged deployments automatically" in migrate.detail
     assert "OnceNewDefaultVersionAvailable does not change that" in migrate.detail
-    assert "Replacement: gpt-4o 2024-08-06" in migrate.detail
+    assert "Migration target: gpt-4o 2024-08-06, the replacement Microsoft names." in migrate.detail
 
 
 def test_missing_option_defaults_differ_by_provider(small_catalog):

@@ -75,11 +75,10 @@ def test_o3_rule_names_the_day_and_the_replacement(bundled: Catalog, option: str
                            "auto-upgrade-needs-target")
     assert message.startswith("o3 2025-04-16 retires on 2026-10-16 for the GlobalStandard deployment type (in 76 "
                               "days, window 90) and relies on an automatic upgrade")
-    assert "so the deployment stops working on 2026-10-16. The catalog names no replacement." in message
-    # o1 2024-12-17 (retires 2026-07-15): the catalog's replacement is named, never promised as an upgrade
-    [o1] = violations(bundled, native("o1", "2024-12-17", "Standard", option), "2026-05-01",
-                      "auto-upgrade-needs-target")
-    assert "stops working on 2026-07-15. Azure names o3 as its replacement: a different model" in o1
+    assert "so the deployment stops working" not in message
+    assert "the deployment stops working on 2026-10-16. Microsoft names replacements about 90–120 days before " \
+           "retirement; with 76 days left and none named, expect none." in message
+    # a named replacement (o1 -> gpt-5.6-sol, another model) is a target: tests/lifecycle/test_oct2026_semantics.py
 
 
 def test_o3_passes_outside_the_window_and_on_no_auto_upgrade(bundled: Catalog) -> None:
@@ -92,23 +91,23 @@ def test_o3_passes_outside_the_window_and_on_no_auto_upgrade(bundled: Catalog) -
 
 # --- 2. no downgrades, per-SKU targets --------------------------------------------------------------
 
-def test_gpt_4o_2024_11_20_is_not_downgraded_to_the_older_default(bundled: Catalog) -> None:
-    """gpt-4o 2024-11-20 with auto-update: the default is 2024-08-06, older, so there is no
-    auto-upgrade, and at retirement (2026-10-01, 122 days after 2026-06-01) nothing newer is the
-    default: stops working. Before: "moves to the then-default version (default today: 2024-08-06)"."""
-    found = events(bundled, native("gpt-4o", "2024-11-20", "GlobalStandard", AUTO), "2026-06-01")
+def test_gpt_4o_2024_11_20_is_not_downgraded_to_the_older_default(hand: Catalog) -> None:
+    """gpt-4o 2024-11-20 (no replacement named in this fixture) with auto-update: the default is
+    2024-08-06, older, so there is no auto-upgrade, and at retirement (2026-10-01, 122 days after
+    2026-06-01) nothing newer is the default: stops working. (With the replacement the 2026-09-02
+    schedule names, gpt-5.1, it is a cross-model upgrade instead: test_oct2026_semantics.py.)"""
+    found = events(hand, native("gpt-4o", "2024-11-20", "GlobalStandard", AUTO), "2026-06-01")
     assert timeline(found) == [("2026-10-01", "stops-working", 122)]
     assert "2024-08-06" not in found[0].detail
-    assert "Replacement: gpt-4.1." in found[0].detail
 
 
-def test_gpt_4o_2024_05_13_on_standard_with_the_bundled_dates(bundled: Catalog) -> None:
-    """Bundled (Apr-2026, one date per version): 2024-05-13 retires 2027-03-31 on every type; the
-    default 2024-08-06 (deprecated, still GA, retires 2027-10-01) outlives it. As of 2026-11-29:
-    1 + 31 + 31 + 28 + 31 = 122 days."""
-    [e] = events(bundled, native("gpt-4o", "2024-05-13", "Standard", EXPIRY), "2026-11-29")
-    assert timeline([e]) == [("2027-03-31", "upgrade-on-expiry", 122)]
-    assert "to the default version gpt-4o 2024-08-06, which retires for Standard on 2027-10-01" in e.detail
+def test_upgrade_on_expiry_to_a_deprecated_default_of_the_same_model(hand: Catalog) -> None:
+    """On GlobalStandard gpt-4o 2024-05-13 and the default 2024-08-06 both retire 2026-10-01 in the
+    fixture, so take x: 2025-01-01 retires 2026-09-01, the default 2025-06-01 outlives it (same model,
+    no replacement named): upgrade-on-expiry, not cross-model. As of 2026-05-01: 123 days."""
+    [e] = events(hand, native("x", "2025-01-01", "GlobalStandard", EXPIRY), "2026-05-01")
+    assert timeline([e]) == [("2026-09-01", "upgrade-on-expiry", 123)]
+    assert "to the default version x 2025-06-01, which retires for GlobalStandard on 2027-06-01" in e.detail
 
 
 def test_gpt_4o_2024_05_13_on_standard_with_the_dec_2025_split(hand: Catalog) -> None:
@@ -134,7 +133,7 @@ def test_per_sku_target(hand: Catalog, sku: str, expected: list) -> None:
     assert timeline(events(hand, native("x", "2025-01-01", sku, EXPIRY), "2026-05-01")) == expected
 
 
-def test_gpt_35_turbo_1106_does_not_move_to_0125_retiring_the_same_day(hand: Catalog, bundled: Catalog) -> None:
+def test_gpt_35_turbo_1106_does_not_move_to_0125_retiring_the_same_day(hand: Catalog) -> None:
     """1106 and the default 0125 both retire 2025-11-14 (Sep-2025 table). As of 2025-06-01: 29 + 31 +
     31 + 30 + 31 + 14 = 166 days. Upgrade when expired has no target: stops working. Auto-update did
     move to 0125 (default since 2025-01-13) in the window 2025-01-13..2025-01-27, 139 days before."""
@@ -143,9 +142,6 @@ def test_gpt_35_turbo_1106_does_not_move_to_0125_retiring_the_same_day(hand: Cat
     [moved] = events(hand, native("gpt-35-turbo", "1106", "Standard", AUTO), "2025-06-01")
     assert timeline([moved]) == [("2025-01-13..2025-01-27", "auto-upgrade", -139)]
     assert "PAST (125 days ago): this should already have happened" in moved.detail
-    # the bundled catalog no longer calls the retired 0125 the default: the same verdict
-    assert timeline(events(bundled, native("gpt-35-turbo", "1106", "Standard", EXPIRY), "2025-06-01")) == [
-        ("2025-11-14", "stops-working", 166)]
 
 
 # --- 3. timing ----------------------------------------------------------------------------------------
@@ -241,8 +237,8 @@ def test_fine_tuned_training_retirement_is_shown(hand: Catalog) -> None:
 # --- 6. honest messages: batch, developer, non-OpenAI ---------------------------------------------------
 
 @pytest.mark.parametrize(("sku", "text"), [
-    ("GlobalBatch", "Azure documents automatic model updates for Standard deployment types only and does not "
-                    "document what happens to GlobalBatch deployments"),
+    ("GlobalBatch", "Azure does not upgrade GlobalBatch deployments automatically: they migrate side by side "
+                    "(deploy the new model, resubmit the jobs, remove the old deployment)"),
     ("DeveloperTier", "does not document what happens to DeveloperTier deployments"),
     ("ProvisionedManaged", "Azure does not upgrade ProvisionedManaged deployments automatically"),
 ])

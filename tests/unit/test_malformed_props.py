@@ -22,8 +22,10 @@ from tests.unit.testkit import (
 from versionguard.adapters.crossguard.policies import to_plain
 from versionguard.core.records import Unknown, normalize
 
-PINNED, EXPLICIT, NO_AUTO, RETIRED, AUTO_STD, MIGRATION, KNOWN, PREVIEW, TARGET, DEPRECATED = RESOURCE_POLICIES
-MODEL_RULES = {PINNED, RETIRED, KNOWN, PREVIEW, DEPRECATED}  # need model name/version whatever the SKU and option
+(PINNED, EXPLICIT, NO_AUTO, RETIRED, AUTO_STD, MIGRATION, KNOWN, PREVIEW, TARGET, DEPRECATED, CROSS,
+ LEGACY) = RESOURCE_POLICIES
+# need model name/version whatever the SKU and option
+MODEL_RULES = {PINNED, RETIRED, KNOWN, PREVIEW, DEPRECATED, CROSS, LEGACY}
 MANDATORY = {PINNED, NO_AUTO, RETIRED, AUTO_STD, MIGRATION, TARGET}
 
 
@@ -78,9 +80,9 @@ CASES: list[tuple[str, str, dict[str, Any], set[str], str]] = [
      "sku is a string ('Standard')"),
     ("sku-name-number", FLAVOURS["native"],
      _native("sku.name", 5, version="split", option="NoAutoUpgrade"),
-     {NO_AUTO, RETIRED, MIGRATION}, "sku.name is a number (5)"),
+     {NO_AUTO, RETIRED, MIGRATION, CROSS}, "sku.name is a number (5)"),
     ("sku-name-object", FLAVOURS["classic"], _classic("sku.name", {"name": "Standard"}, version="split-gone"),
-     {AUTO_STD, RETIRED, MIGRATION, TARGET}, "sku.name is an object"),
+     {AUTO_STD, RETIRED, MIGRATION, TARGET, CROSS}, "sku.name is an object"),
 ]
 
 

@@ -233,6 +233,7 @@ def test_analyzer_info_levels_match_the_design(policies: list[PolicyInfo]) -> No
         "auto-update-requires-standard-sku": "mandatory", "provisioned-migration-due": "mandatory",
         "model-version-known": "advisory", "preview-model-version": "advisory",
         "auto-upgrade-needs-target": "mandatory", "deprecated-model-version": "advisory",
+        "cross-model-upgrade": "advisory", "legacy-model-version": "advisory",
         "catalog-freshness": "advisory", "waiver-hygiene": "mandatory", "api-version-supported": "mandatory",
         "api-version-preview": "advisory", "openai-v1-endpoint": "advisory",
     }
@@ -246,6 +247,9 @@ def test_schema_defaults_and_properties(policies: list[PolicyInfo]) -> None:
     assert merged["auto-upgrade-needs-target"].properties == {"retirementWindowDays": 90, "failOnUnknown": False}
     assert merged["catalog-freshness"].properties == {"maxCatalogAgeDays": 120}
     assert merged["waiver-hygiene"].properties == {"maxWaiverDays": 90}
+    # Microsoft names replacements about 90-120 days before retirement: the cross-model window is 120
+    assert merged["cross-model-upgrade"].properties == {"retirementWindowDays": 120, "failOnUnknown": False}
+    assert merged["legacy-model-version"].properties == {"failOnUnknown": False}
     for name in ("model-version-pinned", "upgrade-option-explicit", "retired-model-version",
                  "auto-update-requires-standard-sku", "model-version-known", "preview-model-version",
                  "deprecated-model-version"):

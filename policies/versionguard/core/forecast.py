@@ -2,19 +2,23 @@
 
 Pure core: :func:`forecast` takes normalized records per stack, a catalog, an as-of date and a
 horizon and returns :class:`Event` s; it decides nothing the rules decide (no pass/fail), it only
-dates what Azure documents it will do (working-with-models, "versionUpgradeOption"). Upgrade
-targets come from :func:`lifecycle.upgrade_path`, the same function the rules use: the newest
-default GA version of the same model, newer than the deployed one and alive for the SKU that day.
+dates what Azure documents it will do (working-with-models, lifecycle-2026-10). What happens at
+retirement comes from :func:`lifecycle.upgrade_target`, the same function the rules use: the
+replacement named in the schedule (possibly another model), else the newest default GA version of the
+same model that outlives the day, else nothing.
 
 * ``auto-upgrade`` — ``OnceNewDefaultVersionAvailable`` on a Standard type: the deployment moves to
   a newly designated default *within* two weeks (``date`` = ``default_since``, ``latest`` = + 14
   days); a preview version moves to the next preview from two weeks after its ``released`` date.
-* ``upgrade-on-expiry`` — an upgrading option on a Standard type and a retiring version: upgraded
-  to the default version of that day at retirement minus the catalog's ``upgrade_lead_days``.
-* ``stops-working`` — ``NoAutoUpgrade`` on a Standard type, or an upgrading option with no upgrade
-  target: calls fail from the retirement date.
-* ``migration-required`` — any non-Standard type, whatever the option: Azure documents automatic
-  updates for Standard types only (provisioned: migration; batch, developer: not documented).
+* ``upgrade-on-expiry`` — an upgrading option on a Standard type (or any preview, force-upgraded
+  whatever its option) and a retiring version: upgraded to another version of the *same* model at
+  retirement minus the catalog's ``upgrade_lead_days``.
+* ``cross-model-upgrade`` — the same moment, when the target is a *different* model (gpt-4o →
+  gpt-5.1): its own kind, because that move changes the application's behaviour.
+* ``stops-working`` — ``NoAutoUpgrade`` on a Standard type, an upgrading option with no upgrade
+  target, or a preview with no named replacement: calls fail from the retirement date.
+* ``migration-required`` — any non-Standard type, whatever the option: Azure upgrades Standard types
+  only (provisioned: migration; batch: side by side; developer: not documented).
 * ``deprecation`` — the version closes to new customers (existing deployments keep running); for a
   fine-tuned deployment also the end of fine-tuning of its base (training retirement).
 
@@ -36,14 +40,15 @@ from .dates import add_days
 from .lifecycle import (
     AUTO_UPGRADE_DAYS,
     PREVIEW_UPGRADE_DAYS,
+    REPLACEMENT,
+    Move,
     catalog_staleness,
     format_caveat,
     new_default,
     next_preview,
     not_upgraded_reason,
     resolve,
-    upgrade_day,
-    upgrade_path,
+    upgrade_target,
 )
 from .records import DeploymentRecord, display
 from .settings import RuleSettings
@@ -56,6 +61,7 @@ API_RETIRED = "api-version-retired"
 KINDS: dict[str, str] = {
     "auto-upgrade": "auto-upgrade to new default",
     "upgrade-on-expiry": "upgrade when expired",
+    "cross-model-upgrade": "moved to another model",
     "stops-working": "stops working",
     "migration-required": "migration required",
     "deprecation": "deprecation",
@@ -188,24 +194,27 @@ def _dated(entry: VersionInfo, catalog: Catalog, sku: str | None, option: str, a
     retires = entry.retirement_for(sku)
     where = f"for {sku}" if sku else "(no SKU)"
     tentative = " (tentative date)" if entry.date_status == "tentative" else ""
-    successor = f" Replacement: {entry.replacement}." if entry.replacement else ""
+    successor = f" Migration target: {entry.replacement}, the replacement Microsoft names." if entry.replacement \
+        else ""
     caveat = format_caveat(entry.format)
     moved_on: dt.date | None = None  # from this day the deployment may run another version
-    if is_standard_sku(sku) and option in (AUTO_UPDATE, UPGRADE_ON_EXPIRY):
-        if option == AUTO_UPDATE:
+    upgrading = is_standard_sku(sku) and option in (AUTO_UPDATE, UPGRADE_ON_EXPIRY)
+    if upgrading or entry.lifecycle == "preview":  # a preview is force-upgraded whatever option and type
+        if upgrading and option == AUTO_UPDATE:
             move = _auto_update_move(entry, catalog, sku, as_of)
             if move is not None:
                 out.append(move)
                 moved_on = move[3] or move[0]
-        fires = upgrade_day(entry, sku)
+        at_retirement = upgrade_target(catalog, entry, sku, option)
+        fires = at_retirement.fires
         if fires is not None and (moved_on is None or fires < moved_on):
-            out.append(_on_expiry(entry, catalog, sku, option, fires, as_of, where, tentative, successor, caveat))
+            out.append(_on_expiry(at_retirement, sku, option, as_of, where, tentative, successor, caveat))
             moved_on = fires
     elif is_standard_sku(sku) and option == NO_AUTO_UPGRADE:
         if retires is not None:
             out.append((retires, "stops-working", _past(
                 retires, as_of, f"Retires {where}{tentative}; with NoAutoUpgrade every call fails from this date: "
-                f"deploy a newer version before.{successor}", "the deployment no longer works"), None))
+                f"migrate before.{successor}", "the deployment no longer works"), None))
     elif retires is not None:
         out.append((retires, "migration-required", _past(
             retires, as_of, f"Retires {where}{tentative}; {not_upgraded_reason(sku)} ({option} does not change "
@@ -250,26 +259,41 @@ def _auto_update_move(entry: VersionInfo, catalog: Catalog, sku: str | None, as_
     return min(moves, key=lambda m: m[0], default=None)
 
 
-def _on_expiry(entry: VersionInfo, catalog: Catalog, sku: str | None, option: str, fires: dt.date, as_of: dt.date,
-               where: str, tentative: str, successor: str, caveat: str) -> _Dated:
-    """The retirement of a version a Standard deployment is still on with an upgrading option:
-    upgraded to the default of that day if the catalog has one, else it stops working."""
-    retires = entry.retirement_for(sku) or fires
+def _on_expiry(move: Move, sku: str | None, option: str, as_of: dt.date, where: str, tentative: str,
+               successor: str, caveat: str) -> _Dated:
+    """The retirement of a version a deployment is still on when Azure upgrades it (an upgrading option
+    on a Standard type, or any preview): upgraded to :func:`lifecycle.upgrade_target`'s target —
+    ``cross-model-upgrade`` when that is another model — else it stops working."""
+    entry, retires, fires = move.entry, move.day, move.fires
+    assert retires is not None and fires is not None  # only called for a dated retirement
     lead = (retires - fires).days
     timing = f"{lead} days before it retires {where} on {retires}" if lead else f"when it retires {where}"
-    path = upgrade_path(catalog, entry, sku, retires)  # the target must outlive the deployed version
-    if path.target is not None:
-        target_retires = path.target.retirement_for(sku)
+    how = "forced: a preview version" if move.forced else option
+    if move.upgraded:
+        target_retires = move.target.retirement_for(sku) if move.target else None
         until = f", which retires {where} on {target_retires}" if target_retires else ""
+        if move.cross_model:
+            return (fires, "cross-model-upgrade", _past(
+                fires, as_of, f"Moved ({how}) to {move.target_label}, the replacement Microsoft names, {timing}"
+                f"{tentative}. That is a different model: reasoning models (o-series, gpt-5.x) reject parameters "
+                f"that chat models accept, and outputs differ; test against {move.model} or migrate deliberately "
+                f"before.{caveat}", "the deployment should already run the other model; verify it"), None)
+        named = ", the replacement Microsoft names" if move.how == REPLACEMENT else ""
         return (fires, "upgrade-on-expiry", _past(
-            fires, as_of, f"Upgraded ({option}) to the default version {path.target.label}{until}, {timing}"
-            f"{tentative}.{caveat}", "the upgrade should already have started; verify the deployment"), None)
-    newer = f" (the catalog lists {', '.join(v.label for v in path.candidates)} as newer GA versions, none of " \
-            "them the default)" if path.candidates else ""
+            fires, as_of, f"Upgraded ({how}) to {'the default version ' if not named else ''}{move.target_label}"
+            f"{named}{until}, {timing}{tentative}.{caveat}",
+            "the upgrade should already have started; verify the deployment"), None)
+    if move.forced:
+        why = "A preview with no named replacement retires with no replacement, whatever its option"
+    else:
+        newer = f" (the catalog lists {', '.join(v.label for v in move.candidates)} as newer GA versions, none " \
+                "of them the default)" if move.candidates else ""
+        why = (f"No replacement is named; without one {option} upgrades only to a newer default version of "
+               f"{entry.model}, and the catalog records none{newer}")
     return (retires, "stops-working", _past(
-        retires, as_of, f"Retires {where}{tentative}. {option} upgrades only to a newer default version of "
-        f"{entry.model}, and the catalog records none{newer}: every call fails from this date unless Azure "
-        f"designates one. Deploy a newer version before.{successor}{caveat}", "the deployment no longer works"), None)
+        retires, as_of, f"Retires {where}{tentative}. {why}: every call fails from this date unless Microsoft "
+        f"names a replacement. Deploy a newer version before.{successor}{caveat}",
+        "the deployment no longer works"), None)
 
 
 def _past(day: dt.date, as_of: dt.date, detail: str, overdue: str) -> str:

@@ -26,7 +26,8 @@ PROVISIONED_SKUS: tuple[str, ...] = (
     "GlobalProvisionedManaged",
     "DataZoneProvisionedManaged",
 )
-OTHER_SKUS: tuple[str, ...] = ("GlobalBatch", "DataZoneBatch", "DeveloperTier")
+BATCH_SKUS: tuple[str, ...] = ("GlobalBatch", "DataZoneBatch")
+OTHER_SKUS: tuple[str, ...] = (*BATCH_SKUS, "DeveloperTier")
 KNOWN_SKUS: tuple[str, ...] = STANDARD_SKUS + PROVISIONED_SKUS + OTHER_SKUS
 
 LIFECYCLES: tuple[str, ...] = ("preview", "ga", "deprecated", "retired", "legacy")

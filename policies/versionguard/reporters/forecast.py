@@ -7,7 +7,8 @@ from versionguard.core.forecast import Event, Forecast, kind_label
 from .inert import md_cell, md_code, plain
 
 FORECAST_FORMATS = ("table", "json", "markdown")
-_KIND_STYLE = {"auto-upgrade": "cyan", "upgrade-on-expiry": "blue", "stops-working": "bold red",
+_KIND_STYLE = {"auto-upgrade": "cyan", "upgrade-on-expiry": "blue", "cross-model-upgrade": "bold yellow",
+               "stops-working": "bold red",
                "migration-required": "red", "deprecation": "yellow", "api-version-unsupported": "magenta",
                "api-version-retired": "bold magenta"}
 

@@ -25,6 +25,7 @@ CHART_SUFFIXES = {".svg": "svg", ".png": "png"}
 STYLE: dict[str, tuple[str, str]] = {
     "auto-upgrade": ("#0072B2", "^"),
     "upgrade-on-expiry": ("#009E73", "o"),
+    "cross-model-upgrade": ("#882255", "*"),  # Tol's wine: the Okabe-Ito set has no colour left that reads on white
     "stops-working": ("#D55E00", "X"),
     "migration-required": ("#CC79A7", "s"),
     "deprecation": ("#E69F00", "D"),

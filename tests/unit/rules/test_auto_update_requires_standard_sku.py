@@ -45,8 +45,9 @@ def test_auto_update_on_non_standard_sku_is_mandatory(pack: Pack, flavour: str, 
     ("GlobalProvisionedManaged", "but Azure does not upgrade GlobalProvisionedManaged deployments automatically: "
                                  "their model version changes only by an in-place or multi-deployment migration"),
     # Azure documents nothing about batch and developer types: the message says so instead of asserting
-    ("GlobalBatch", "but Azure documents automatic model updates for Standard deployment types only and does not "
-                    "document what happens to GlobalBatch deployments"),
+    # Batch: side by side (lifecycle-2026-10)
+    ("GlobalBatch", "but Azure does not upgrade GlobalBatch deployments automatically: they migrate side by side "
+                    "(deploy the new model, resubmit the jobs, remove the old deployment)"),
     ("DeveloperTier", "does not document what happens to DeveloperTier deployments"),
     ("SomethingNew", "but SomethingNew is not a documented deployment type, and Azure documents automatic model "
                      "updates for Standard deployment types only"),

@@ -38,9 +38,25 @@ NEWER = "2025-06-01"
 def _models() -> list[tuple[str, list[dict[str, Any]]]]:
     soon = iso(30)
     return [
-        # no other version: nothing to upgrade to (the o3 2025-04-16 case)
-        ("solo", [version_entry(V, retirement=soon, replacement={"name": "successor", "version": NEWER})]),
-        ("solo-norepl", [version_entry(V, retirement=soon)]),
+        # no other version and no named replacement: nothing to upgrade to
+        ("solo", [version_entry(V, retirement=soon)]),
+        # a named replacement (another model) is a target: cross-model-upgrade's, not this rule's (o3 -> gpt-5.6-sol)
+        ("solo-repl", [version_entry(V, retirement=soon, replacement={"name": "successor", "version": NEWER})]),
+        # a replacement named without a version is a target even when the catalog has no default for it
+        ("solo-repl-nover", [version_entry(V, retirement=soon, replacement={"name": "successor"})]),
+        # a preview with no named replacement retires with no replacement, whatever the option
+        ("prev-solo", [version_entry(V, "preview", retirement=soon), version_entry(NEWER, default=True,
+                                                                                  retirement=iso(400))]),
+        # ... and with one it is force-upgraded
+        ("prev-repl", [version_entry(V, "preview", retirement=soon, replacement={"name": "prev-repl",
+                                                                                 "version": NEWER}),
+                       version_entry(NEWER, default=True, retirement=iso(400))]),
+        # the Legacy stage is GA: a legacy default is a target
+        ("legacy-target", [version_entry(V, retirement=soon),
+                           version_entry(NEWER, "legacy", default=True, retirement=iso(400))]),
+        # all-digit versions are ordered numerically ("1" < "2", text-embedding-ada-002)
+        ("digits", [version_entry("1", retirement=soon),
+                    version_entry("2", default=True, retirement=iso(400))]),
         # a newer GA version that outlives it (default or not: Azure may still designate it)
         ("pair", [version_entry(V, retirement=soon), version_entry(NEWER, retirement=iso(400))]),
         ("pair-undated", [version_entry(V, retirement=soon), version_entry(NEWER)]),
@@ -99,9 +115,11 @@ def test_no_other_version_is_a_mandatory_violation(tpack: Pack, flavour: str, op
     assert diag.level == "mandatory"
     assert diag.message.startswith(f"solo {V} retires on {iso(30)} for the GlobalStandard deployment type "
                                    f"(in 30 days, window {WINDOW}) and relies on an automatic upgrade")
-    assert f"the catalog holds no GA version of solo newer than {V} that outlives it" in diag.message
-    assert f"so the deployment stops working on {iso(30)}." in diag.message  # names the day
-    assert f"Azure names successor {NEWER} as its replacement: a different model" in diag.message
+    assert f"the catalog holds no named replacement and no GA version of solo newer than {V} that outlives it: the " \
+           f"deployment stops working on {iso(30)}." in diag.message  # names the day
+    # inside the last 90 days without a named replacement, the schedule says there is none
+    assert diag.message.endswith("Microsoft names replacements about 90–120 days before retirement; with 30 days "
+                                 "left and none named, expect none.")
 
 
 @pytest.mark.parametrize(("flavour", "how"), [
@@ -114,9 +132,31 @@ def test_message_says_which_default_applies(tpack: Pack, flavour: str, how: str)
     assert f"(versionUpgradeOption {how})" in diag.message
 
 
-def test_message_without_a_replacement(tpack: Pack) -> None:
-    (diag,) = diags(tpack, model="solo-norepl")
-    assert diag.message.endswith("The catalog names no replacement.")
+@pytest.mark.parametrize("model", ["solo-repl", "solo-repl-nover"])
+@pytest.mark.parametrize("option", [AUTO, EXPIRY, MISSING], ids=["auto-update", "on-expiry", "arm-null-or-classic"])
+@pytest.mark.parametrize("flavour", FLAVOURS)
+def test_a_named_replacement_is_a_target(tpack: Pack, flavour: str, option: Any, model: str) -> None:
+    """Oct-2026 policy: Azure upgrades to the named replacement, another model included."""
+    assert diags(tpack, flavour, model=model, option=option) == []
+
+
+@pytest.mark.parametrize("option", [AUTO, EXPIRY, MISSING], ids=["auto-update", "on-expiry", "arm-null-or-classic"])
+@pytest.mark.parametrize("flavour", FLAVOURS)
+def test_preview_without_replacement_has_no_target(tpack: Pack, flavour: str, option: Any) -> None:
+    """A preview retires with no replacement unless one is named, even if the model has a GA default."""
+    (diag,) = diags(tpack, flavour, model="prev-solo", option=option)
+    assert "the catalog holds no named replacement for this preview version (at retirement Microsoft force-upgrades " \
+           "a preview to its named replacement, or retires it with none): the deployment stops working" in diag.message
+    assert diags(tpack, flavour, model="prev-repl", option=option) == []
+
+
+def test_message_early_in_the_window_says_a_replacement_may_still_be_named(make_pack: Any) -> None:
+    pack = make_pack({POLICY: {"retirementWindowDays": 120}}, catalog=offset_catalog([91, 90]))
+    (early,) = pack.flavour("native", POLICY, version="d91", option=EXPIRY, sku="Standard")
+    assert early.message.endswith("Microsoft names replacements about 90–120 days before retirement, so one may "
+                                  "still be named; do not count on it.")
+    (late,) = pack.flavour("native", POLICY, version="d90", option=EXPIRY, sku="Standard")
+    assert late.message.endswith("with 90 days left and none named, expect none.")
 
 
 @pytest.mark.parametrize("flavour", FLAVOURS)
@@ -140,10 +180,12 @@ def test_non_standard_types_are_left_to_provisioned_migration_due(tpack: Pack, f
     ("mmdd", True),  # 0125 vs 1106: the order is unknown, so it is not counted as newer
     ("mmdd-released", False),  # released dates give the order
     ("dep-target", False),  # a deprecated (GA) default is a target
+    ("legacy-target", False),  # so is a legacy one
+    ("digits", False),  # "2" is newer than "1"
 ])
 @pytest.mark.parametrize("flavour", FLAVOURS)
 def test_what_counts_as_a_target(tpack: Pack, flavour: str, model: str, fires: bool) -> None:
-    version = "1106" if model.startswith("mmdd") else (NEWER if model == "older" else V)
+    version = "1106" if model.startswith("mmdd") else "1" if model == "digits" else (NEWER if model == "older" else V)
     assert len(diags(tpack, flavour, model=model, version=version)) == int(fires)
 
 
@@ -230,7 +272,8 @@ def test_not_in_catalog_is_left_to_model_version_known(tpack: Pack) -> None:
 def test_fine_tuned_deployment_is_judged_on_its_base_versions_deployment_retirement(tpack: Pack, flavour: str) -> None:
     (diag,) = diags(tpack, flavour, model=f"base-{V}.ft-0e2081b9", version="1")
     assert diag.message.startswith(f"base-{V}.ft-0e2081b9 1 (fine-tuned from base {V}) retires on {iso(30)}")
-    assert "the catalog holds no newer version of this fine-tuned model that outlives it" in diag.message
+    assert "the catalog holds no replacement and no newer version of this fine-tuned model that outlives it" \
+        in diag.message
     # the legacy name form takes the base version from model.version
     (legacy,) = diags(tpack, flavour, model="base.ft-0e2081b9", version=V)
     assert f"(fine-tuned from base {V}) retires on {iso(30)}" in legacy.message

@@ -53,8 +53,10 @@ def test_past_deprecation_is_an_advisory_naming_the_replacement(dpack: Pack, fla
     (diag,) = diags(dpack, flavour, option=option)
     assert diag.level == "advisory"
     assert diag.message == (
-        f"dep past has been deprecated since {iso(-10)}: closed to new customers, so a new deployment of it in a "
-        f"new subscription fails; existing deployments keep working until it retires on "
+        f"dep past has been deprecated since {iso(-10)}: closed to new customers. Azure decides \"existing "
+        f"customer\" per subscription: only a subscription that already has a deployment of this version can "
+        f"create new ones, so a new deployment of it in any other subscription fails; existing deployments keep "
+        f"working until it retires on "
         f"{iso(200)} for the GlobalStandard deployment type. Azure names next 2026-01-01 as its replacement.")
 
 

@@ -38,7 +38,9 @@ def test_near_retirement_is_a_mandatory_violation(pack: Pack, flavour: str) -> N
     assert diag.level == "mandatory"
     assert diag.message.startswith(f"m soon retires on {iso(30)} for the GlobalStandard deployment type "
                                    f"(in 30 days, window {WINDOW}) and versionUpgradeOption is NoAutoUpgrade")
-    assert "Azure names gpt-test 2024-05-13 as its replacement." in diag.message
+    # the named replacement is the migration target (lifecycle-2026-10), and another model is said to be one
+    assert "that day. Migration target: gpt-test 2024-05-13, the replacement Microsoft names (a different model: " \
+           "test the application against it)." in diag.message
 
 
 @pytest.mark.parametrize("option", ["OnceCurrentVersionExpired", "OnceNewDefaultVersionAvailable"])
@@ -193,14 +195,20 @@ def _hint_catalog():
 
 
 @pytest.mark.parametrize(("model", "sku", "text"), [
-    ("g", "GlobalStandard", " Or set versionUpgradeOption to OnceCurrentVersionExpired: Azure then upgrades it to "
-                            "the default version, g 2025-06-01 in the catalog."),
+    ("g", "GlobalStandard", "The catalog names no replacement. Or set versionUpgradeOption to "
+                            "OnceCurrentVersionExpired: Azure then upgrades it at retirement to the default version, "
+                            "g 2025-06-01 in the catalog."),
     # on regional Standard the default retires the same day: switching the option would not save it
-    ("g", "Standard", " Setting versionUpgradeOption to OnceCurrentVersionExpired would not save it: Azure upgrades "
-                      "only to a newer default version of g, and the catalog records none."),
-    ("solo", "GlobalStandard", "Azure names other as its replacement. Setting versionUpgradeOption to "
-                               "OnceCurrentVersionExpired would not save it"),
-    ("nodefault", "GlobalStandard", "and the catalog records none (it lists 2025-06-01 as newer GA versions)."),
+    ("g", "Standard", " Setting versionUpgradeOption to OnceCurrentVersionExpired would not save it: no replacement "
+                      "is named and the catalog records no newer default version of g."),
+    # Oct-2026 policy: the named replacement (another model) is where OnceCurrentVersionExpired goes
+    ("solo", "GlobalStandard", "Migration target: other, the replacement Microsoft names (a different model: test "
+                               "the application against it). Or set versionUpgradeOption to OnceCurrentVersionExpired: "
+                               "Azure then upgrades it at retirement to the replacement Microsoft names, an unknown "
+                               "version of other. That is a different model: reasoning models (o-series, "
+                               "gpt-5.x) reject parameters that chat models accept, and outputs differ."),
+    ("nodefault", "GlobalStandard", "no newer default version of nodefault (it lists 2025-06-01 as newer GA "
+                                    "versions)."),
 ])
 @pytest.mark.parametrize("flavour", FLAVOURS)
 def test_fix_text_promises_an_upgrade_only_where_there_is_a_target(make_pack: Any, flavour: str, model: str,
@@ -213,4 +221,4 @@ def test_fix_text_promises_an_upgrade_only_where_there_is_a_target(make_pack: An
 def test_no_option_hint_on_a_non_standard_type(make_pack: Any) -> None:
     (diag,) = make_pack(catalog=_hint_catalog()).flavour("native", POLICY, model="g", version="2025-01-01",
                                                          option=NO_AUTO, sku="ProvisionedManaged")
-    assert diag.message.endswith("the deployment stops working that day.")
+    assert diag.message.endswith("the deployment stops working that day. The catalog names no replacement.")

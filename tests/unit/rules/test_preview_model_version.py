@@ -36,19 +36,23 @@ def test_non_preview_versions_pass(pack: Pack, flavour: str, version: Any) -> No
 def test_preview_version_is_advisory(pack: Pack, flavour: str) -> None:
     (diag,) = pack.flavour(flavour, POLICY, version="preview")
     assert diag.level == "advisory"
-    assert diag.message == f"m preview is a preview version, retiring {iso(200)}."
+    assert diag.message == (f"m preview is a preview version, retiring {iso(200)}. No replacement is named: on "
+                            f"{iso(200)} it retires with no replacement and the deployment stops working, whatever its "
+                            "versionUpgradeOption.")
 
 
 def test_preview_close_to_retirement_is_still_flagged(pack: Pack) -> None:
     (diag,) = pack.flavour("native", POLICY, version="preview-soon", option="NoAutoUpgrade")
-    assert diag.message == f"m preview-soon is a preview version, retiring {iso(10)}."
+    assert diag.message.startswith(f"m preview-soon is a preview version, retiring {iso(10)}. No replacement")
 
 
 def test_preview_without_retirement_date() -> None:
     catalog = catalog_from_data(catalog_data(("m", [version_entry("p", "preview")])), "t")
     (violation,) = outcomes(POLICY, record("native", version="p"), context(catalog))
     assert isinstance(violation, Violation)
-    assert violation.message == "m p is a preview version."
+    assert violation.message == ("m p is a preview version. No replacement is named: at its retirement (no date "
+                                 "announced) it retires with no replacement and the deployment stops working, "
+                                 "whatever its versionUpgradeOption.")
 
 
 @pytest.mark.parametrize("sku", ["Standard", "GlobalStandard", "GLOBALSTANDARD", "ProvisionedManaged", MISSING])

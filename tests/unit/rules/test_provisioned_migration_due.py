@@ -43,7 +43,8 @@ def test_near_retirement_on_provisioned_is_mandatory_whatever_the_option(pack: P
                                    f"(in 30 days, window {WINDOW}); Azure does not upgrade ProvisionedManaged "
                                    "deployments automatically: their model version changes only by an in-place or "
                                    "multi-deployment migration that you run, so plan the migration now.")
-    assert diag.message.endswith("Azure names gpt-test 2024-05-13 as its replacement.")
+    assert diag.message.endswith("Migration target: gpt-test 2024-05-13, the replacement Microsoft names (a different "
+                                 "model: test the application against it).")
 
 
 @pytest.mark.parametrize("flavour", FLAVOURS)

@@ -249,6 +249,8 @@ def _target_catalog():
         ("g", [version_entry("2025-01-01", retirement=iso(300)),
                version_entry("2025-06-01", default=True, default_since=iso(-10), retirement=iso(700))]),
         ("solo", [version_entry("2025-01-01", retirement=iso(300))]),
+        ("repl", [version_entry("2025-01-01", retirement=iso(300),
+                                replacement={"name": "g", "version": "2025-06-01"})]),
         ("undated", [version_entry("2025-01-01")]),
     ), "explicit-test")
 
@@ -259,17 +261,23 @@ def _target_catalog():
                                       "retires on {r}, Azure upgrades it to the default version (g 2025-06-01 in "
                                       "the catalog)"),
     # nothing to upgrade to: no promise, the day it stops working instead
-    ("solo", "GlobalStandard", "OpenAI", "ARM treats a missing option as OnceCurrentVersionExpired, but the catalog "
-                                         "has no newer default version of solo for Azure to upgrade to: the "
-                                         "deployment stops working when its version retires on {r}"),
+    ("solo", "GlobalStandard", "OpenAI", "ARM treats a missing option as OnceCurrentVersionExpired, but no replacement "
+                                         "is named and the catalog has no newer default version of solo for Azure to "
+                                         "upgrade to: the deployment stops working when its version retires on {r}, "
+                                         "unless one is named by then"),
+    # a named replacement (another model) is where Azure goes (Oct-2026 policy)
+    ("repl", "GlobalStandard", "OpenAI", "ARM treats a missing option as OnceCurrentVersionExpired: when its version "
+                                         "retires on {r}, Azure upgrades it to the replacement Microsoft names, "
+                                         "g 2025-06-01 (a different model)"),
     # no retirement date yet: Azure's documented behaviour, conditional on a newer default
-    ("undated", "Standard", "OpenAI", "when its version retires, Azure upgrades it to the then-current default "
-                                      "version of the model, if that is a newer version"),
+    ("undated", "Standard", "OpenAI", "when its version retires, Azure upgrades it to the replacement named in the "
+                                      "retirement schedule (possibly another model), else to a newer default version "
+                                      "of the model"),
     # non-Standard: Azure documents no automatic update at all
     ("g", "ProvisionedManaged", "OpenAI", "ARM treats a missing option as OnceCurrentVersionExpired, but Azure "
                                           "does not upgrade ProvisionedManaged deployments automatically"),
-    ("g", "GlobalBatch", "OpenAI", "does not document what happens to GlobalBatch deployments, so no upgrade at "
-                                   "retirement can be counted on"),
+    ("g", "GlobalBatch", "OpenAI", "they migrate side by side (deploy the new model, resubmit the jobs, remove the "
+                                   "old deployment), so no upgrade at retirement can be counted on"),
     # non-OpenAI: what null means is documented for Azure OpenAI models only
     ("g", "GlobalStandard", "Cohere", "ARM stores null, which Azure documents as OnceCurrentVersionExpired for "
                                       "Azure OpenAI models; for Cohere models it says update policies vary by "

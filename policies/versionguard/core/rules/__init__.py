@@ -9,7 +9,9 @@ from . import (
     auto_update_requires_standard_sku,
     auto_upgrade_needs_target,
     catalog_freshness,
+    cross_model_upgrade,
     deprecated_model_version,
+    legacy_model_version,
     model_version_known,
     model_version_pinned,
     no_auto_upgrade_near_retirement,
@@ -33,6 +35,8 @@ RULES: tuple[Rule, ...] = (
     preview_model_version.RULE,
     auto_upgrade_needs_target.RULE,
     deprecated_model_version.RULE,
+    cross_model_upgrade.RULE,
+    legacy_model_version.RULE,
     catalog_freshness.RULE,
     waiver_hygiene.RULE,
     # data-plane api-versions, judged on every resource's inputs

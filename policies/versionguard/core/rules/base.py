@@ -16,10 +16,10 @@ from typing import Any
 
 from ..api_usage import ApiUsage, UsageScan
 from ..catalog import Catalog, VersionInfo
-from ..lifecycle import format_caveat, resolve, upgrade_path
+from ..lifecycle import REPLACEMENT, format_caveat, resolve, upgrade_target
 from ..records import DeploymentRecord, Field, Malformed, Unknown
 from ..settings import RuleSettings
-from ..vocabulary import is_standard_sku, known_sku
+from ..vocabulary import UPGRADE_ON_EXPIRY, is_standard_sku, known_sku
 from ..waivers import Waivers
 
 # Rule docs live in the repository; the link is relative to its root until the docs are published.
@@ -208,20 +208,36 @@ def replacement_hint(entry: VersionInfo) -> str:
     return f" Azure names {entry.replacement} as its replacement." if entry.replacement else ""
 
 
+def migration_hint(entry: VersionInfo) -> str:
+    """For deployments Azure never upgrades (NoAutoUpgrade, provisioned, batch): the named replacement
+    as the migration target, and whether it is another model."""
+    if entry.replacement is None:
+        return " The catalog names no replacement."
+    other = entry.replacement.name.strip().casefold() != entry.model.strip().casefold()
+    return (f" Migration target: {entry.replacement}, the replacement Microsoft names"
+            + (" (a different model: test the application against it)." if other else "."))
+
+
+# What a move to another model risks, as lifecycle-2026-10 states it; completes "That is a different model: ".
+BEHAVIOUR_RISK = "reasoning models (o-series, gpt-5.x) reject parameters that chat models accept, and outputs differ."
+
+
 def expiry_upgrade_hint(ctx: Context, entry: VersionInfo, sku: str | None) -> str:
     """Whether letting Azure upgrade at retirement (OnceCurrentVersionExpired) would save a
-    deployment: only on a Standard type and only when the catalog has an upgrade target."""
-    retires = entry.retirement_for(sku)
-    if not is_standard_sku(sku) or retires is None:
+    deployment: only on a Standard type and only when :func:`upgrade_target` finds a target."""
+    if not is_standard_sku(sku) or entry.retirement_for(sku) is None:
         return ""
-    path = upgrade_path(ctx.catalog, entry, sku, retires)
-    if path.target is not None:
-        return (f" Or set versionUpgradeOption to OnceCurrentVersionExpired: Azure then upgrades it to the "
-                f"default version, {path.target.label} in the catalog.{format_caveat(entry.format)}")
-    newer = f" (it lists {', '.join(v.version for v in path.candidates)} as newer GA versions)" \
-        if path.candidates else ""
-    return (f" Setting versionUpgradeOption to OnceCurrentVersionExpired would not save it: Azure upgrades only to "
-            f"a newer default version of {entry.model}, and the catalog records none{newer}.")
+    move = upgrade_target(ctx.catalog, entry, sku, UPGRADE_ON_EXPIRY)
+    if move.upgraded:
+        why = "the replacement Microsoft names" if move.how == REPLACEMENT else "the default version"
+        risk = f" That is a different model: {BEHAVIOUR_RISK}" if move.cross_model else ""
+        where = " in the catalog" if move.target is not None else ""
+        return (f" Or set versionUpgradeOption to OnceCurrentVersionExpired: Azure then upgrades it at retirement to "
+                f"{why}, {move.target_label}{where}.{risk}{format_caveat(entry.format)}")
+    newer = f" (it lists {', '.join(v.version for v in move.candidates)} as newer GA versions)" \
+        if move.candidates else ""
+    return (f" Setting versionUpgradeOption to OnceCurrentVersionExpired would not save it: no replacement is named "
+            f"and the catalog records no newer default version of {entry.model}{newer}.")
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 Rationale: from a version's deprecation date Azure no longer offers it to new customers (ARM
 ``lifecycleStatus: Deprecating``: only customers with existing deployments can create new ones).
+"Existing customer" is decided per *subscription*: a subscription that has deployed this version
+(lifecycle-2026-10). A ``legacy`` version is not deprecated (``legacy-model-version``).
 Existing deployments keep working until retirement, but recreating the deployment in a new
 subscription (a new environment, a disaster-recovery rebuild) fails, and retirement is the next
 step. A tentative ("no earlier than") deprecation date may not be in effect yet; the message says so.
@@ -63,8 +65,10 @@ def check(rec: DeploymentRecord, ctx: Context) -> list[Outcome]:
     until = f"until it retires on {retires} for {sku_phrase(sku, entry)}" if retires else \
         "until it retires (no date announced)"
     return [Violation(
-        f"{entry.label} {state} closed to new customers, so a new deployment of it in a new subscription fails; "
-        f"existing deployments keep working {until}.{replacement_hint(entry)}")]
+        f"{entry.label} {state} closed to new customers. Azure decides \"existing customer\" per subscription: "
+        f"only a subscription that already has a deployment of this version can create new ones, so a new "
+        f"deployment of it in any other subscription fails; existing deployments keep working {until}."
+        f"{replacement_hint(entry)}")]
 
 
 RULE = Rule(META, check=check)

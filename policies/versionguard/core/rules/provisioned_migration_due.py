@@ -1,12 +1,16 @@
 """provisioned-migration-due — non-Standard deployments need a migration before retirement.
 
-Rationale: Azure documents automatic model updates for the Standard deployment types only.
-Provisioned deployments move to a new version by an in-place or multi-deployment migration you run
-yourself (capacity may need re-planning); for batch and developer types Azure documents no upgrade
+Rationale: Azure upgrades the Standard deployment types only. Provisioned deployments move to a new
+version by an in-place or multi-deployment migration you run yourself (capacity may need
+re-planning); Batch deployments migrate side by side — deploy the new model, resubmit the jobs,
+remove the old deployment (lifecycle-2026-10); for developer types Azure documents no upgrade
 behaviour, so versionguard does not count on one. Inside the window that work is due.
 
-Fix: migrate to a newer version (the catalog's replacement when there is one) before the
-retirement date. ``retirementWindowDays`` sets the window (default 90).
+A preview version with a named replacement is exempt: Microsoft force-upgrades every preview
+deployment to it at retirement (lifecycle-2026-10); ``preview-model-version`` names that move.
+
+Fix: migrate to the replacement Microsoft names (the message names it; another model is a change
+to test) before the retirement date. ``retirementWindowDays`` sets the window (default 90).
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from .base import (
     Severity,
     Violation,
     known,
-    replacement_hint,
+    migration_hint,
     retiring_in_window,
 )
 
@@ -35,8 +39,8 @@ META = RuleMeta(
     description="Non-Standard deployments must be migrated before their model version retires.",
     level=Level.MANDATORY,
     severity=Severity.HIGH,
-    remediation="Migrate the deployment (in place or by a new deployment) to a newer model version before "
-                "the retirement date; Azure documents automatic updates for Standard deployment types only.",
+    remediation="Migrate the deployment (in place, or side by side for Batch) to the replacement Microsoft names "
+                "before the retirement date; Azure upgrades Standard deployment types only.",
     config={**WINDOW, **FAIL_ON_UNKNOWN},
 )
 
@@ -46,10 +50,10 @@ def check(rec: DeploymentRecord, ctx: Context) -> list[Outcome]:
     if is_standard_sku(sku):
         return []
     hit = retiring_in_window(rec, ctx)
-    if hit is None:
-        return []
+    if hit is None or (hit.entry.lifecycle == "preview" and hit.entry.replacement is not None):
+        return []  # every preview deployment is force-upgraded to its named replacement (preview-model-version)
     return [Violation(f"{hit.phrase}; {not_upgraded_reason(sku)}, so plan the migration now."
-                      f"{replacement_hint(hit.entry)}")]
+                      f"{migration_hint(hit.entry)}")]
 
 
 RULE = Rule(META, check=check)

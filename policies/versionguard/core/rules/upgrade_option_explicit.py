@@ -1,8 +1,9 @@
 """upgrade-option-explicit — the version upgrade policy is written down.
 
 Rationale: when ``versionUpgradeOption`` is absent, ARM stores null, which Azure documents as
-``OnceCurrentVersionExpired`` for Azure OpenAI models (the deployment is moved to the default
-version on the retirement day, if there is a newer default), while the classic ``azure`` provider
+``OnceCurrentVersionExpired`` for Azure OpenAI models (on the retirement day the deployment is moved
+to the replacement named in the schedule — possibly another model — else to a newer default
+version), while the classic ``azure`` provider
 defaults to ``OnceNewDefaultVersionAvailable``. The same source text thus means different behaviour
 in different providers; say which one you want. The message promises an upgrade only where Azure
 documents one and the catalog has a target.
@@ -13,7 +14,7 @@ the behaviour that already applies into the deployment's inputs.
 
 from __future__ import annotations
 
-from ..lifecycle import format_caveat, is_openai, not_upgraded_reason, resolve, upgrade_path
+from ..lifecycle import REPLACEMENT, format_caveat, is_openai, not_upgraded_reason, resolve, upgrade_target
 from ..records import DeploymentRecord, Malformed, Unknown
 from ..vocabulary import UPGRADE_ON_EXPIRY, is_standard_sku
 from .base import (
@@ -67,14 +68,17 @@ def _native(rec: DeploymentRecord, ctx: Context) -> str:
     entry = resolve(ctx.catalog, fmt, name, version) if name and version and sku else None
     retires = entry.retirement_for(sku) if entry is not None else None
     if entry is None or retires is None:
-        return (f"{head}: when its version retires, Azure upgrades it to the then-current default version of "
-                "the model, if that is a newer version")
-    path = upgrade_path(ctx.catalog, entry, sku, retires)
-    if path.target is not None:
-        return (f"{head}: when its version retires on {retires}, Azure upgrades it to the default version "
-                f"({path.target.label} in the catalog)")
-    return (f"{head}, but the catalog has no newer default version of {entry.model} for Azure to upgrade to: the "
-            f"deployment stops working when its version retires on {retires}, unless Azure designates one by then")
+        return (f"{head}: when its version retires, Azure upgrades it to the replacement named in the retirement "
+                "schedule (possibly another model), else to a newer default version of the model")
+    move = upgrade_target(ctx.catalog, entry, sku, UPGRADE_ON_EXPIRY, retires)
+    if move.upgraded:
+        what = (f"the replacement Microsoft names, {move.target_label}" + (" (a different model)" if move.cross_model
+                                                                            else "")
+                if move.how == REPLACEMENT else f"the default version ({move.target_label} in the catalog)")
+        return f"{head}: when its version retires on {retires}, Azure upgrades it to {what}"
+    return (f"{head}, but no replacement is named and the catalog has no newer default version of {entry.model} for "
+            f"Azure to upgrade to: the deployment stops working when its version retires on {retires}, unless one is "
+            "named by then")
 
 
 def _classic(rec: DeploymentRecord) -> str:
