@@ -51,17 +51,27 @@ class Sighting:
 
 # --- one resolver per field ----------------------------------------------------------------------
 
-def resolve_lifecycle(sightings: Sequence[Sighting]) -> Resolved[str]:
-    """The most advanced stage any source reports; ``ga`` (said so) when none reports one."""
+def resolve_lifecycle(sightings: Sequence[Sighting], retirement: dt.date | None = None,
+                      as_of: dt.date | None = None) -> Resolved[str]:
+    """The most advanced stage any source reports; ``ga`` (said so) when none reports one. A retirement
+    (``deprecation.inference``) on or before ``as_of`` is ``retired`` whatever the status says (the
+    Oct-2026 lifecycle policy: a past inference date means retired)."""
     lifecycles = _by_value(sightings, lambda s: s.lifecycle)
     known = [v for v in lifecycles if v is not None]
+    notes = []
     if not known:
-        return "ga", ["lifecycleStatus absent from the API data; recorded as ga."]
-    lifecycle = max(known, key=STAGE_ORDER.index)
-    if len(lifecycles) > 1:
-        return lifecycle, [f"lifecycleStatus differs between sources ({_where(lifecycles)}); kept the most advanced "
-                           f"stage, {lifecycle}."]
-    return lifecycle, []
+        lifecycle = "ga"
+        notes.append("lifecycleStatus absent from the API data; recorded as ga.")
+    else:
+        lifecycle = max(known, key=STAGE_ORDER.index)
+        if len(lifecycles) > 1:
+            notes.append(f"lifecycleStatus differs between sources ({_where(lifecycles)}); kept the most advanced "
+                         f"stage, {lifecycle}.")
+    if retirement is not None and as_of is not None and retirement <= as_of and lifecycle != "retired":
+        notes.append(f"deprecation.inference {retirement} is on or before the import date {as_of}: recorded as "
+                     f"retired (the API's lifecycleStatus said {lifecycle if known else 'nothing'}).")
+        lifecycle = "retired"
+    return lifecycle, notes
 
 
 def resolve_retirement(sightings: Sequence[Sighting]) -> Resolved[tuple[dt.date | None, str | None]]:
@@ -160,8 +170,9 @@ def resolve_fine_tune(sightings: Sequence[Sighting], retirement: dt.date | None)
 
 # --- one version entry, one catalog --------------------------------------------------------------
 
-def merge(sightings: Sequence[Sighting]) -> dict[str, Any]:
-    """One catalog version entry from every sighting of one model version."""
+def merge(sightings: Sequence[Sighting], as_of: dt.date | None = None) -> dict[str, Any]:
+    """One catalog version entry from every sighting of one model version, as of the import date
+    ``as_of`` (a retirement on or before it makes the version retired)."""
     notes: list[str] = []
 
     def take(resolved: Resolved[T]) -> T:
@@ -169,14 +180,15 @@ def merge(sightings: Sequence[Sighting]) -> dict[str, Any]:
         notes.extend(said)
         return value
 
-    lifecycle = take(resolve_lifecycle(sightings))
-    retirement, date_status = take(resolve_retirement(sightings))
+    (retirement, date_status), retirement_notes = resolve_retirement(sightings)
+    lifecycle = take(resolve_lifecycle(sightings, retirement, as_of))  # its notes come first, as they always did
+    notes.extend(retirement_notes)
     by_sku = take(resolve_sku_dates(sightings, retirement))
     take(resolve_dropped_skus(sightings))
     default = take(resolve_default(sightings))
     replacement = take(resolve_replacement(sightings))
     lead = take(resolve_lead_days(sightings))
-    take(resolve_auto_upgrade_start(sightings))
+    auto_upgrade_start = take(resolve_auto_upgrade_start(sightings))
     take(resolve_fine_tune(sightings, retirement))
 
     entry: dict[str, Any] = {"version": sightings[0].version, "lifecycle": lifecycle}
@@ -190,6 +202,8 @@ def merge(sightings: Sequence[Sighting]) -> dict[str, Any]:
         entry["date_status"] = date_status
     if lead is not None:
         entry["upgrade_lead_days"] = lead
+    if auto_upgrade_start is not None:
+        entry["auto_upgrade_start"] = auto_upgrade_start
     if replacement is not None:
         name, version = replacement
         entry["replacement"] = {"name": name, "version": version} if version else {"name": name}
@@ -203,18 +217,20 @@ def build_catalog_data(sightings: Sequence[Sighting], sources: dict[str, dict[st
                        previous: Catalog | None = None) -> dict[str, Any]:
     """Catalog data (docs/catalog.md) from sightings, not yet validated; ``sources`` maps a source id
     to its ``title`` (and ``url``), each dated ``as_of``. With ``previous``, :func:`carry_over`."""
-    grouped: dict[tuple[str, str], list[Sighting]] = {}
+    # Keyed by (name, format, version): the catalog looks versions up by (format, name, version), so a
+    # version of another format is its own model entry, never filed under the first format seen.
+    grouped: dict[tuple[str, str, str], list[Sighting]] = {}
     for s in sightings:
-        grouped.setdefault((s.name.casefold(), s.version.casefold()), []).append(s)
-    models: dict[str, dict[str, Any]] = {}
-    for (model_key, _), group in sorted(grouped.items()):
+        grouped.setdefault((s.name.casefold(), s.format.casefold(), s.version.casefold()), []).append(s)
+    models: dict[tuple[str, str], dict[str, Any]] = {}
+    for (name_key, format_key, _), group in sorted(grouped.items()):
         first = group[0]
-        model = models.setdefault(model_key, {"name": first.name, "format": first.format, "versions": []})
-        model["versions"].append(merge(group))
+        model = models.setdefault((name_key, format_key), {"name": first.name, "format": first.format, "versions": []})
+        model["versions"].append(merge(group, as_of))
     out_models = []
     for model in models.values():
         entry: dict[str, Any] = {"name": model["name"]}
-        if model["format"] != OPENAI:
+        if model["format"].casefold() != OPENAI.casefold():
             entry["format"] = model["format"]
         entry["versions"] = model["versions"]
         out_models.append(entry)
@@ -233,7 +249,8 @@ def build_catalog_data(sightings: Sequence[Sighting], sources: dict[str, dict[st
 
 PREVIOUS_SOURCE = "previous-catalog"
 KEY_ORDER = ("version", "lifecycle", "default", "default_since", "released", "deprecation", "deprecation_status",
-             "retirement", "retirement_by_sku", "date_status", "upgrade_lead_days", "replacement", "fine_tuned",
+             "retirement", "retirement_by_sku", "date_status", "upgrade_lead_days", "auto_upgrade_start", "replacement",
+             "fine_tuned",
              "notes", "sources")
 
 
