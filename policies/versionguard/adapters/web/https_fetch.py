@@ -42,7 +42,9 @@ def check_url(url: str) -> str:
     if not parts.hostname:
         raise InputError(url, "(url)", "an https:// URL with a host name", url)
     if parts.username is not None or parts.password is not None:
-        raise InputError(url, "(url)", "a URL without user name or password", "credentials in the URL")
+        shown = urllib.parse.urlunsplit((parts.scheme, parts.hostname + (f":{parts.port}" if parts.port else ""),
+                                         parts.path, "", ""))  # never echo the credentials
+        raise InputError(shown, "(url)", "a URL without user name or password", "credentials in the URL")
     return url
 
 
