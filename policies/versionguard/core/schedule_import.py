@@ -243,6 +243,9 @@ def _provider(table: PageTable, source: str) -> str:
     """The provider section a table sits in: the nearest heading that is not the fine-tuned one."""
     for heading in reversed(table.headings):
         if "fine-tun" not in heading.casefold() and "fine tun" not in heading.casefold():
+            if not heading.isprintable() or not heading.strip():
+                raise InputError(source, f"line {table.line}", "a table under a provider heading of plain text",
+                                 heading)
             return heading
     raise InputError(source, f"line {table.line}", "a table under a provider heading (### Azure OpenAI, ...)",
                      "no heading above it")
@@ -293,7 +296,11 @@ def _footnote_text(page: SchedulePage, marker: str, line: int) -> str:
     after = [f for f in page.footnotes if f.marker == marker and f.line > line]
     before = [f for f in page.footnotes if f.marker == marker and f.line < line]
     found = after[0] if after else (before[-1] if before else None)
-    return found.text if found else "(its text is not on the page)"
+    if found is None:
+        return "(its text is not on the page)"
+    if not found.text.isprintable():
+        raise InputError(page.source, f"line {found.line}", "a footnote of plain text", found.text)
+    return found.text
 
 
 def _footnote_notes(page: SchedulePage, cells: dict[str, _Cell], line: int) -> list[str]:

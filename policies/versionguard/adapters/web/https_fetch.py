@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import re
 import ssl
 import time
 import urllib.error
@@ -35,16 +36,27 @@ def is_url(text: str) -> bool:
 
 def check_url(url: str) -> str:
     """``url`` if it is an https URL with a host and no credentials; else an error naming it."""
-    parts = urllib.parse.urlsplit(url)
+    if not url.isprintable() or any(ch.isspace() for ch in url):
+        raise InputError("URL", "(url)", "an https:// URL without spaces or control characters", _redacted(url))
+    try:
+        return _checked(url, urllib.parse.urlsplit(url))
+    except ValueError as exc:  # a bracket left open, a port out of range
+        raise InputError(_redacted(url), "(url)", "a well-formed https:// URL", str(exc)) from None
+
+
+def _redacted(url: str) -> str:
+    """``url`` without a ``user:password@`` part: credentials are never echoed."""
+    return re.sub(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@", r"\1", url)
+
+
+def _checked(url: str, parts: urllib.parse.SplitResult) -> str:
     if parts.scheme.casefold() != "https":
-        raise InputError(url, "(url)", "an https:// URL (plain http and other schemes are refused)",
+        raise InputError(_redacted(url), "(url)", "an https:// URL (plain http and other schemes are refused)",
                          f"{parts.scheme}://")
     if not parts.hostname:
-        raise InputError(url, "(url)", "an https:// URL with a host name", url)
+        raise InputError(_redacted(url), "(url)", "an https:// URL with a host name")
     if parts.username is not None or parts.password is not None:
-        shown = urllib.parse.urlunsplit((parts.scheme, parts.hostname + (f":{parts.port}" if parts.port else ""),
-                                         parts.path, "", ""))  # never echo the credentials
-        raise InputError(shown, "(url)", "a URL without user name or password", "credentials in the URL")
+        raise InputError(_redacted(url), "(url)", "a URL without user name or password", "credentials in the URL")
     return url
 
 
