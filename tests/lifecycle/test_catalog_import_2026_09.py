@@ -190,3 +190,27 @@ def test_year_one_timestamp_before_the_calendar_exits_2(runner, tmp_path):
     result, _ = run_import(runner, tmp_path, [bad], name="edge.json")
     assert result.exit_code == 2, result.output
     assert "edge.json: value[0].model.deprecation.inference" in result.stderr
+
+
+# --- catalog fetch: the same mapping straight from the API ----------------------------------------
+
+def test_catalog_fetch_maps_the_2026_09_fields_as_import_does(tmp_path, monkeypatch):
+    from tests.support.azure_stub import ArmStub, Running, StaticCredential
+    from versionguard.commands.catalog import fetch_models
+
+    for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy",
+                 "AZURE_SUBSCRIPTION_ID"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    sub = "11111111-2222-3333-4444-555555555555"
+    with Running(ArmStub(subscriptions=[sub]), tmp_path) as stub:
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(stub.ca_file))
+        stub.models = {"swedencentral": SCHEDULE_ITEMS}
+        fetched = fetch_models(["swedencentral"], sub, stub.url, as_of=D(AS_OF), credential=StaticCredential())
+    cat = fetched.imported.catalog
+    assert cat.lookup("gpt-4o", "2024-11-20").lifecycle == "legacy"
+    assert cat.lookup("gpt-4o", "2024-11-20").auto_upgrade_start == D("2027-03-15")
+    assert cat.lookup("o1", "2024-12-17").lifecycle == "deprecated"
+    assert cat.lookup("gpt-5-chat", "2025-08-07").lifecycle == "retired"
+    assert cat.lookup("gpt-chat-latest", "2026-05-05").lifecycle == "retired"  # inference before the fetch date
+    assert cat.lookup("gpt-chat-latest", "2026-08-06").lifecycle == "preview"
