@@ -219,6 +219,18 @@ def test_include_file_form(runner, tmp_path):
     assert "training ends earlier for customers" in cat.lookup("gpt-4o-mini", "2024-07-18").notes  # <sup>1</sup>
 
 
+def test_a_fine_tuned_section_beside_the_provider_sections(runner, tmp_path):
+    path = tmp_path / "beside.md"
+    text = "## Sold by Azure\n\n" + page("| gpt-4o | 2024-08-06 | Deprecated | 2027-04-14 | gpt-5.1 |")
+    text += FT_HEAD.replace("####", "###") + "| gpt-4o | 2024-08-06 | No earlier than 2027-04-01 | 2027-10-01 |\n"
+    path.write_text(text, "utf-8")
+    result, cat = import_docs(runner, tmp_path, str(path))
+    assert result.exit_code == 0, result.output
+    ft = cat.lookup("gpt-4o", "2024-08-06", "OpenAI").fine_tuned
+    assert (ft.training_retirement, ft.deployment_retirement, ft.date_status) == (
+        D("2027-04-01"), D("2027-10-01"), "tentative")
+
+
 def test_two_pages_merge_and_the_earliest_date_wins(runner, tmp_path):
     result, cat = import_docs(runner, tmp_path, str(LEARN), str(INCLUDE))
     assert result.exit_code == 0, result.output

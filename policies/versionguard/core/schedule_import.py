@@ -451,11 +451,15 @@ def build_schedule_data(pages: Sequence[SchedulePage], as_of: dt.date, previous:
                     tuned.setdefault((ft.format.casefold(), ft.name.casefold(), ft.version.casefold()), []).append(ft)
     entries = {key: _merge_rows(group) for key, group in rows.items()}
     for key, group in tuned.items():
-        if key not in entries:
+        base = key
+        if base not in entries:  # a fine-tuned section beside (not under) its provider's: match name and version
+            same = [k for k in entries if k[1:] == key[1:]]
+            base = same[0] if len(same) == 1 else key
+        if base not in entries:
             r = group[0]
             raise InputError(r.page.source, f"line {r.line}", "a fine-tuned row whose base model version has a row "
                              "in a model table of the page", f"{r.name} {r.version}")
-        _fine_tuned(entries[key], group)
+        _fine_tuned(entries[base], group)
     entries = {key: {k: e[k] for k in KEY_ORDER if k in e} for key, e in entries.items()}
     models: dict[tuple[str, str], dict[str, Any]] = {}
     for key in sorted(entries, key=lambda k: (k[1], k[0], k[2])):
