@@ -465,3 +465,18 @@ def test_redirect_to_https_is_followed(runner, tmp_path, server, monkeypatch):
     result, cat = import_docs(runner, tmp_path, f"{server.url}/moved.md")
     assert result.exit_code == 0, result.output
     assert server.seen == ["/moved.md", "/schedule.md"] and cat.lookup("gpt-5", "2025-08-07") is not None
+
+
+def test_notes_may_be_a_list_of_text_in_any_catalog(tmp_path):
+    from versionguard.core.catalog import catalog_from_data
+    from versionguard.core.errors import InputError
+
+    def data(notes: Any) -> dict[str, Any]:
+        return {"schema": 1, "as_of": "2026-09-02", "models": [{"name": "m", "versions": [
+            {"version": "1", "lifecycle": "ga", "notes": notes}]}]}
+
+    assert catalog_from_data(data(["one.", "two."]), "x.yaml").versions[0].notes == "one. two."
+    assert catalog_from_data(data("free text"), "x.yaml").versions[0].notes == "free text"
+    for bad in ([1], {"a": "b"}, [["nested"]]):
+        with pytest.raises(InputError, match="notes"):
+            catalog_from_data(data(bad), "x.yaml")
