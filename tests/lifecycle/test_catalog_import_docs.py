@@ -264,6 +264,9 @@ models:
   - name: gpt-5-chat
     versions:
       - {version: "2025-08-07", lifecycle: ga, default: true, retirement: 2026-06-29, sources: [old]}
+  - name: gpt-chat-latest
+    versions:
+      - {version: "2026-05-05", lifecycle: preview, default: true, retirement: 2026-08-05, sources: [old]}
   - name: dall-e-3
     versions:
       - {version: "3", lifecycle: retired, retirement: 2026-03-04, sources: [old]}
@@ -287,6 +290,7 @@ def test_previous_carries_over_what_the_page_does_not_state_and_the_diff_is_prin
     # the page has a fine-tuned row for it: the page's dates, not the previous catalog's
     assert o.fine_tuned.deployment_retirement == D("2027-10-01")
     assert not cat.lookup("gpt-5-chat", "2025-08-07").default  # retired on the page: no longer a default
+    assert not cat.lookup("gpt-chat-latest", "2026-05-05").default  # its retirement date has passed
     assert cat.api_versions.lookup("2024-10-21") is not None  # the page says nothing about api-versions
     # the diff against --previous, as `catalog diff` prints it
     diff = runner.invoke(app, ["catalog", "diff", str(previous), str(tmp_path / "imported.yaml")])

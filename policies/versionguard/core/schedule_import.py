@@ -487,7 +487,8 @@ def build_schedule_data(pages: Sequence[SchedulePage], as_of: dt.date, previous:
 
 def carry_over_docs(data: dict[str, Any], previous: Catalog) -> None:
     """Copy from ``previous`` what the schedule does not state: ``default`` and ``default_since``
-    (not onto a version the page lists as retired), ``released``, ``deprecation`` (when the page has
+    (not onto a version the page lists as retired or whose retirement is on or before ``as_of``),
+    ``released``, ``deprecation`` (when the page has
     no Deprecation date for it), per-SKU retirement dates (those that differ from the page's date),
     lead days, the auto-upgrade start and ``fine_tuned`` (when the page has no fine-tuned row for it).
     Each carried value is noted and cites the previous catalog as a source."""
@@ -498,7 +499,9 @@ def carry_over_docs(data: dict[str, Any], previous: Catalog) -> None:
             if prev is None:
                 continue
             carried = []
-            if prev.default and entry["lifecycle"] != "retired":
+            retired = entry["lifecycle"] == "retired" or (
+                entry.get("retirement") is not None and entry["retirement"] <= data["as_of"])
+            if prev.default and not retired:  # a retired version is no default (docs/catalog.md rule 8)
                 entry["default"] = True
                 carried.append("default")
                 if prev.default_since:
