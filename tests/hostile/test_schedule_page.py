@@ -26,12 +26,6 @@ AS_OF = ["--as-of", "2026-09-02"]
 SETTINGS = settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
-@pytest.fixture(autouse=True)
-def _no_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("VERSIONGUARD_AS_OF", "VERSIONGUARD_CATALOG", "VERSIONGUARD_WAIVERS"):
-        monkeypatch.delenv(name, raising=False)
-
-
 def run(content: bytes, directory: Path) -> tuple[Path, Path, Any]:
     page, out = directory / "page.md", directory / "out.yaml"
     out.unlink(missing_ok=True)
