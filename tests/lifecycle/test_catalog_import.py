@@ -31,7 +31,9 @@ def imported(runner, tmp_path: Path, *files: Path, as_of: str = "2026-05-01") ->
 def test_spec_example_mapping(runner, tmp_path):
     _, cat = imported(runner, tmp_path, SPEC)
     old = cat.lookup("gpt-4o", "2024-05-13")
-    assert old.lifecycle == "deprecated"  # ARM Deprecating = the docs' deprecated (no new customers)
+    # ARM Deprecating = the docs' deprecated (no new customers), but its inference date 2025-09-15 is before the
+    # import date: a past deprecation.inference means retired, whatever lifecycleStatus says (lifecycle-2026-10)
+    assert old.lifecycle == "retired" and "lifecycleStatus said deprecated" in old.notes
     assert old.retirement == D("2025-09-15") and old.date_status == "tentative"
     assert str(old.replacement) == "gpt-4.1 2025-04-14" and old.upgrade_lead_days == 7
     assert old.retirement_by_sku == {}  # 'provisioned' is not a deployment SKU name
@@ -61,7 +63,7 @@ def test_az_dump_both_date_formats_and_formats(runner, tmp_path):
     assert cat.lookup("gpt-4o-realtime-preview", "2024-12-17").lifecycle == "preview"
     cohere = cat.lookup("Cohere-command-r-plus-08-2024", "1")
     assert cohere.format == "Cohere" and cohere.lifecycle == "legacy"
-    assert cat.lookup("gpt-4o", "2024-05-13").notes is None  # fineTune equal to inference: nothing to say
+    assert "deprecation.fineTune" not in cat.lookup("gpt-4o", "2024-05-13").notes  # equal to inference: not said
     # the same row twice in one file (OpenAI and AIServices kinds) is one version, not a duplicate error
     assert [v.version for v in cat.versions_of("gpt-4.1")] == ["2025-04-14"]
 

@@ -10,15 +10,15 @@ import traceback
 import typer
 
 from versionguard.cli.audit import audit
-from versionguard.cli.catalog import catalog_diff, catalog_fetch, catalog_import
+from versionguard.cli.catalog import catalog_diff, catalog_fetch, catalog_import, catalog_import_docs
 from versionguard.cli.check import check
 from versionguard.cli.forecast import forecast
 from versionguard.cli.pack_path import pack_path_command
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Judge Azure OpenAI model deployments against the model lifecycle.")
-catalog_app = typer.Typer(no_args_is_help=True, help="Build a catalog from the ARM Models-List API and compare "
-                          "catalogs.")
+catalog_app = typer.Typer(no_args_is_help=True, help="Build a catalog from the ARM Models-List API or the "
+                          "published retirement schedule, and compare catalogs.")
 
 
 @app.callback()
@@ -32,6 +32,7 @@ app.command()(audit)
 app.command("pack-path")(pack_path_command)
 catalog_app.command("import")(catalog_import)
 catalog_app.command("fetch")(catalog_fetch)
+catalog_app.command("import-docs")(catalog_import_docs)
 catalog_app.command("diff")(catalog_diff)
 app.add_typer(catalog_app, name="catalog")
 

@@ -1,4 +1,4 @@
-"""``versionguard catalog import|fetch|diff``: typer wiring for :mod:`versionguard.commands.catalog`."""
+"""``versionguard catalog import|fetch|import-docs|diff``: typer wiring for :mod:`versionguard.commands.catalog`."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from versionguard.cli.options import (
     parse_as_of,
     write_text,
 )
-from versionguard.commands.catalog import BUNDLED, diff, fetch_models, import_models
+from versionguard.commands.catalog import BUNDLED, diff, fetch_models, import_docs, import_models
 from versionguard.core.errors import InputError
 from versionguard.reporters.catalog_diff import DIFF_FORMATS, headline, render
 from versionguard.reporters.inert import inert_line
@@ -85,6 +85,39 @@ def catalog_fetch(
     write_text(imported.to_yaml(), output, f"{summary}\n{changes}\n")
     if output is None:
         typer.echo(f"{summary}\n{changes}", err=True)
+
+
+def catalog_import_docs(
+    sources: Annotated[list[str], typer.Argument(
+        help="The Model retirement schedule in Markdown: a file (the Learn page's Markdown or the docs "
+        "repository's include file) or an https:// URL of either.", show_default=False)],
+    previous: Annotated[str | None, typer.Option(
+        "--previous", help=f"A catalog (file or {BUNDLED}) to carry over what the page does not state (defaults, "
+        f"released, per-SKU dates, lead days) and to diff against (default for the diff: {BUNDLED}).")] = None,
+    output: CatalogOutput = None,
+    as_of: CatalogAsOf = None,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds a URL may take to download.")] = 30.0,
+) -> None:
+    """Build a catalog from Microsoft's published Model retirement schedule (Markdown) and print what
+    changed against the previous catalog, as catalog diff does."""
+    try:
+        if not timeout > 0:
+            raise InputError("--timeout", "--timeout", "a number of seconds > 0", timeout)
+        result = import_docs(sources, parse_as_of(as_of), previous, timeout)
+    except InputError as e:
+        raise fail(e) from None
+    for line in result.skipped:
+        note(line)
+    imported = result.imported
+    target = f" -> {output}" if output else ""
+    summary = inert_line(f"catalog import-docs: {len(imported.data['models'])} models, {imported.versions} versions "
+                         f"from {result.rows} table rows of {imported.files} page(s), {len(result.skipped)} rows "
+                         f"without a version left out, as of {imported.data['as_of']}{target}")
+    changes = render(result.diff, "table", color=sys.stderr.isatty())
+    write_text(imported.to_yaml(), output, f"{summary}\n")
+    typer.echo(changes, err=True, nl=False)
+    if output is None:
+        typer.echo(summary, err=True)
 
 
 def catalog_diff(

@@ -1,5 +1,6 @@
-"""``versionguard catalog import``, ``catalog fetch`` and ``catalog diff``: build a catalog from
-Models-List data (files, or the API itself), and compare two catalogs. Each returns its result; the
+"""``versionguard catalog import``, ``catalog fetch``, ``catalog import-docs`` and ``catalog diff``: build a
+catalog from Models-List data (files, or the API itself) or from the published retirement schedule,
+and compare two catalogs. Each returns its result; the
 CLI prints it."""
 
 from __future__ import annotations
@@ -13,12 +14,21 @@ from pathlib import Path
 from typing import Any
 
 from versionguard.adapters.azure import sdk_clients as azure_arm
-from versionguard.adapters.azure.models_list import ImportResult, finish_import, import_catalog, sightings_of
+from versionguard.adapters.azure.models_list import (
+    ImportResult,
+    finish_import,
+    import_catalog,
+    sightings_of,
+    source_ids,
+)
 from versionguard.adapters.files.catalog_file import load_catalog
 from versionguard.adapters.files.env_vars import as_of_from_env
-from versionguard.core.catalog import Catalog
+from versionguard.adapters.files.schedule_page import parse_page_bytes, read_page_file
+from versionguard.adapters.web import https_fetch
+from versionguard.core.catalog import Catalog, catalog_from_data
 from versionguard.core.catalog_diff import CatalogDiff, diff_catalogs
 from versionguard.core.errors import InputError
+from versionguard.core.schedule_import import SchedulePage, build_schedule_data
 
 BUNDLED = "@bundled"
 
@@ -81,3 +91,41 @@ def fetch_models(locations: Sequence[str], subscription: str | None = None, arm_
         sources[sid] = {"title": f"ARM Models - List, {name}", "url": url}
     imported = finish_import(sightings, sources, day, before if previous else None, command="catalog fetch")
     return FetchResult(imported, diff_catalogs(before, imported.catalog), sub)
+
+
+@dataclass(frozen=True)
+class DocsImportResult:
+    imported: ImportResult
+    diff: CatalogDiff  # against the --previous catalog, else the bundled one
+    skipped: list[str]  # rows that cannot be catalog entries (no version), said on the terminal
+    rows: int
+
+
+def import_docs(sources: Sequence[str], as_of: dt.date | None = None, previous: str | None = None,
+                timeout: float = https_fetch.DEFAULT_TIMEOUT) -> DocsImportResult:
+    """A validated catalog from the retirement schedule's Markdown (paths or https URLs), carrying over
+    from ``previous`` what the page does not state, and its diff against ``previous`` (else the bundled
+    catalog)."""
+    if not sources:
+        raise InputError("command line", "SOURCE", "at least one schedule page (a path or an https:// URL)")
+    day = as_of or as_of_from_env()
+    before = load_named_catalog(previous or BUNDLED)
+    ids = source_ids([Path(urllib_name(s)) for s in sources])
+    pages: list[SchedulePage] = []
+    for given, sid in zip(sources, ids, strict=True):
+        if https_fetch.is_url(given):
+            pages.append(parse_page_bytes(https_fetch.fetch(given, timeout), given, sid))
+        else:
+            pages.append(read_page_file(Path(given), sid))
+    built = build_schedule_data(pages, day, before if previous else None)
+    command = "catalog import-docs"
+    catalog = catalog_from_data(built.data, command)  # the output must load; a failure here is a bug
+    versions = sum(len(m["versions"]) for m in built.data["models"])
+    imported = ImportResult(built.data, [], versions, len(pages), catalog, command)
+    return DocsImportResult(imported, diff_catalogs(before, catalog), built.skipped, built.rows)
+
+
+def urllib_name(source: str) -> str:
+    """The last path segment of a URL or path, for the source id (``model-retirement-schedule``)."""
+    tail = source.split("?", 1)[0].split("#", 1)[0].rstrip("/")
+    return tail.rsplit("/", 1)[-1] or "page"

@@ -72,6 +72,9 @@ class VersionInfo:
     date_status: str | None = None
     upgrade_lead_days: int | None = None
     upgrade_lead_by_sku: Mapping[str, int] = field(default_factory=dict)
+    # Models API replacementConfig.autoUpgradeStartDate: from this day OnceNewDefaultVersionAvailable
+    # deployments are moved to the replacement (a fact the API reports; no rule reads it yet).
+    auto_upgrade_start: dt.date | None = None
     replacement: Replacement | None = None
     notes: str | None = None
     sources: tuple[str, ...] = ()
@@ -247,13 +250,21 @@ def _version(model: dict[str, Any], e: dict[str, Any], sources: Mapping[str, Sou
         date_status=e.get("date_status"),
         upgrade_lead_days=lead if isinstance(lead, int) else None,
         upgrade_lead_by_sku=dict(lead) if isinstance(lead, dict) else {},
+        auto_upgrade_start=date("auto_upgrade_start"),
         replacement=Replacement(replacement["name"], replacement.get("version")) if replacement else None,
-        notes=e.get("notes"),
+        notes=_notes_text(e.get("notes")),
         sources=tuple(e.get("sources") or ()),
         released=date("released"),
         deprecation_status=e.get("deprecation_status"),
         fine_tuned=fine_tuned,
     )
+
+
+def _notes_text(notes: str | list[str] | None) -> str | None:
+    """``notes`` as one text: a free-text string, or a list of notes (one per fact, as importers write them)."""
+    if isinstance(notes, list):
+        return " ".join(notes) or None
+    return notes
 
 
 def _dates_to_text(value: Any) -> Any:

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from .api_catalog import API_VERSION, ApiVersionInfo
 from .catalog import Catalog, VersionInfo
 
-_DATE_FIELDS = ("default_since", "deprecation", "retirement")
+_DATE_FIELDS = ("default_since", "deprecation", "retirement", "auto_upgrade_start")
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,11 @@ def parse_timestamp(value: object, source: str, key: str) -> dt.date:
         except ValueError:
             raise InputError(source, key, "an ISO 8601 timestamp", value) from None
         if stamp.tzinfo is not None:
-            stamp = stamp.astimezone(dt.UTC)
+            try:
+                stamp = stamp.astimezone(dt.UTC)
+            except OverflowError:  # 9999-12-31T23:59:59-14:00 is in year 10000 in UTC: no date can hold it
+                raise InputError(source, key, "an ISO 8601 timestamp whose UTC date is between 0001-01-01 and "
+                                 "9999-12-31", value) from None
         return stamp.date()
     return parse_date(value, source, key)
 

@@ -4,8 +4,9 @@ Input: the Models-List response (``{"value": [{kind, skuName, model: {...}}], "n
 account-scoped variant (items are the model objects themselves) or the array printed by
 ``az cognitiveservices model list``; several files (regions) at once. Each item becomes a
 :class:`Sighting`; sightings of the same model version are merged (earliest date kept, the
-disagreement written to ``notes``) into the catalog format of docs/catalog.md, and the result is
-validated with :func:`catalog.catalog_from_data` before it is returned.
+disagreement written to ``notes``) by :mod:`versionguard.core.catalog_merge` into the catalog
+format of docs/catalog.md, and the result is validated with :func:`catalog.catalog_from_data` before
+it is returned. This module only parses the API's JSON.
 
 Mapping (docs/lifecycle-commands.md has the table): ``lifecycleStatus`` GenerallyAvailable/Stable
 -> ga, Preview -> preview, **Deprecating -> deprecated** (the docs' "no new customers"),
@@ -19,8 +20,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,10 +29,15 @@ import yaml
 
 from versionguard.adapters.azure.arm_json import read_arm_list
 from versionguard.adapters.files.safe_load import MAX_EXPORT_BYTES, read_text
+from versionguard.core import catalog_merge
 from versionguard.core.catalog import Catalog, catalog_from_data
+from versionguard.core.catalog_merge import PREVIOUS_SOURCE, Sighting, carry_over, merge
 from versionguard.core.dates import parse_timestamp
 from versionguard.core.errors import InputError
 from versionguard.core.vocabulary import KNOWN_SKUS, canonical
+
+__all__ = ["PREVIOUS_SOURCE", "ImportResult", "Sighting", "build_catalog_data", "carry_over", "dump_catalog",
+           "finish_import", "import_catalog", "merge", "parse_models_text", "sightings_of", "source_ids"]
 
 LIFECYCLE_MAP: dict[str, str] = {
     "generallyavailable": "ga",
@@ -41,31 +47,7 @@ LIFECYCLE_MAP: dict[str, str] = {
     "deprecated": "retired",  # ARM: "also known as retired", inference returns 410
     "legacy": "legacy",
 }
-# When regions disagree on the lifecycle, the most advanced stage wins (the cautious reading).
-_STAGE_ORDER = ("ga", "preview", "legacy", "deprecated", "retired")
 _ENVELOPE = ('an object with a "value" list (ARM Models - List) or an array (az cognitiveservices model list)')
-
-
-@dataclass(frozen=True)
-class Sighting:
-    """One model version as one item of one input file reports it."""
-
-    source_id: str
-    file: str
-    path: str
-    name: str
-    version: str
-    format: str
-    lifecycle: str | None
-    default: bool | None
-    retirement: dt.date | None
-    date_status: str | None
-    fine_tune: dt.date | None
-    sku_dates: dict[str, dt.date] = field(default_factory=dict)
-    dropped_skus: tuple[tuple[str, dt.date | None], ...] = ()
-    replacement: tuple[str, str | None] | None = None
-    lead_days: int | None = None
-    auto_upgrade_start: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -220,127 +202,6 @@ def _skus(value: Any, path: str, source: str) -> tuple[dict[str, dt.date], list[
     return dates, dropped
 
 
-# --- merging sightings into catalog entries ------------------------------------------------------
-
-def merge(sightings: Sequence[Sighting]) -> dict[str, Any]:
-    """One catalog version entry from every sighting of one model version."""
-    first = sightings[0]
-    notes: list[str] = []
-
-    def where(values: dict[Any, list[str]]) -> str:
-        return "; ".join(f"{_fmt(v)} in {', '.join(files)}" for v, files in values.items())
-
-    lifecycles = _by_value(sightings, lambda s: s.lifecycle)
-    known_stages = [v for v in lifecycles if v is not None]
-    lifecycle = max(known_stages, key=_STAGE_ORDER.index) if known_stages else "ga"
-    if not known_stages:
-        notes.append("lifecycleStatus absent from the API data; recorded as ga.")
-    elif len(lifecycles) > 1:
-        notes.append(f"lifecycleStatus differs between sources ({where(lifecycles)}); kept the most advanced stage, "
-                     f"{lifecycle}.")
-
-    retirements = _by_value(sightings, lambda s: s.retirement)
-    dated = [s for s in sightings if s.retirement is not None]
-    retirement = min((s.retirement for s in dated), default=None)  # type: ignore[type-var]
-    if len(retirements) > 1:
-        notes.append(f"deprecation.inference differs between sources ({where(retirements)}); kept the earliest, "
-                     f"{_fmt(retirement)}.")
-    kept = next((s for s in dated if s.retirement == retirement), first)
-    date_status = kept.date_status
-
-    # A per-SKU date is an override only where it differs from its own sighting's version-level date;
-    # across sources the earliest override wins, and one equal to the merged retirement is dropped.
-    overrides = [(s, {k: d for k, d in s.sku_dates.items() if d != s.retirement}) for s in sightings]
-    by_sku: dict[str, dt.date] = {}
-    for sku in sorted({k for _, o in overrides for k in o}, key=KNOWN_SKUS.index):
-        days: dict[Any, list[str]] = {}
-        for s, o in overrides:
-            if sku in o and s.file not in days.setdefault(o[sku], []):
-                days[o[sku]].append(s.file)
-        earliest = min(days)
-        if len(days) > 1:
-            notes.append(f"skus[{sku}].deprecationDate differs between sources ({where(days)}); kept the earliest, "
-                         f"{_fmt(earliest)}.")
-        if earliest != retirement:
-            by_sku[sku] = earliest
-    dropped = _dropped_note(sightings)
-    if dropped:
-        notes.append(dropped)
-
-    defaults = _by_value(sightings, lambda s: s.default)
-    default = any(s.default for s in sightings)
-    if True in defaults and False in defaults:
-        notes.append(f"isDefaultVersion differs between sources ({where(defaults)}); recorded as default.")
-
-    replacements = _by_value([s for s in sightings if s.replacement], lambda s: s.replacement)
-    replacement = next(iter(replacements), None)
-    if len(replacements) > 1:
-        notes.append(f"replacementConfig target differs between sources ({where(replacements)}); kept the first.")
-    leads = _by_value([s for s in sightings if s.lead_days is not None], lambda s: s.lead_days)
-    lead = max(leads, default=None)
-    if len(leads) > 1:
-        notes.append(f"upgradeOnExpiryLeadTimeDays differs between sources ({where(leads)}); kept the largest "
-                     f"(earliest upgrade), {lead}.")
-    starts = [s.auto_upgrade_start for s in sightings if s.auto_upgrade_start is not None]
-    if starts:
-        notes.append(f"Auto-upgrades to the replacement start {min(starts)} (replacementConfig.autoUpgradeStartDate, "
-                     "for OnceNewDefaultVersionAvailable deployments).")
-    fine_tunes = [s.fine_tune for s in sightings if s.fine_tune is not None]
-    if fine_tunes and min(fine_tunes) != retirement:
-        notes.append(f"Fine-tuning retirement (deprecation.fineTune): {min(fine_tunes)}.")
-
-    entry: dict[str, Any] = {"version": first.version, "lifecycle": lifecycle}
-    if default:
-        entry["default"] = True
-    if retirement is not None:
-        entry["retirement"] = retirement
-    if by_sku:
-        entry["retirement_by_sku"] = by_sku
-    if date_status:
-        entry["date_status"] = date_status
-    if lead is not None:
-        entry["upgrade_lead_days"] = lead
-    if replacement is not None:
-        name, version = replacement
-        entry["replacement"] = {"name": name, "version": version} if version else {"name": name}
-    if notes:
-        entry["notes"] = " ".join(notes)
-    entry["sources"] = list(dict.fromkeys(s.source_id for s in sightings))
-    return entry
-
-
-def _by_value(sightings: Iterable[Sighting], key: Any) -> dict[Any, list[str]]:
-    """Distinct values (in first-seen order) and the files that gave each."""
-    out: dict[Any, list[str]] = {}
-    for s in sightings:
-        files = out.setdefault(key(s), [])
-        if s.file not in files:
-            files.append(s.file)
-    return out
-
-
-def _dropped_note(sightings: Sequence[Sighting]) -> str | None:
-    names: dict[str, list[dt.date]] = {}
-    for s in sightings:
-        for name, day in s.dropped_skus:
-            names.setdefault(name, [])
-            if day is not None and day not in names[name]:
-                names[name].append(day)
-    if not names:
-        return None
-    parts = [f"'{n}'" + (f" (deprecationDate {', '.join(map(str, sorted(d)))})" if d else "") for n, d in names.items()]
-    return (f"API SKU name {', '.join(parts)} is not a deployment type (such as ProvisionedManaged or "
-            "GlobalProvisionedManaged), so no per-SKU date was kept for it.")
-
-
-def _fmt(value: Any) -> str:
-    if value is None:
-        return "none"
-    if isinstance(value, tuple):
-        return " ".join(v for v in value if v)
-    return str(value)
-
-
 # --- the whole import ----------------------------------------------------------------------------
 
 def import_catalog(paths: Sequence[Path], as_of: dt.date, previous: Catalog | None = None) -> ImportResult:
@@ -373,87 +234,18 @@ def finish_import(sightings: Sequence[Sighting], sources: dict[str, dict[str, st
 def build_catalog_data(sightings: Sequence[Sighting], sources: dict[str, dict[str, str]], as_of: dt.date,
                        previous: Catalog | None = None, command: str = "catalog import"
                        ) -> tuple[dict[str, Any], Catalog]:
-    """Catalog data (docs/catalog.md) from sightings, and that data validated and loaded as a
-    :class:`Catalog` whose origin is ``command``; ``sources`` maps source id -> title (and url)."""
-    grouped: dict[tuple[str, str], list[Sighting]] = {}
-    for s in sightings:
-        grouped.setdefault((s.name.casefold(), s.version.casefold()), []).append(s)
-    models: dict[str, dict[str, Any]] = {}
-    for (model_key, _), group in sorted(grouped.items()):
-        first = group[0]
-        model = models.setdefault(model_key, {"name": first.name, "format": first.format, "versions": []})
-        model["versions"].append(merge(group))
-    out_models = []
-    for model in models.values():
-        entry: dict[str, Any] = {"name": model["name"]}
-        if model["format"] != "OpenAI":
-            entry["format"] = model["format"]
-        entry["versions"] = model["versions"]
-        out_models.append(entry)
-    data = {
-        "schema": 1,
-        "as_of": as_of,
-        "sources": {sid: {**source, "date": as_of} for sid, source in sources.items()},
-        "models": out_models,
-    }
-    if previous is not None:
-        carry_over(data, previous)
+    """Catalog data (core.catalog_merge) and that data validated and loaded as a :class:`Catalog`
+    whose origin is ``command``."""
+    data = catalog_merge.build_catalog_data(sightings, sources, as_of, previous)
     catalog = catalog_from_data(data, command)  # the output must load; a failure here is a bug
     return data, catalog
 
 
-PREVIOUS_SOURCE = "previous-catalog"
-_KEY_ORDER = ("version", "lifecycle", "default", "default_since", "released", "deprecation", "deprecation_status",
-              "retirement", "retirement_by_sku", "date_status", "upgrade_lead_days", "replacement", "fine_tuned",
-              "notes", "sources")
-
-
-def carry_over(data: dict[str, Any], previous: Catalog) -> None:
-    """Copy from ``previous`` what the Models-List API does not report: ``default_since`` (only where
-    the previous catalog had the same version as default), ``deprecation`` (the no-new-customers
-    date, with its ``deprecation_status``), ``released`` and the ``fine_tuned`` dates. Each carried
-    value is noted and cites the previous catalog as a source."""
-    used = False
-    for model in data["models"]:
-        for i, entry in enumerate(model["versions"]):
-            prev = previous.lookup(model["name"], entry["version"], model.get("format") or "OpenAI")
-            if prev is None:
-                continue
-            carried = []
-            if entry.get("default") and prev.default and prev.default_since:
-                entry["default_since"] = prev.default_since
-                carried.append(f"default_since {prev.default_since}")
-            if prev.deprecation:
-                entry["deprecation"] = prev.deprecation
-                carried.append(f"deprecation {prev.deprecation}")
-                if prev.deprecation_status:
-                    entry["deprecation_status"] = prev.deprecation_status
-            if prev.released:
-                entry["released"] = prev.released
-                carried.append(f"released {prev.released}")
-            if prev.fine_tuned:
-                ft = prev.fine_tuned
-                entry["fine_tuned"] = {k: v for k, v in (("training_retirement", ft.training_retirement),
-                                                         ("deployment_retirement", ft.deployment_retirement),
-                                                         ("date_status", ft.date_status)) if v is not None}
-                carried.append("fine_tuned dates")
-            if not carried:
-                continue
-            used = True
-            note = (f"{' and '.join(carried)} carried over from the previous catalog ({previous.origin}, as of "
-                    f"{previous.as_of}); the API does not report {'them' if len(carried) > 1 else 'it'}.")
-            entry["notes"] = f"{entry['notes']} {note}" if entry.get("notes") else note
-            entry["sources"] = [*entry["sources"], PREVIOUS_SOURCE]
-            model["versions"][i] = {k: entry[k] for k in _KEY_ORDER if k in entry}
-    if used:
-        data["sources"][PREVIOUS_SOURCE] = {"title": f"previous catalog ({Path(previous.origin).name})",
-                                            "date": previous.as_of}
-
-
 def dump_catalog(data: dict[str, Any], command: str = "catalog import") -> str:
     """YAML in the bundled catalog's style: dates unquoted, versions quoted."""
-    header = (f"# Generated by `versionguard {command}` on {data['as_of']} from: "
-              f"{', '.join(s['title'] for s in data['sources'].values())}.\n"
+    titles = ", ".join(s["title"] for s in data["sources"].values())
+    titles = "".join(ch if ch.isprintable() else "?" for ch in titles)  # a comment line stays one line
+    header = (f"# Generated by `versionguard {command}` on {data['as_of']} from: {titles}.\n"
               "# Review against the current retirement schedule with `versionguard catalog diff OLD NEW`.\n")
     return header + yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=110)
 

@@ -1,0 +1,1 @@
+"""Public web pages fetched over HTTPS (Microsoft's published retirement schedule)."""
