@@ -149,12 +149,14 @@ class Report:
             return 2
         return 1 if self.summary["mandatory"] else 0
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, findings: bool = True) -> dict[str, Any]:
+        """The report as JSON data; ``findings=False`` leaves the list empty for a reporter that
+        encodes the findings itself, a chunk at a time."""
         return {
             "as_of": self.as_of.isoformat(),
             "catalog_as_of": self.catalog_as_of.isoformat(),
             "stacks": list(self.stacks),
-            "findings": [f.to_json() for f in self.sorted()],
+            "findings": [f.to_json() for f in self.sorted()] if findings else [],
             "summary": self.summary,
             "runs": [r.to_json() for r in self.runs],
         }

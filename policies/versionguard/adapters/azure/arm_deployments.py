@@ -31,7 +31,8 @@ from typing import Any
 
 from versionguard.adapters.azure.arm_json import arm_list
 from versionguard.adapters.azure.resource_graph import GraphPage, graph_page, is_graph_response
-from versionguard.adapters.files.safe_load import MAX_EXPORT_BYTES, parse_json, read_text
+from versionguard.adapters.files.fast_json import read_export
+from versionguard.adapters.files.safe_load import parse_json
 from versionguard.core.errors import InputError
 from versionguard.core.records import AZURE_NATIVE_TYPE, DeploymentRecord, judged_content, normalize, shape_of
 
@@ -97,7 +98,11 @@ class Listing:
 
 def parse_text(text: str, source: str) -> Listing:
     """The item list of a Deployments-List response, an ``az`` array or a Resource Graph result."""
-    data = parse_json(text, source)
+    return listing_of(parse_json(text, source), source)
+
+
+def listing_of(data: Any, source: str) -> Listing:
+    """The item list of parsed export data."""
     if is_graph_response(data, source):
         page = graph_page(data, source)
         return Listing(page.rows, "data", True, page=page)
@@ -204,7 +209,7 @@ def load_live(paths: Iterable[Path], allow_partial: bool = False) -> LiveInput:
     with bulk_load():
         for path in paths:
             source = str(path)
-            listing = parse_text(read_text(path, "JSON file", MAX_EXPORT_BYTES), source)
+            listing = listing_of(read_export(path, "JSON file"), source)
             found = read_items(listing.items, listing.prefix, source, listing.graph)
             if listing.next_link:
                 gaps.append(Gap(source, "nextLink", f"an ARM Deployments-List page with a nextLink ({len(found)} "
