@@ -34,7 +34,9 @@ import msgspec
 from versionguard.adapters.files import safe_load
 from versionguard.core.errors import InputError
 
-MAX_PARSE_MEMORY = 768 * 2**20  # the objects one export may become: 100,000 Resource Graph rows take ~350 MiB
+# The objects one export may become: one file of 100,000 ARM deployments as `az` prints them (140 MiB)
+# parses to about 550 MiB (estimated 530 MiB), so this admits about 190,000 deployments in one file.
+MAX_PARSE_MEMORY = 1024 * 2**20
 SCREEN_FROM = 4 * 2**20  # smaller texts cannot build enough to matter (at worst ~35x: 140 MiB)
 # What the parse builds, at most, per container and per value (CPython: an empty dict 64 bytes, a list
 # 56, a short str about 50, plus the 8-byte slot of the container holding it).
@@ -85,8 +87,8 @@ def screen(data: bytes, source: str) -> None:
     estimate = containers * _PER_CONTAINER + values * _PER_VALUE + len(data)
     if estimate > MAX_PARSE_MEMORY:
         raise InputError(source, "(file)", f"JSON whose parse builds at most {MAX_PARSE_MEMORY // 2**20} MiB of "
-                         f"objects (an export of about {MAX_PARSE_MEMORY // 2**20 * 250:,} deployments)",
-                         f"{len(data) / 2**20:.0f} MiB holding {containers:,} arrays and objects and about "
+                         "objects (about 190,000 ARM deployments in one file; split larger exports per account)",
+                         f"{len(data) / 2**20:.1f} MiB holding {containers:,} arrays and objects and about "
                          f"{values:,} values (about {estimate / 2**20:,.0f} MiB once parsed)")
 
 
