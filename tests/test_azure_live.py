@@ -227,6 +227,16 @@ def test_allow_partial_judges_the_others_and_every_format_names_the_account(stub
     assert "PARTIAL: the verdict covers only the accounts listed" in result.stdout + result.stderr
 
 
+def test_a_malformed_deployment_from_arm_is_exit_2_naming_the_account_and_path(stub, credential):
+    hub = account_id(SUB_A, "rg-ai-prod", "aif-hub")
+    item = deployment(SUB_A, "rg-ai-prod", "aif-hub", "hub-chat", "gpt-4.1", "2025-04-14")
+    del item["name"]
+    stub.deployments[hub.casefold()] = [item]
+    result = audit_live(stub, "-f", "json")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert f"ARM Deployments - List of {hub}: value[0].name: expected the deployment name" in result.stderr
+
+
 def test_throttling_is_retried_after_retry_after(stub, credential):
     stub.throttle = 1  # Resource Graph's first answer
     stub.faults = {"aif-hub": "throttled:2"}  # ARM: two 429s, then the list

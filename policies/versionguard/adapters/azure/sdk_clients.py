@@ -206,10 +206,13 @@ def account_deployments(accounts: Sequence[Account], credential: Any, endpoint: 
             except Exception as exc:  # every failure of one account is named; the others go on
                 return unlisted(exc)
 
-        with ThreadPoolExecutor(max_workers=max(1, min(concurrency, MAX_CONCURRENCY, len(accounts)))) as pool:
+        pool = ThreadPoolExecutor(max_workers=max(1, min(concurrency, MAX_CONCURRENCY, len(accounts))))
+        try:
             futures = {pool.submit(one, account): account for account in accounts}
             for future in as_completed(futures):
                 yield futures[future], future.result()
+        finally:  # a caller that stops early (bad data from one account) leaves no queued request behind
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def unlisted(exc: Exception) -> Unlisted:
