@@ -110,7 +110,8 @@ def _servicer() -> object:
     """The pack's servicer, configured at the policies' default levels, in this process."""
     from pulumi_policy import EnforcementLevel
 
-    from versionguard.adapters.crossguard.policies import PACK_NAME, VersionguardServicer, build_policies
+    from versionguard.adapters.crossguard.policies import build_policies
+    from versionguard.adapters.crossguard.servicer import PACK_NAME, VersionguardServicer
     from versionguard.adapters.evaluation_inputs import load_runtime
 
     servicer = VersionguardServicer(PACK_NAME, "0.0.1", build_policies(load_runtime()), EnforcementLevel.ADVISORY)

@@ -16,7 +16,6 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -36,7 +35,6 @@ from versionguard.reporters.forecast import FORECAST_FORMATS
 from versionguard.reporters.forecast import render as render_forecast
 from versionguard.reporters.timeline_chart import write_chart
 
-ROOT = Path(__file__).resolve().parents[2]
 DAY = dt.date(2026, 11, 29)
 SGR = re.compile(r"\x1b\[[0-9;]*m")  # rich's own colours on a terminal: the only escapes allowed
 
@@ -87,12 +85,6 @@ def test_json_parses_back_to_the_exact_strings(report: Report) -> None:
     got = json.loads(out)["findings"]
     assert [(f["stack"], f["resource"], f["message"], f["urn"], f["type"]) for f in got] == \
         [tuple(_text_fields(f)) for f in report.sorted()]
-
-
-@pytest.fixture(scope="module")
-def sarif_validator() -> Any:
-    schema = json.loads((ROOT / "tests" / "schemas" / "sarif-schema-2.1.0.json").read_text("utf-8"))
-    return jsonschema.Draft4Validator(schema)
 
 
 @settings(max_examples=15, suppress_health_check=[HealthCheck.function_scoped_fixture])

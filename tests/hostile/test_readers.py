@@ -24,11 +24,11 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from tests.hostile.strategies import dump, families, forbidden, mutation
+from tests.support import AS_OF, ROOT
 from versionguard.cli import app
 
-ROOT = Path(__file__).resolve().parents[2]
 FIX = ROOT / "tests" / "fixtures"
-AS_OF = ["--as-of", "2026-11-22"]
+AS_OF_ARGS = ["--as-of", AS_OF]
 LIVE = str(FIX / "arm" / "deployments-seed.json")
 
 
@@ -59,23 +59,23 @@ WAIVERS = {"waivers": [{"policy": "retired-model-version", "resource": "aif-cont
                         "expires": "2026-12-01"}]}
 READERS = [
     Reader("catalog", "yaml", _load(FIX / "catalog.yaml"), "catalog.yaml",
-           lambda p: ["audit", LIVE, *AS_OF, "--catalog", str(p)]),
-    Reader("waivers", "yaml", WAIVERS, "waivers.yaml", lambda p: ["audit", LIVE, *AS_OF, "--waivers", str(p)]),
+           lambda p: ["audit", LIVE, *AS_OF_ARGS, "--catalog", str(p)]),
+    Reader("waivers", "yaml", WAIVERS, "waivers.yaml", lambda p: ["audit", LIVE, *AS_OF_ARGS, "--waivers", str(p)]),
     Reader("policy-config", "json", _load(ROOT / "policies" / "config" / "prod.json"), "prod.json",
-           lambda p: ["audit", LIVE, *AS_OF, "--policy-config", str(p)]),
+           lambda p: ["audit", LIVE, *AS_OF_ARGS, "--policy-config", str(p)]),
     Reader("stack-file", "yaml", _load(ROOT / "stacks" / "Pulumi.dev.yaml"), "Pulumi.hostile.yaml",
-           lambda p: ["check", "-s", "hostile", "--project", str(ROOT), "--stack-dir", str(p.parent), *AS_OF]),
+           lambda p: ["check", "-s", "hostile", "--project", str(ROOT), "--stack-dir", str(p.parent), *AS_OF_ARGS]),
     Reader("project-file", "yaml", _load(ROOT / "Pulumi.yaml"), "Pulumi.yaml",
-           lambda p: ["check", "-s", "dev", "--project", str(p.parent), *AS_OF], _project_beside),
+           lambda p: ["check", "-s", "dev", "--project", str(p.parent), *AS_OF_ARGS], _project_beside),
     Reader("arm-deployments", "json", _load(FIX / "arm" / "deployments-seed.json"), "deployments.json",
-           lambda p: ["audit", str(p), *AS_OF]),
+           lambda p: ["audit", str(p), *AS_OF_ARGS]),
     Reader("resource-graph", "json", _load(FIX / "arm" / "resource-graph-az.json"), "graph.json",
-           lambda p: ["audit", str(p), *AS_OF]),
+           lambda p: ["audit", str(p), *AS_OF_ARGS]),
     Reader("stack-outputs", "json", _load(FIX / "programs" / "stackref" / "platform-prod.json"), "outputs.json",
-           lambda p: ["check", "--all", "--project", str(FIX / "programs" / "stackref"), *AS_OF,
+           lambda p: ["check", "--all", "--project", str(FIX / "programs" / "stackref"), *AS_OF_ARGS,
                       "--stack-outputs", f"acme/ai-platform/prod={p}"]),
     Reader("models-list", "json", _load(FIX / "arm" / "models-list-spec.json"), "models.json",
-           lambda p: ["catalog", "import", str(p), *AS_OF]),
+           lambda p: ["catalog", "import", str(p), *AS_OF_ARGS]),
     Reader("catalog-diff-old", "yaml", _load(FIX / "catalog.yaml"), "old.yaml",
            lambda p: ["catalog", "diff", str(p), "@bundled"]),
     Reader("catalog-diff-new", "yaml", _load(FIX / "catalog.yaml"), "new.yaml",
@@ -83,12 +83,6 @@ READERS = [
 ]
 BY_NAME = {r.name: r for r in READERS}
 CASES = [(r.name, family) for r in READERS for family in families(r.kind)]
-
-
-@pytest.fixture(autouse=True)
-def _no_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("VERSIONGUARD_AS_OF", "VERSIONGUARD_CATALOG", "VERSIONGUARD_WAIVERS"):
-        monkeypatch.delenv(name, raising=False)
 
 
 def run(reader: Reader, content: bytes, directory: Path) -> tuple[Path, Any]:

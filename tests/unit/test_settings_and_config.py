@@ -11,6 +11,7 @@ import pytest
 import yaml
 from google.protobuf import empty_pb2, json_format
 
+from tests.support import ROOT
 from tests.unit.testkit import (
     AS_OF,
     CLASSIC,
@@ -36,7 +37,6 @@ from versionguard.core.errors import InputError
 from versionguard.core.rules import RULES
 from versionguard.core.settings import RuleSettings, rule_settings
 
-ROOT = Path(__file__).resolve().parents[2]
 CONFIG_DIR = ROOT / "policies" / "config"
 
 

@@ -31,7 +31,7 @@ def check_stacks(
     runner: RunOptions | None = None,
 ) -> Report:
     """Judge every stack; a stack whose program or config fails is reported as an error (exit 2) and
-    the others are still judged. ``runner`` defaults to the project's own Python (see python_env)."""
+    the others are still judged. ``runner`` defaults to the project's own Python (see ``project_python``)."""
     waived: list[WaivedHit] = []
     runtime = load_runtime(as_of, catalog_path, waivers_path, on_waived=lambda *hit: waived.append(hit),  # type: ignore[arg-type]
                            project_root=project.root)

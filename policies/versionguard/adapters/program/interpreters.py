@@ -27,7 +27,7 @@ HOST = Path(__file__).with_name("host.py")
 
 
 class Interpreter:
-    """One started ``program_host`` process, its output file and its result file."""
+    """One started ``program.host`` process, its output file and its result file."""
 
     def __init__(self, python: Path, cwd: Path, env: Mapping[str, str]) -> None:
         self.workdir = Path(tempfile.mkdtemp(prefix="versionguard-"))
