@@ -172,6 +172,34 @@ def test_duplicates_across_files_are_judged_once(runner, tmp_path):
     assert "judged once" in result.stderr
 
 
+def test_conflicting_duplicates_are_judged_both_never_dropped(runner, tmp_path):
+    """Issue 20.5: the same ARM id in two exports with different content (taken at different times):
+    the retired copy must not vanish behind the first one, in either order."""
+    current = json.loads(SEED.read_text("utf-8"))
+    current["value"][0]["properties"]["model"].update(name="gpt-4o", version="2024-08-06")  # upgraded since
+    newer = write_json(tmp_path / "newer.json", current)
+    for order in ([str(newer), str(SEED)], [str(SEED), str(newer)]):
+        result = runner.invoke(app, ["audit", *order, *SMALL, "--format", "json"])
+        data = json.loads(result.stdout)
+        versions = {f["message"] for f in data["findings"] if f["urn"].casefold() == SEED_ID.casefold()}
+        assert any("0301" in m for m in versions), versions  # the retired copy is judged whatever the order
+        assert data["summary"]["deployments"] == 2
+        assert result.exit_code == 1
+        assert "with different content; both judged" in result.stderr
+        assert "newer.json" in result.stderr and "deployments-seed.json" in result.stderr
+
+
+def test_identical_duplicates_differing_only_outside_the_judged_content_are_merged(runner, tmp_path):
+    again = json.loads(SEED.read_text("utf-8"))
+    item = again["value"][0]
+    item["etag"] = '"later"'
+    item["id"] = item["id"].upper()  # ARM compares ids case-insensitively
+    copy = write_json(tmp_path / "again.json", again)
+    result = runner.invoke(app, ["audit", str(SEED), str(copy), *SMALL, "--format", "json"])
+    assert json.loads(result.stdout)["summary"]["deployments"] == 1
+    assert "with the same content; judged once" in result.stderr
+
+
 def test_next_link_is_an_error_unless_partial_input_is_allowed(tmp_path):
     path = write_json(tmp_path / "page1.json", {"value": [arm_item("a", "b")], "nextLink": "https://example.invalid/next"})
     with pytest.raises(InputError) as caught:

@@ -24,7 +24,7 @@ from versionguard.core.rules import RULES
 from versionguard.core.rules.base import Context
 from versionguard.core.settings import rule_settings
 from versionguard.core.vocabulary import KNOWN_SKUS, UPGRADE_OPTIONS
-from versionguard.reporters.json_report import render
+from versionguard.reporters.json_report import pieces, render
 
 MODELS = [("gpt-4o", "2024-08-06"), ("gpt-35-turbo", "0301"), ("gpt-4.1", "2025-04-14"), ("gpt-5.2", "2025-12-11"),
           ("text-embedding-3-large", "1"), ("nope", "1"), ("gpt-4o", " 2024-08-06 ")]
@@ -73,5 +73,6 @@ def test_json_report_cuts_only_between_findings(texts):
     report = Report(AS_OF, AS_OF, ["s"], findings, command="audit")
     text = render(report)
     assert json.loads(text) == report.to_json()
+    assert "".join(pieces(report)) == text  # what a file gets, written a chunk at a time
     lines = text.splitlines()
     assert len([line for line in lines if line.startswith('    {"stack": ')]) == len(findings)

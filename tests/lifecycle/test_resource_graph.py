@@ -218,8 +218,3 @@ def test_allow_partial_judges_the_pages_given_and_every_format_says_so(runner, t
     table = " ".join(outs["table"].read_text("utf-8").split())  # rich wraps long lines
     assert "live: PARTIAL input (--allow-partial), not covered by this verdict:" in table
     assert "PARTIAL input: the verdict covers only the pages given" in table
-
-
-def test_allow_partial_only_with_files(runner):
-    result = runner.invoke(app, ["audit", "--resource-graph", "--allow-partial", *PIN])
-    assert result.exit_code == 2 and "--allow-partial: expected it only with JSON files" in result.stderr

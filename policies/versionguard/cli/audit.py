@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from versionguard.adapters.azure.sdk_clients import DEFAULT_CONCURRENCY, MAX_CONCURRENCY
 from versionguard.adapters.evaluation_inputs import waivers_file
 from versionguard.cli.options import (
     ArmEndpointOpt,
@@ -24,7 +25,7 @@ from versionguard.cli.options import (
     parse_as_of,
     parse_outputs,
 )
-from versionguard.commands.audit import GraphProgress, audit_files, audit_resource_graph
+from versionguard.commands.audit import LiveProgress, audit_files, audit_live
 from versionguard.core.errors import InputError
 
 
@@ -42,39 +43,43 @@ def audit(
     policy_config: Annotated[Path | None, typer.Option(
         "--policy-config", help="Policy levels and properties, as policies/config/<stack>.json "
         "(default: each policy's default).")] = None,
-    resource_graph: Annotated[bool, typer.Option(
-        "--resource-graph", help="Query Azure Resource Graph live for every model deployment the credential "
-        "(DefaultAzureCredential) can read, instead of reading files. Needs the azure extra of versionguard.")] = False,
+    live: Annotated[bool, typer.Option(
+        "--live", "--resource-graph", help="Audit Azure live instead of reading files: Azure Resource Graph finds "
+        "the accounts of kind OpenAI and AIServices the credential (DefaultAzureCredential) can read, then ARM lists "
+        "each account's deployments. Needs the azure extra of versionguard. (--resource-graph is its old name.)",
+    )] = False,
     subscription: SubscriptionsOpt = None,
     management_group: Annotated[list[str] | None, typer.Option(
-        "--management-group", help="With --resource-graph: query this management group (repeatable).")] = None,
+        "--management-group", help="With --live: the accounts of this management group (repeatable).")] = None,
     arm_endpoint: ArmEndpointOpt = None,
+    concurrency: Annotated[int, typer.Option(
+        "--concurrency", help=f"With --live: accounts listed at once (1 to {MAX_CONCURRENCY}).")] = DEFAULT_CONCURRENCY,
     allow_partial: Annotated[bool, typer.Option(
-        "--allow-partial", help="Judge files that are one page of a larger result (a Resource Graph skip token "
-        "or a total above the rows given, an ARM nextLink) instead of stopping with exit 2; the report then says "
-        "the verdict is partial.")] = False,
+        "--allow-partial", help="Judge what could be read instead of stopping with exit 2: files that are one page "
+        "of a larger result (a Resource Graph skip token or a total above the rows given, an ARM nextLink), or with "
+        "--live the accounts that could be listed; the report then names what the verdict does not cover.")] = False,
 ) -> None:
-    """Judge deployments as they exist in Azure (ARM JSON, Resource Graph) with the same rules and waivers
+    """Judge deployments as they exist in Azure (live, or ARM JSON exports) with the same rules and waivers
     as check."""
     try:
         choose_format(fmt)
         outputs = parse_outputs(fmt, output)
         if not stack_label.strip():
             raise InputError("--stack-label", "--stack-label", "a non-empty label")
-        if resource_graph == bool(files):
-            raise InputError("command line", "FILE.../--resource-graph", "either JSON files or --resource-graph")
-        if not resource_graph and (subscription or management_group or arm_endpoint):
-            raise InputError("command line", "--subscription/--management-group/--arm-endpoint",
-                             "these only with --resource-graph")
-        if resource_graph and allow_partial:
-            raise InputError("command line", "--allow-partial", "it only with JSON files (--resource-graph reads "
-                             "every page)")
+        if live == bool(files):
+            raise InputError("command line", "FILE.../--live", "either JSON files or --live")
+        if not live and (subscription or management_group or arm_endpoint or concurrency != DEFAULT_CONCURRENCY):
+            raise InputError("command line", "--subscription/--management-group/--arm-endpoint/--concurrency",
+                             "these only with --live")
+        if not 1 <= concurrency <= MAX_CONCURRENCY:
+            raise InputError("--concurrency", "--concurrency", f"a number of accounts from 1 to {MAX_CONCURRENCY}",
+                             concurrency)
         # Live deployments have no project: the current directory's policies/waivers.yaml, as check's --project .
         waivers = waivers_file(waivers, Path.cwd())
-        if resource_graph:
-            run = audit_resource_graph(subscription or (), management_group or (), arm_endpoint,
-                                       parse_as_of(as_of), catalog, waivers, stack_label.strip(), policy_config,
-                                       progress=_graph_progress())
+        if live:
+            run = audit_live(subscription or (), management_group or (), arm_endpoint, parse_as_of(as_of), catalog,
+                             waivers, stack_label.strip(), policy_config, concurrency=concurrency,
+                             allow_partial=allow_partial, progress=_live_progress(fmt, outputs))
         else:
             run = audit_files(files or [], parse_as_of(as_of), catalog, waivers, stack_label.strip(), policy_config,
                               allow_partial)
@@ -86,13 +91,19 @@ def audit(
     raise typer.Exit(run.report.exit_code)
 
 
-def _graph_progress() -> GraphProgress | None:
-    status = live_progress("Resource Graph")
+def _live_progress(fmt: str, outputs: list[tuple[str, Path]]) -> LiveProgress | None:
+    """Accounts found, then listed, on one stderr line: only for a person at a terminal, and not when a
+    machine format goes to stdout (whoever reads it reads stderr through the same terminal, often a pipe)."""
+    if not outputs and fmt != "table":
+        return None
+    status = live_progress("audit --live")
     if status is None:
         return None
 
-    def show(rows: int, total: int | None, page: int) -> None:
-        of = f" of {total:,}" if total is not None else ""
-        status(f"page {page}, {rows:,}{of} rows", done=total is None or rows >= total)
+    def show(stage: str, done: int, total: int | None) -> None:
+        if stage == "accounts":
+            status(f"Resource Graph: {done:,} account{'' if done == 1 else 's'} found so far")
+        else:
+            status(f"ARM: deployments of {done:,} of {total or 0:,} accounts listed", done=done == total)
 
     return show

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -16,7 +16,7 @@ from versionguard.adapters.program.project import Project
 from versionguard.core.dates import parse_date
 from versionguard.core.errors import InputError
 from versionguard.core.findings import Report, StackRun
-from versionguard.reporters import FORMATS, render
+from versionguard.reporters import FORMATS, render, render_pieces
 from versionguard.reporters.inert import inert, inert_line
 from versionguard.reporters.table import summary_line
 
@@ -153,7 +153,7 @@ def emit_all(report: Report, fmt: str, outputs: list[tuple[str, Path]]) -> None:
         typer.echo(render(report, fmt, color=fmt == "table" and sys.stdout.isatty()), nl=False)
         return
     for out_fmt, path in outputs:
-        write_file(path, render(report, out_fmt))
+        write_file(path, render_pieces(report, out_fmt))
     # The terminal gets the verdict only: a table of thousands of findings belongs in the file.
     from rich.console import Console
 
@@ -170,7 +170,7 @@ def write_text(text: str, output: Path | None, terminal: str) -> None:
     typer.echo(terminal, err=True, nl=False)
 
 
-def write_file(path: Path, text: str, flag: str = "--output") -> None:
+def write_file(path: Path, text: str | Iterable[str], flag: str = "--output") -> None:
     """Write an output file; a directory, a missing permission or a full disk is exit 2 naming it."""
     try:
         write_output(path, text, flag)

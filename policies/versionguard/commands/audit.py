@@ -13,11 +13,12 @@ from typing import Any
 
 from versionguard.adapters.azure import sdk_clients as azure_arm
 from versionguard.adapters.azure.arm_deployments import Deduplicator, LiveDeployment, bulk_load, load_live, read_items
-from versionguard.adapters.azure.resource_graph import QUERY
+from versionguard.adapters.azure.resource_graph import ACCOUNTS_QUERY, Account, read_account
 from versionguard.adapters.evaluation_inputs import load_runtime
 from versionguard.adapters.files.policy_config import PolicyInfo, PolicySetting, load_policy_config, reconcile
 from versionguard.core import engine
 from versionguard.core.catalog import Catalog
+from versionguard.core.errors import InputError
 from versionguard.core.findings import STACK_RESOURCE, Finding, Report, StackRun
 from versionguard.core.records import judged_content
 from versionguard.core.rules import RULES, SCOPES
@@ -47,38 +48,72 @@ def audit_files(files: Sequence[Path], as_of: dt.date | None = None, catalog_pat
     return AuditRun(_judged_with(report, policy_config, tuple(map(str, live.gaps))), live.notes)
 
 
-GraphProgress = Callable[[int, int | None, int], None]  # rows so far, total rows (if known), page number
+LiveProgress = Callable[[str, int, int | None], None]  # stage ("accounts", "listed"), done, total if known
 
 
-def audit_resource_graph(subscriptions: Sequence[str] = (), management_groups: Sequence[str] = (),
-                         arm_endpoint: str | None = None, as_of: dt.date | None = None,
-                         catalog_path: Path | None = None, waivers_path: Path | None = None,
-                         stack_label: str = DEFAULT_STACK_LABEL, policy_config: Path | None = None,
-                         credential: Any = None, progress: GraphProgress | None = None) -> AuditRun:
-    """Query Azure Resource Graph live for every model deployment the credential can read (or those of
-    the given subscriptions / management groups), every page, and judge them. ``credential`` defaults
-    to azure-identity's ``DefaultAzureCredential``."""
+def audit_live(subscriptions: Sequence[str] = (), management_groups: Sequence[str] = (),
+               arm_endpoint: str | None = None, as_of: dt.date | None = None, catalog_path: Path | None = None,
+               waivers_path: Path | None = None, stack_label: str = DEFAULT_STACK_LABEL,
+               policy_config: Path | None = None, credential: Any = None,
+               concurrency: int = azure_arm.DEFAULT_CONCURRENCY, allow_partial: bool = False,
+               progress: LiveProgress | None = None) -> AuditRun:
+    """Judge every model deployment in scope, in two steps: Azure Resource Graph finds the accounts of
+    kind OpenAI and AIServices (every page), then ARM lists each account's deployments (every page,
+    ``concurrency`` accounts at a time). Resource Graph does not index deployments, so it cannot list
+    them itself. An account that cannot be listed is an error naming it, unless ``allow_partial``: then
+    the others are judged and the report names the accounts not audited. ``credential`` defaults to
+    azure-identity's ``DefaultAzureCredential``."""
     runtime = load_runtime(as_of, catalog_path, waivers_path)  # bad local input fails before any request
     settings = policy_settings(policy_config)
     endpoint = azure_arm.Endpoint.of(arm_endpoint)
     credential = credential if credential is not None else azure_arm.default_credential()
-    source = f"Azure Resource Graph ({endpoint.url})"
+    accounts = find_accounts(subscriptions, management_groups, credential, endpoint, progress)
     dedup = Deduplicator()
-    rows = 0
+    failed: list[tuple[Account, azure_arm.Unlisted]] = []
+    if progress is not None and not accounts:
+        progress("listed", 0, 0)
     with bulk_load():
-        for page in azure_arm.graph_pages(QUERY, credential, endpoint, subscriptions, management_groups):
-            dedup.add(read_items(page.rows, f"page {page.number}: data", source, graph=True))
-            rows += len(page.rows)
+        for done, (account, listed) in enumerate(
+                azure_arm.account_deployments(accounts, credential, endpoint, concurrency), 1):
+            if isinstance(listed, azure_arm.Unlisted):
+                failed.append((account, listed))
+            else:
+                source = f"ARM Deployments - List of {account.id}"
+                dedup.add(read_items(listed, "value", source))
             if progress is not None:
-                progress(rows, page.total, page.number)
+                progress("listed", done, len(accounts))
+    failed.sort(key=lambda pair: pair[0].id.casefold())
+    gaps = tuple(f"account {account} not audited: {why}" for account, why in failed)
+    if failed and not allow_partial:
+        named = "; ".join(gaps[:20]) + (f"; and {len(gaps) - 20} more" if len(gaps) > 20 else "")
+        raise InputError(f"Azure ({endpoint.url})", "ARM Deployments - List",
+                         f"every account's deployments listed, so that the verdict covers the whole fleet "
+                         f"({len(failed)} of {len(accounts)} accounts could not be listed; --allow-partial judges "
+                         "the others and names these in the report)", named)
     live = dedup.result()
     report = audit(live.deployments, runtime.catalog, runtime.as_of, runtime.waivers, stack_label, settings)
-    return AuditRun(_judged_with(report, policy_config), live.notes)
+    report = _judged_with(report, policy_config, gaps)
+    runs = [replace(r, accounts=(len(accounts), len(accounts) - len(failed))) for r in report.runs]
+    return AuditRun(replace(report, runs=runs), live.notes)
+
+
+def find_accounts(subscriptions: Sequence[str], management_groups: Sequence[str], credential: Any,
+                  endpoint: azure_arm.Endpoint, progress: LiveProgress | None = None) -> list[Account]:
+    """The accounts that can hold model deployments, from Resource Graph (every page), each once."""
+    source = f"Azure Resource Graph ({endpoint.url})"
+    found: dict[str, Account] = {}
+    for page in azure_arm.graph_pages(ACCOUNTS_QUERY, credential, endpoint, subscriptions, management_groups):
+        for i, row in enumerate(page.rows):
+            account = read_account(row, f"page {page.number}: data[{i}]", source)
+            found.setdefault(account.id.casefold(), account)
+        if progress is not None:
+            progress("accounts", len(found), page.total)
+    return list(found.values())
 
 
 def _judged_with(report: Report, policy_config: Path | None, partial: tuple[str, ...] = ()) -> Report:
     """The report's runs name the policy config file the deployments were judged with (None: defaults)
-    and, for input read with --allow-partial, what the verdict does not cover."""
+    and, for input read with --allow-partial, what the verdict does not cover (pages, accounts)."""
     runs = [replace(r, policy_config=str(policy_config) if policy_config else None, partial=partial)
             for r in report.runs]
     return replace(report, runs=runs)

@@ -60,6 +60,8 @@ class StackRun:
     # Input the person chose to judge although it is not the whole result (audit --allow-partial):
     # what the verdict does not cover. Empty: the verdict covers everything asked for.
     partial: tuple[str, ...] = ()
+    # audit --live: (accounts Resource Graph found, accounts whose deployments ARM listed). None: not live.
+    accounts: tuple[int, int] | None = None
 
     def to_json(self) -> dict[str, Any]:
         out = {"stack": self.stack, "deployments": self.deployments, "python": self.python,
@@ -67,7 +69,27 @@ class StackRun:
                "notes": list(self.notes), "stack_file": self.stack_file}
         if self.partial:
             out["partial"] = list(self.partial)
+        if self.accounts is not None:
+            out["accounts"] = {"found": self.accounts[0], "listed": self.accounts[1]}
+            out["coverage"] = self.coverage
         return out
+
+    @property
+    def coverage(self) -> str | None:
+        """A live run's reach in words: accounts found, listed, deployments judged, and what an empty
+        result means (so that "0 deployments, PASS" never stands alone). None for other runs."""
+        if self.accounts is None:
+            return None
+        found, listed = self.accounts
+        line = (f"{found} account{'' if found == 1 else 's'} found, {listed} listed, {self.deployments} "
+                f"deployment{'' if self.deployments == 1 else 's'} judged")
+        if found == 0:
+            return line + ": no Azure OpenAI or AI Services account in scope, so nothing was judged"
+        if listed < found:
+            line += f"; {found - listed} account{'' if found - listed == 1 else 's'} NOT audited"
+        if listed and self.deployments == 0:
+            line += f": the {listed} account{'' if listed == 1 else 's'} listed hold no model deployments"
+        return line
 
 
 def _order(f: Finding) -> tuple[Any, ...]:
@@ -110,7 +132,15 @@ class Report:
             "waived": sum(f.waived for f in self.findings),
             "deployments": sum(r.deployments for r in self.runs),
             "errors": len(self.errors),
+            **self._accounts(),
         }
+
+    def _accounts(self) -> dict[str, int]:
+        """Live audits count the accounts found and listed too."""
+        live = [r.accounts for r in self.runs if r.accounts is not None]
+        if not live:
+            return {}
+        return {"accounts_found": sum(a[0] for a in live), "accounts_listed": sum(a[1] for a in live)}
 
     @property
     def exit_code(self) -> int:
@@ -119,12 +149,14 @@ class Report:
             return 2
         return 1 if self.summary["mandatory"] else 0
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, findings: bool = True) -> dict[str, Any]:
+        """The report as JSON data; ``findings=False`` leaves the list empty for a reporter that
+        encodes the findings itself, a chunk at a time."""
         return {
             "as_of": self.as_of.isoformat(),
             "catalog_as_of": self.catalog_as_of.isoformat(),
             "stacks": list(self.stacks),
-            "findings": [f.to_json() for f in self.sorted()],
+            "findings": [f.to_json() for f in self.sorted()] if findings else [],
             "summary": self.summary,
             "runs": [r.to_json() for r in self.runs],
         }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from versionguard.core.findings import Report
 
@@ -24,3 +24,13 @@ def render(report: Report, fmt: str, color: bool = False) -> str:
 
         return renderer(report, color=color)
     return renderer(report)
+
+
+def render_pieces(report: Report, fmt: str) -> Iterable[str]:
+    """:func:`render` for a file, in pieces where the format allows (JSON: a fleet report's findings
+    are made and written a chunk at a time, never held whole)."""
+    if fmt == "json":
+        from .json_report import pieces
+
+        return pieces(report)
+    return [render(report, fmt)]

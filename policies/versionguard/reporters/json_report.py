@@ -3,13 +3,33 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from itertools import islice
 from typing import Any
 
 from versionguard.core.findings import Report
 
+_CHUNK = 4096  # findings encoded at a time by :func:`pieces`
+
 
 def render(report: Report) -> str:
     return dumps_listing(report.to_json(), "findings")
+
+
+def pieces(report: Report) -> Iterator[str]:
+    """The text of :func:`render` in pieces, findings made and encoded a chunk at a time: a file
+    writer never holds a fleet report's findings as data and text at once (the same text, byte for byte)."""
+    head = dumps_listing(report.to_json(findings=False), "findings")
+    before, _, after = head.partition('"findings": []')
+    yield before + '"findings": '
+    findings = iter(report.sorted())
+    first = True
+    cut = '}, {"stack": '
+    while chunk := [f.to_json() for f in islice(findings, _CHUNK)]:
+        text = json.dumps(chunk)[1:-1].replace(cut, '},\n    {"stack": ')
+        yield ("[\n    " if first else ",\n    ") + text
+        first = False
+    yield ("[]" if first else "\n  ]") + after
 
 
 def dumps_listing(data: dict[str, Any], listing: str, first_key: str = "stack") -> str:

@@ -53,6 +53,10 @@ def stack_suite(report: Report, stack: str) -> TestSuite:
         suite.add_property("deployments", str(run.deployments))
         if run.partial:  # judged with --allow-partial: what the verdict does not cover
             suite.add_property("partial", _clean("; ".join(run.partial)))
+        if run.accounts is not None:  # audit --live: accounts found and listed
+            suite.add_property("accounts_found", str(run.accounts[0]))
+            suite.add_property("accounts_listed", str(run.accounts[1]))
+            suite.add_property("coverage", _clean(run.coverage or ""))
     findings = [f for f in report.sorted() if f.stack == stack]
     groups: dict[tuple[str, str], list[Finding]] = {}
     for f in findings:

@@ -49,6 +49,7 @@ def _dates(report: Report) -> str:
     line = f"As of **{report.as_of.isoformat()}** · catalog checked **{report.catalog_as_of.isoformat()}**"
     if report.runs:
         line += f" · **{report.summary['deployments']}** deployments judged"
+    line += "".join(f" · {cell(r.coverage)}" for r in report.runs if r.coverage is not None)
     return line
 
 

@@ -77,6 +77,11 @@ def _invocation(report: Report) -> dict[str, Any]:
             {"level": "error", "message": {"text": f"{r.stack}: {r.error}"},
              **({"locations": [{"physicalLocation": _physical(r.stack_file)}]} if r.stack_file else {})}
             for r in report.errors]
+    # Input judged although it is not the whole result (--allow-partial: pages or accounts left out).
+    partial = [{"level": "warning", "message": {"text": f"partial, not covered by this verdict: {gap}"}}
+               for gap in report.partial]
+    if partial:
+        invocation["toolExecutionNotifications"] = [*invocation.get("toolExecutionNotifications", []), *partial]
     return invocation
 
 

@@ -51,6 +51,8 @@ def run_lines(report: Report) -> list[str]:
                   else "none (no policy config file: the documented defaults)")
         lines.append(f"{run.stack}: {run.deployments} deployment{'' if run.deployments == 1 else 's'} judged, "
                      f"policy config {config}")
+        if run.coverage is not None:
+            lines.append(f"{run.stack}: {run.coverage}")
         lines += [f"{run.stack}: PARTIAL input (--allow-partial), not covered by this verdict: {gap}"
                   for gap in run.partial]
     pythons = dict.fromkeys((r.python, r.python_source) for r in report.runs if r.python)
@@ -79,8 +81,12 @@ def summary_line(report: Report) -> Text:
         counts += f", {s['deployments']} deployment{'' if s['deployments'] == 1 else 's'}"
     if s["errors"]:
         counts += f"; {s['errors']} of {len(report.runs)} stacks could not be judged"
+    coverage = [r.coverage for r in report.runs if r.coverage is not None]
+    if coverage:
+        counts += "; " + "; ".join(coverage)
     if report.partial:
-        counts += "; PARTIAL input: the verdict covers only the pages given (--allow-partial)"
+        counts += ("; PARTIAL: the verdict covers only the accounts listed (--allow-partial)" if coverage else
+                   "; PARTIAL input: the verdict covers only the pages given (--allow-partial)")
     return Text.assemble(verdict, inert_line(
         f" {report.command} of {', '.join(report.stacks) or 'no stacks'} as of {report.as_of} "
         f"(catalog {report.catalog_as_of}): {counts}"))

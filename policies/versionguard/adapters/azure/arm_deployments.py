@@ -31,9 +31,10 @@ from typing import Any
 
 from versionguard.adapters.azure.arm_json import arm_list
 from versionguard.adapters.azure.resource_graph import GraphPage, graph_page, is_graph_response
-from versionguard.adapters.files.safe_load import MAX_EXPORT_BYTES, parse_json, read_text
+from versionguard.adapters.files.fast_json import read_export
+from versionguard.adapters.files.safe_load import parse_json
 from versionguard.core.errors import InputError
-from versionguard.core.records import AZURE_NATIVE_TYPE, DeploymentRecord, normalize, shape_of
+from versionguard.core.records import AZURE_NATIVE_TYPE, DeploymentRecord, judged_content, normalize, shape_of
 
 ARM_DEPLOYMENT_TYPE = "Microsoft.CognitiveServices/accounts/deployments"
 _TYPE_FOLDED = ARM_DEPLOYMENT_TYPE.casefold()
@@ -97,7 +98,11 @@ class Listing:
 
 def parse_text(text: str, source: str) -> Listing:
     """The item list of a Deployments-List response, an ``az`` array or a Resource Graph result."""
-    data = parse_json(text, source)
+    return listing_of(parse_json(text, source), source)
+
+
+def listing_of(data: Any, source: str) -> Listing:
+    """The item list of parsed export data."""
     if is_graph_response(data, source):
         page = graph_page(data, source)
         return Listing(page.rows, "data", True, page=page)
@@ -136,27 +141,45 @@ def read_item(item: Any, path: str, source: str, graph: bool) -> LiveDeployment:
 
 
 class Deduplicator:
-    """The same ARM id twice (case-insensitive, as ARM compares ids) is judged once, with a note."""
+    """The same ARM id twice (case-insensitive, as ARM compares ids): judged once when both copies hold
+    the same content, judged both when they differ (two exports taken at different times: dropping
+    either could hide a retired model). Either way a note names both places."""
 
     def __init__(self) -> None:
         self.deployments: list[LiveDeployment] = []
         self.notes: list[str] = []
-        self._seen: dict[str, LiveDeployment] = {}
+        self._seen: dict[str, list[LiveDeployment]] = {}
 
     def add(self, found: Iterable[LiveDeployment]) -> None:
         seen, keep = self._seen, self.deployments
         for d in found:
             key = d.arm_id.casefold()
-            first = seen.get(key)
-            if first is not None:
-                self.notes.append(f"{d.source}: {d.path} repeats {first.source}: {first.path} ({d.resource}); "
-                                  "judged once")
+            earlier = seen.get(key)
+            if earlier is None:
+                seen[key] = [d]
+                keep.append(d)
                 continue
-            seen[key] = d
+            same = next((e for e in earlier if _same_content(e, d)), None)
+            if same is not None:
+                self.notes.append(f"{d.source}: {d.path} repeats {same.source}: {same.path} ({d.resource}) with "
+                                  "the same content; judged once")
+                continue
+            first = earlier[0]
+            self.notes.append(f"{d.source}: {d.path} and {first.source}: {first.path} hold the same ARM id "
+                              f"({d.resource}) with different content; both judged")
+            earlier.append(d)
             keep.append(d)
 
     def result(self) -> LiveInput:
         return LiveInput(self.deployments, list(self.notes))
+
+
+def _same_content(a: LiveDeployment, b: LiveDeployment) -> bool:
+    """What the rules judge is equal (an unhashable malformed value: compared as records)."""
+    ka, kb = judged_content(a.record), judged_content(b.record)
+    if ka is None or kb is None:
+        return a.record == b.record
+    return ka == kb
 
 
 @contextmanager
@@ -176,7 +199,8 @@ def bulk_load() -> Iterator[None]:
 
 
 def load_live(paths: Iterable[Path], allow_partial: bool = False) -> LiveInput:
-    """Read every file; the same ARM id twice (case-insensitive) is judged once. Files that do not
+    """Read every file; the same ARM id twice (case-insensitive) is judged once when both copies agree,
+    both times when they differ (:class:`Deduplicator`). Files that do not
     hold the whole result they come from (see :func:`gaps_of`) are an error, unless ``allow_partial``:
     then the gaps are returned for the report to state."""
     dedup = Deduplicator()
@@ -185,7 +209,7 @@ def load_live(paths: Iterable[Path], allow_partial: bool = False) -> LiveInput:
     with bulk_load():
         for path in paths:
             source = str(path)
-            listing = parse_text(read_text(path, "JSON file", MAX_EXPORT_BYTES), source)
+            listing = listing_of(read_export(path, "JSON file"), source)
             found = read_items(listing.items, listing.prefix, source, listing.graph)
             if listing.next_link:
                 gaps.append(Gap(source, "nextLink", f"an ARM Deployments-List page with a nextLink ({len(found)} "

@@ -6,8 +6,10 @@ Two shapes carry the same rows (``resultFormat`` objectArray, the default):
 - the REST API (``POST /providers/Microsoft.ResourceGraph/resources``) answers
   ``{"totalRecords", "count", "data": [...], "resultTruncated", "$skipToken"?, "facets"?}``.
 
-Rows come from :data:`QUERY`: ARM's item shape (``id``, ``name``, ``type``, ``sku``, ``properties``)
-plus ``subscriptionId``, ``resourceGroup``, ``tenantId`` and ``location``; ``type`` is lower case.
+Files of deployment rows (read by ``audit FILE``) come from :data:`DEPLOYMENTS_QUERY` where a tenant
+answers it (Azure's Resource Graph does not: see :data:`ACCOUNTS_QUERY`): ARM's item shape (``id``,
+``name``, ``type``, ``sku``, ``properties``) plus ``subscriptionId``, ``resourceGroup``, ``tenantId``
+and ``location``; ``type`` is lower case.
 
 The envelope must be consistent: ``count`` is the number of rows in the page, and a total
 (``total_records``/``totalRecords``) is at least that. A page with a skip token, a truncated
@@ -17,14 +19,21 @@ caller decides whether the pages it was given add up to the whole result.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from versionguard.core.errors import InputError
 from versionguard.core.records import shape_of
 
-# The query `audit --resource-graph` runs, and the one docs/lifecycle-commands.md tells people to run.
-QUERY = "resources | where type =~ 'microsoft.cognitiveservices/accounts/deployments'"
+# Resource Graph does not index model deployments (microsoft.cognitiveservices/accounts/deployments is not
+# among its supported types: a query for them returns nothing). `audit --live` asks it for the accounts
+# that can hold model deployments and lists each account's deployments through ARM.
+ACCOUNTS_QUERY = ("resources | where type =~ 'microsoft.cognitiveservices/accounts' "
+                  "| where kind in~ ('OpenAI', 'AIServices') "
+                  "| project id, name, type, kind, location, subscriptionId, resourceGroup")
+# What versionguard asked before it knew: kept to name it in errors and tests, never run.
+DEPLOYMENTS_QUERY = "resources | where type =~ 'microsoft.cognitiveservices/accounts/deployments'"
 _SKIP_KEYS = ("$skipToken", "skip_token", "skipToken")
 _TOTAL_KEYS = ("totalRecords", "total_records")
 
@@ -91,3 +100,35 @@ def _whole_number(data: dict[str, Any], key: str, source: str) -> int | None:
     if value is not None and (type(value) is not int or value < 0):
         raise InputError(source, key, "a whole number of records", shape_of(value))
     return value
+
+
+_ACCOUNT_ID = re.compile(r"^/subscriptions/([^/]+)/resourceGroups/([^/]+)/providers/Microsoft\.CognitiveServices/"
+                         r"accounts/([^/]+)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Account:
+    """A Cognitive Services account (kind OpenAI or AIServices) found by :data:`ACCOUNTS_QUERY`."""
+
+    id: str
+    name: str
+    subscription: str
+    resource_group: str
+    kind: str
+
+    def __str__(self) -> str:
+        return f"{self.name} (subscription {self.subscription}, resource group {self.resource_group})"
+
+
+def read_account(row: Any, path: str, source: str) -> Account:
+    """One account row; its ARM id is its identity (the name, subscription and group come from it, so
+    they agree with the URL ARM is asked)."""
+    if type(row) is not dict:
+        raise InputError(source, path, "an account row object", shape_of(row))
+    arm_id = row.get("id")
+    match = _ACCOUNT_ID.match(arm_id.strip()) if type(arm_id) is str else None
+    if match is None:
+        raise InputError(source, f"{path}.id", "an ARM id /subscriptions/<id>/resourceGroups/<group>/providers/"
+                         "Microsoft.CognitiveServices/accounts/<name>", arm_id)
+    kind = row.get("kind")
+    return Account(arm_id.strip(), match.group(3), match.group(1), match.group(2), kind if type(kind) is str else "")

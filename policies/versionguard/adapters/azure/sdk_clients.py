@@ -1,4 +1,5 @@
-"""Live Azure data through the Azure SDK: Resource Graph rows and Models-List items.
+"""Live Azure data through the Azure SDK: Resource Graph rows, each account's deployments (ARM
+Deployments - List) and Models-List items.
 
 The SDK is the optional extra ``versionguard[azure]`` (azure-identity, azure-mgmt-resourcegraph,
 azure-mgmt-cognitiveservices), imported only here and only when a live command runs: without it the
@@ -12,12 +13,14 @@ SDK errors become :class:`InputError` (exit 2) naming the endpoint, the operatio
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from versionguard.adapters.azure.resource_graph import GraphPage
+from versionguard.adapters.azure.resource_graph import Account, GraphPage
 from versionguard.core.errors import InputError
 
 PUBLIC_ARM = "https://management.azure.com"
@@ -25,6 +28,11 @@ MISSING_EXTRA = ("the Azure libraries (the versionguard[azure] extra: azure-iden
                  "azure-mgmt-cognitiveservices); install them with: pip install 'versionguard[azure]'")
 # A Resource Graph page holds at most 1,000 rows.
 PAGE_SIZE = 1000
+# azure-core's RetryPolicy, per client: 429 and 5xx answers (and dropped connections) are retried, waiting
+# what Retry-After says when the answer has one, else an exponential backoff capped at retry_backoff_max.
+RETRY = {"retry_total": 6, "retry_backoff_factor": 0.8, "retry_backoff_max": 60}
+DEFAULT_CONCURRENCY = 8  # accounts listed at once; ARM's read limits are per subscription and principal
+MAX_CONCURRENCY = 64
 _SUBSCRIPTIONS_QUERY = ("resourcecontainers | where type =~ 'microsoft.resources/subscriptions' "
                         "| project subscriptionId | order by subscriptionId asc")
 
@@ -90,7 +98,7 @@ def _said(exc: Exception) -> str:
 def _graph_client(credential: Any, endpoint: Endpoint) -> Any:
     from azure.mgmt.resourcegraph import ResourceGraphClient
 
-    return ResourceGraphClient(credential, base_url=endpoint.url, credential_scopes=list(endpoint.scopes))
+    return ResourceGraphClient(credential, base_url=endpoint.url, credential_scopes=list(endpoint.scopes), **RETRY)
 
 
 def graph_pages(query: str, credential: Any, endpoint: Endpoint, subscriptions: Sequence[str] = (),
@@ -144,10 +152,95 @@ def location_models(location: str, subscription: str, credential: Any, endpoint:
         from azure.mgmt.cognitiveservices import CognitiveServicesManagementClient
 
         client = CognitiveServicesManagementClient(credential, subscription, base_url=endpoint.url,
-                                                   credential_scopes=list(endpoint.scopes))
+                                                   credential_scopes=list(endpoint.scopes), **RETRY)
         items = []
         for page in client.models.list(location).by_page():
             items += [item.serialize(keep_readonly=True) for item in page]
             if on_page is not None:
                 on_page(len(items))
         return items
+
+
+# --- deployments per account (ARM) ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Unlisted:
+    """Why an account's deployments could not be listed: Azure's error code (or what failed) and message."""
+
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message}" if self.message else self.code
+
+
+Listed = tuple[Account, "list[dict[str, Any]] | Unlisted"]
+
+
+def account_deployments(accounts: Sequence[Account], credential: Any, endpoint: Endpoint,
+                        concurrency: int = DEFAULT_CONCURRENCY) -> Iterator[Listed]:
+    """Each account's deployments (every nextLink page, items in the REST shape, camelCase), at most
+    ``concurrency`` accounts at a time, yielded as each finishes. An account that cannot be listed (403,
+    404, throttled past the retries, a network error, an answer the SDK cannot read) yields
+    :class:`Unlisted` with Azure's error code; the others go on."""
+    if not accounts:
+        return
+    with sdk("ARM Deployments - List", endpoint):
+        from azure.mgmt.cognitiveservices import CognitiveServicesManagementClient
+
+        clients: dict[str, Any] = {}
+        lock = threading.Lock()
+
+        def client_for(subscription: str) -> Any:
+            with lock:  # one client (one connection pool) per subscription, shared by the workers
+                if subscription not in clients:
+                    clients[subscription] = CognitiveServicesManagementClient(
+                        credential, subscription, base_url=endpoint.url, credential_scopes=list(endpoint.scopes),
+                        connection_pool_maxsize=max(10, concurrency), **RETRY)
+                return clients[subscription]
+
+        def one(account: Account) -> list[dict[str, Any]] | Unlisted:
+            try:
+                pages = client_for(account.subscription).deployments.list(account.resource_group, account.name)
+                return [item.serialize(keep_readonly=True) for item in pages]
+            except Exception as exc:  # every failure of one account is named; the others go on
+                return unlisted(exc)
+
+        pool = ThreadPoolExecutor(max_workers=max(1, min(concurrency, MAX_CONCURRENCY, len(accounts))))
+        try:
+            futures = {pool.submit(one, account): account for account in accounts}
+            for future in as_completed(futures):
+                yield futures[future], future.result()
+        finally:  # a caller that stops early (bad data from one account) leaves no queued request behind
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def unlisted(exc: Exception) -> Unlisted:
+    """Azure's error code and message for a failed list, or what kind of failure it was."""
+    from azure.core.exceptions import (
+        DecodeError,
+        DeserializationError,
+        HttpResponseError,
+        ServiceRequestError,
+        ServiceResponseError,
+    )
+
+    if isinstance(exc, (DecodeError, DeserializationError)):  # before HttpResponseError: DecodeError is one
+        return Unlisted("unreadable answer", _said(exc))
+    if isinstance(exc, HttpResponseError) and exc.status_code is not None:
+        error = getattr(exc, "error", None)
+        code = getattr(error, "code", None) or exc.reason or "error"
+        message = getattr(error, "message", None) or _said(exc)
+        return Unlisted(f"HTTP {exc.status_code} {code}", _first_line(message))
+    if isinstance(exc, (ServiceRequestError, ServiceResponseError)):
+        return Unlisted("network error", _said(exc))
+    from azure.core.exceptions import AzureError
+
+    if isinstance(exc, AzureError):
+        return Unlisted(type(exc).__name__, _said(exc))
+    raise exc  # anything else is a bug, and propagates
+
+
+def _first_line(text: str) -> str:
+    text = str(text).strip()
+    return text.splitlines()[0][:500] if text else ""
