@@ -46,19 +46,7 @@ _PER_VALUE = 64
 
 def read_export(path: str | Path, what: str) -> Any:
     """Read and parse a JSON export with every rule of :mod:`safe_load`, in bounded memory."""
-    return parse_export(read_bytes(path, what, safe_load.MAX_EXPORT_BYTES), str(path))
-
-
-def read_bytes(path: str | Path, what: str, limit: int) -> bytes:
-    """At most ``limit`` bytes of the file; errors name it."""
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(limit + 1)
-    except OSError as exc:
-        raise InputError(str(path), "(file)", f"a readable {what}", exc.strerror or str(exc)) from None
-    if len(data) > limit:
-        raise InputError(str(path), "(file)", f"a {what} of at most {limit // 2**20} MiB", "a larger file")
-    return data
+    return parse_export(safe_load.read_bytes(path, what, safe_load.MAX_EXPORT_BYTES), str(path))
 
 
 def parse_export(data: bytes, source: str) -> Any:

@@ -99,18 +99,22 @@ def _kind_of(mode: int) -> str:
 
 # --- bytes and text --------------------------------------------------------------------------------
 
-def read_text(path: str | Path, what: str, limit: int = MAX_BYTES) -> str:
-    """The file's text: at most ``limit`` bytes, UTF-8 (BOM tolerated). ``what`` names the kind of
-    file for errors ("catalog file")."""
-    source = str(path)
+def read_bytes(path: str | Path, what: str, limit: int = MAX_BYTES) -> bytes:
+    """At most ``limit`` bytes of the file; errors name it. ``what`` names the kind of file for
+    errors ("catalog file")."""
     try:
         with open(path, "rb") as handle:
             data = handle.read(limit + 1)
     except OSError as exc:
-        raise InputError(source, "(file)", f"a readable {what}", exc.strerror or str(exc)) from None
+        raise InputError(str(path), "(file)", f"a readable {what}", exc.strerror or str(exc)) from None
     if len(data) > limit:
-        raise InputError(source, "(file)", f"a {what} of at most {limit // 2**20} MiB", "a larger file")
-    return decode_text(data, source)
+        raise InputError(str(path), "(file)", f"a {what} of at most {limit // 2**20} MiB", "a larger file")
+    return data
+
+
+def read_text(path: str | Path, what: str, limit: int = MAX_BYTES) -> str:
+    """The file's text: at most ``limit`` bytes, UTF-8 (BOM tolerated)."""
+    return decode_text(read_bytes(path, what, limit), str(path))
 
 
 def decode_text(data: bytes, source: str) -> str:
