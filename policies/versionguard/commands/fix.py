@@ -251,6 +251,14 @@ def _place_edits(plan: FixPlan, tracing: Tracing) -> None:
         if changed:
             continue
         for key, (place, name, value, served) in wanted.items():
+            if place.kind == "literal" and tracing.failed:
+                reason = (f"{place.label} is program source shared by every stack, and the trace run of stack "
+                          f"{min(tracing.failed)} failed, so its other uses cannot be ruled out")
+                for m in served:
+                    if m.key not in refused:
+                        refused[m.key] = reason
+                        changed = True
+                continue
             for use in tracing.uses.get(key, []):
                 mover = moves.get((use.stack, use.urn))
                 if mover is None or (use.stack, use.urn) in refused or use.what != name or \

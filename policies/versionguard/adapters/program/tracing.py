@@ -50,7 +50,7 @@ SKIPPED_DIRS = frozenset({".git", ".hg", ".svn", ".venv", "venv", "env", "node_m
 _SECRET_SIG = ("4dabf18193072939515e22adb298388d", "1b47061264138c4ac30d75fd1eb44270")
 _UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 NOT_EDITABLE = ("it does not come from the stack file or a string literal of the program's own source (a library "
-                "or component default, Pulumi.yaml project config, an environment variable, or computed)")
+                "or component default, Pulumi.yaml project config, an environment variable or data file, or computed)")
 
 
 @dataclass(frozen=True)
@@ -98,6 +98,8 @@ class Trace:
 class Tracing:
     fields: dict[tuple[str, str, str], Trace] = field(default_factory=dict)  # (stack, urn, field)
     uses: dict[tuple[str, str], list[Use]] = field(default_factory=dict)  # place key -> uses
+    # Stacks whose trace run failed: where a shared literal ends up there is unknown.
+    failed: dict[str, str] = field(default_factory=dict)
 
 
 def field_value(resource: Resource, name: str) -> Any:
@@ -231,6 +233,8 @@ def _read(runs: Sequence[ProgramRun], traced: dict[str, ProgramRun | StackFailur
     for run in runs:
         other = traced.get(run.stack)
         by_urn: dict[str, Resource] = {}
+        if not isinstance(other, ProgramRun):
+            out.failed[run.stack] = other.message if other else "no trace run"
         if isinstance(other, ProgramRun):
             for res in other.resources:
                 by_urn[unmark(res.urn)] = res
