@@ -20,7 +20,8 @@ def test_yaml_edits_keep_comments_quoting_order_and_indentation_byte_for_byte() 
     text = (EDITS / "odd.yaml").read_text()
     edits = {("config", "proj:plain"): "gpt-4.1", ("config", "proj:single"): "it's 2025",
              ("config", "proj:double"): "2024-11-20", ("config", "proj:flow", "b"): "2025-04-14",
-             ("config", "proj:flow", "c", 0): "2024-11-20", ("config", "proj:list", 0, "model", "version"): "2024-11-20"}
+             ("config", "proj:flow", "c", 0): "2024-11-20",
+             ("config", "proj:list", 0, "model", "version"): "2024-11-20"}
     assert set_values(text, "odd.yaml", edits) == (EDITS / "odd.expected.yaml").read_text()
 
 
@@ -98,5 +99,5 @@ def test_a_value_that_needs_escaping_is_refused() -> None:
 
 
 def test_unparsable_python_names_the_file() -> None:
-    with pytest.raises(InputError, match="m.py"):
+    with pytest.raises(InputError, match=r"m\.py"):
         literals(b"def (:\n", "m.py", {"x"})

@@ -96,7 +96,8 @@ def test_never_a_downgrade() -> None:
 
 
 def test_unknown_order_is_never_an_upgrade() -> None:
-    undated = model("m", {"version": "0613", "retirement": "2026-12-01"}, {"version": "1106", "retirement": "2028-01-01"})
+    undated = model("m", {"version": "0613", "retirement": "2026-12-01"},
+                    {"version": "1106", "retirement": "2028-01-01"})
     assert isinstance(target(catalog(undated), "m", "0613"), NoTarget)
 
 
@@ -116,7 +117,8 @@ def test_replacement_without_version_is_its_default() -> None:
     ("does not serve", {"retirement": "2027-01-01"}),
 ])
 def test_a_replacement_that_does_not_qualify_is_no_target(problem: str, fields: dict[str, Any]) -> None:
-    legacy = model("legacy", {"version": "1", "retirement": "2026-05-01", "replacement": {"name": "new", "version": "2"}})
+    legacy = model("legacy", {"version": "1", "retirement": "2026-05-01",
+                              "replacement": {"name": "new", "version": "2"}})
     new = model("new", {"version": "2", "retirement": "2028-01-01", **fields})
     found = target(catalog(legacy, new), "legacy", "1")
     assert isinstance(found, NoTarget) and problem in found.reason
