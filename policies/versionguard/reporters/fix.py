@@ -24,13 +24,19 @@ def render_diff(result: FixResult) -> str:
     """A unified diff per edited file (``a/`` and ``b/`` paths as in git), made inert."""
     out: list[str] = []
     for edit in result.plan.files:
-        name = edit.shown
-        before = edit.before.decode("utf-8", "replace").splitlines(keepends=True)
-        after = edit.after.decode("utf-8", "replace").splitlines(keepends=True)
+        name = inert_line(edit.shown)  # a newline in a path must not start a line of its own
+        before = _lines(edit.before.decode("utf-8", "replace"))
+        after = _lines(edit.after.decode("utf-8", "replace"))
         for line in difflib.unified_diff(before, after, f"a/{name}", f"b/{name}"):
             text = line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
             out.append(inert(_SECURE.sub(r"\1[secret]", text)))
     return "".join(out)
+
+
+def _lines(text: str) -> list[str]:
+    """Lines as git splits them: at ``\n`` only (``str.splitlines`` would also split at ``\r``, ``\x85``…)."""
+    parts = text.split("\n")
+    return [p + "\n" for p in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
 
 
 def render_summary(result: FixResult) -> str:
