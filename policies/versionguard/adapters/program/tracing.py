@@ -40,6 +40,7 @@ from versionguard.adapters.files.safe_load import read_text
 from versionguard.adapters.program.project import Project, repository_path
 from versionguard.adapters.program.resource import Resource
 from versionguard.adapters.program.stack_runner import ProgramRun, RunOptions, StackFailure, run_stacks
+from versionguard.core.errors import InputError
 from versionguard.core.records import CLASSIC_PATHS, NATIVE_PATHS, deployment_flavour
 
 FIELDS = ("model.name", "model.version")
@@ -134,15 +135,13 @@ def deployments(run: ProgramRun) -> list[Resource]:
     return [r for r in run.resources if deployment_flavour(r.type) is not None]
 
 
-def source_files(project: Project) -> list[Path]:
-    """The program's own Python files: under its directory, minus environments and caches."""
-    top = project.program if project.program.is_dir() else project.program.parent
-    found: list[Path] = []
-    for directory, dirs, files in os.walk(top):
-        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS and not d.startswith(".")
-                         and not (Path(directory) / d / "pyvenv.cfg").exists())
-        found += [Path(directory) / f for f in sorted(files) if f.endswith(".py")]
-    return found
+def source_files(project: Project, runs: Sequence[ProgramRun]) -> list[Path]:
+    """The program's own Python files that ran in any of the runs (the host lists them: ``__main__.py`` and
+    modules imported from the program directory), minus environments and caches."""
+    root = project.root.resolve()
+    found = {Path(s).resolve() for run in runs for s in run.sources}
+    return sorted(p for p in found if p.is_file() and p.is_relative_to(root)
+                  and not any(part in SKIPPED_DIRS for part in p.relative_to(root).parts[:-1]))
 
 
 def trace(project: Project, runs: Sequence[ProgramRun], options: RunOptions) -> Tracing:
@@ -162,11 +161,14 @@ def trace(project: Project, runs: Sequence[ProgramRun], options: RunOptions) -> 
 
     # Program literals: one marker per literal, shared by every stack (one file, one place).
     py_files: dict[Path, bytes] = {}
-    for path in source_files(project):
-        data = path.read_bytes()
-        if not any(w.encode() in data for w in wanted):  # a cheap filter before parsing
+    for path in source_files(project, runs):
+        try:
+            data = path.read_bytes()
+            if not any(w.encode() in data for w in wanted):  # a cheap filter before parsing
+                continue
+            found = literals(data, str(path), wanted)
+        except (OSError, InputError):  # unreadable or beyond libcst: its literals stay unproven, never guessed
             continue
-        found = literals(data, str(path), wanted)
         if found:
             py_files[path] = set_literals(data, str(path), {
                 lit: marker(Place("literal", path, lit.value, lit.line, shown_path(path, project), literal=lit))
@@ -199,19 +201,8 @@ def _candidate(leaf: YamlLeaf, wanted: set[str]) -> bool:
 def _scratch_project(project: Project, tmp: Path, py_files: dict[Path, bytes],
                      stack_files: dict[str, tuple[Path, str]], runs: Sequence[ProgramRun]) -> Project:
     """A copy of the project under ``tmp``: symlinks to every file, real files where markers are."""
-    root = project.root.resolve()
     mirror = tmp / "project"
-    for directory, dirs, files in os.walk(root):
-        here = Path(directory)
-        dirs[:] = [d for d in dirs if d not in (".git", "__pycache__") and not (here / d / "pyvenv.cfg").exists()]
-        target = mirror / here.relative_to(root)
-        target.mkdir(parents=True, exist_ok=True)
-        for name in files:
-            source = here / name
-            if source in py_files:
-                (target / name).write_bytes(py_files[source])
-            else:
-                (target / name).symlink_to(source)
+    _mirror(project.root.resolve(), mirror, py_files)
     stack_dir = tmp / "stacks"
     stack_dir.mkdir()
     for run in runs:  # every stack file the runs used, markers where there are any
@@ -221,6 +212,19 @@ def _scratch_project(project: Project, tmp: Path, py_files: dict[Path, bytes],
         elif path.is_file():
             (stack_dir / path.name).symlink_to(path)
     return replace(project, root=mirror, stack_dir=stack_dir, file=mirror / project.file.name)
+
+
+def _mirror(source: Path, target: Path, edited: dict[Path, bytes]) -> None:
+    """``target`` as ``source``: edited files written, directories holding one walked, the rest symlinked."""
+    target.mkdir(parents=True, exist_ok=True)
+    for entry in os.scandir(source):
+        path, there = Path(entry.path), target / entry.name
+        if path in edited:
+            there.write_bytes(edited[path])
+        elif entry.is_dir(follow_symlinks=False) and any(p.is_relative_to(path) for p in edited):
+            _mirror(path, there, edited)
+        elif entry.name != "__pycache__":  # the edited modules must not load a cached original
+            there.symlink_to(path)
 
 
 def _read(runs: Sequence[ProgramRun], traced: dict[str, ProgramRun | StackFailure], markers: dict[str, Place],
