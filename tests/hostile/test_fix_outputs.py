@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -74,3 +75,34 @@ def test_pr_body_is_inert_and_its_table_keeps_four_cells(result: FixResult) -> N
     assert rows and all(_cells(row) == 4 for row in rows)
     headings = [line for line in out.splitlines() if line.startswith("#")]
     assert len(headings) == 2 + (1 if result.plan.by_hand else 0)  # a name cannot open a heading of its own
+
+
+STACK_FILE = Path(__file__).resolve().parents[1] / "fixtures" / "fix" / "project" / "stacks" / "Pulumi.alpha.yaml"
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_the_yaml_editor_on_broken_stack_files_ends_cleanly(data: st.DataObject) -> None:
+    """Any document (a mutated stack file, every broken family): leaves or InputError; an edit is verified or
+    refused — never a traceback, never a silently different file."""
+    from tests.hostile.strategies import families, mutation
+    from versionguard.adapters.edits.yaml_edit import leaves, set_values
+    from versionguard.core.errors import InputError
+
+    base = yaml.safe_load(STACK_FILE.read_text())
+    makers = [mutation, *families("yaml").values()]
+    maker = data.draw(st.sampled_from(makers), label="family")
+    text = data.draw(maker(base, "yaml"), label="document").decode("utf-8", "replace")
+    try:
+        found = leaves(text, "s.yaml")
+    except InputError:
+        return
+    if not found:
+        return
+    leaf = data.draw(st.sampled_from(found), label="leaf")
+    try:
+        out = set_values(text, "s.yaml", {leaf.path: "2024-11-20"})
+    except InputError:
+        return
+    assert out[:leaf.start] == text[:leaf.start]
+    assert {x.path: x.value for x in leaves(out, "s.yaml")}[leaf.path] == "2024-11-20"

@@ -59,10 +59,22 @@ def leaves(text: str, source: str) -> list[YamlLeaf]:
         node = YAML(typ="rt").compose(io.StringIO(text))
     except YAMLError as e:
         raise InputError(source, "(file)", "valid YAML", str(e).splitlines()[0] if str(e) else "") from None
-    return list(_walk(node, ())) if node is not None else []
+    except RecursionError:  # ruamel's composer recurses per level
+        raise InputError(source, "(file)", f"at most {MAX_DEPTH} levels of nesting", "deeper") from None
+    return list(_walk(node, (), set(), source)) if node is not None else []
 
 
-def _walk(node: Node, path: YamlPath) -> Iterator[YamlLeaf]:
+MAX_DEPTH = 64  # the shared reader's nesting bound is far below; a deeper document never reaches an edit
+
+
+def _walk(node: Node, path: YamlPath, seen: set[int], source: str) -> Iterator[YamlLeaf]:
+    # An alias shares its node: walking it again would give one scalar two paths (and an alias bomb
+    # exponential time). Stack files with aliases are refused by check's reader already.
+    if id(node) in seen:
+        raise InputError(source, dotted(path), "no YAML anchors or aliases (write each value out)")
+    if len(path) > MAX_DEPTH:
+        raise InputError(source, dotted(path), f"at most {MAX_DEPTH} levels of nesting")
+    seen.add(id(node))
     if isinstance(node, ScalarNode):
         yield YamlLeaf(path, node.value, node.start_mark.index, node.end_mark.index, node.style or "",
                        node.start_mark.line + 1)
@@ -70,10 +82,10 @@ def _walk(node: Node, path: YamlPath) -> Iterator[YamlLeaf]:
         for key, value in node.value:
             # Only text keys are paths (what Pulumi config keys are); a complex key's values are not edited.
             if isinstance(key, ScalarNode):
-                yield from _walk(value, (*path, key.value))
+                yield from _walk(value, (*path, key.value), seen, source)
     elif isinstance(node, SequenceNode):
         for i, item in enumerate(node.value):
-            yield from _walk(item, (*path, i))
+            yield from _walk(item, (*path, i), seen, source)
 
 
 def render(value: str, style: str) -> str | None:
