@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
+from ruamel.yaml.events import MappingEndEvent, MappingStartEvent, SequenceEndEvent, SequenceStartEvent
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from versionguard.core.errors import InputError
@@ -56,15 +57,29 @@ def dotted(path: YamlPath) -> str:
 def leaves(text: str, source: str) -> list[YamlLeaf]:
     """Every scalar value of the (single) document, with its path from the root."""
     try:
+        _bounded(text, source)
         node = YAML(typ="rt").compose(io.StringIO(text))
     except YAMLError as e:
         raise InputError(source, "(file)", "valid YAML", str(e).splitlines()[0] if str(e) else "") from None
-    except RecursionError:  # ruamel's composer recurses per level
+    except RecursionError:  # ruamel's composer recurses per level (_bounded keeps it far from the limit)
         raise InputError(source, "(file)", f"at most {MAX_DEPTH} levels of nesting", "deeper") from None
     return list(_walk(node, (), set(), source)) if node is not None else []
 
 
 MAX_DEPTH = 64  # the shared reader's nesting bound is far below; a deeper document never reaches an edit
+
+
+def _bounded(text: str, source: str) -> None:
+    """Refuse deep nesting from the event stream (iterative) before the composer (recursive) sees it."""
+    depth = 0
+    for event in YAML(typ="rt").parse(io.StringIO(text)):
+        if isinstance(event, (MappingStartEvent, SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise InputError(source, f"line {event.start_mark.line + 1}", f"at most {MAX_DEPTH} levels of nesting",
+                                 "deeper")
+        elif isinstance(event, (MappingEndEvent, SequenceEndEvent)):
+            depth -= 1
 
 
 def _walk(node: Node, path: YamlPath, seen: set[int], source: str) -> Iterator[YamlLeaf]:
