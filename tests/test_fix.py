@@ -166,3 +166,24 @@ def test_bad_input_is_refused_like_check(tmp_path: Path) -> None:
     assert "Pulumi.beta.yaml" in err
     code, _, err = fix(project)  # neither --stack nor --all
     assert code == 2 and "--stack" in err
+
+
+def test_the_readme_shows_a_real_dry_run() -> None:
+    """The README's dry run is this command's output, byte for byte (run from the repository root)."""
+    import os
+    import re
+
+    readme = (ROOT / "README.md").read_text()
+    shown = readme.split("A real dry run (`")[1]
+    command = " ".join(shown.split("`", 1)[0].split())
+    args = command.split()[2:]  # after "versionguard fix"
+    diff, summary = re.findall(r"```(?:diff|text)\n(.*?)```", shown, re.DOTALL)[:2]
+    before = Path.cwd()
+    os.chdir(ROOT)
+    try:
+        result = CliRunner().invoke(app, ["fix", *args], env=clean_env())
+    finally:
+        os.chdir(before)
+    assert result.exit_code == 1
+    assert result.stdout == diff
+    assert result.stderr == summary
