@@ -65,9 +65,9 @@ def main() -> None:
             write_stack(stack_dir, stack, size)
             check = best(lambda s=stack: check_stacks(project, [s], config_dir, AS_OF, catalog, None, None, options),
                          args.repeat)
-            plans = []
-            fix = best(lambda s=stack: plans.append(plan_fix(project, [s], config_dir, AS_OF, catalog, None, options)),
-                       args.repeat)
+            plans: list = []
+            fix = best(lambda s=stack, out=plans: out.append(plan_fix(project, [s], config_dir, AS_OF, catalog, None,
+                                                                    options)), args.repeat)
             plan = plans[-1]
             print(f"{size:>11} {check:>8.2f} {fix:>8.2f} {fix / check:>9.2f} {len(plan.moves):>5} "
                   f"{len(plan.files):>5}")
