@@ -187,6 +187,8 @@ def trace(project: Project, runs: Sequence[ProgramRun], options: RunOptions) -> 
                      for leaf in chosen}
             stack_files[run.stack] = (path, set_values(text, str(path), edits))
     pattern = re.compile(f"vgtrace{token}\\d{{4}}x")
+    if not markers:  # no candidate place: a trace run would equal the first run, so the first run answers
+        return _read(runs, {run.stack: run for run in runs}, markers, pattern)
     with tempfile.TemporaryDirectory(prefix="versionguard-trace-") as tmp:
         scratch = _scratch_project(project, Path(tmp), py_files, stack_files, runs)
         traced = {o.stack: o for o in run_stacks(scratch, [r.stack for r in runs], options)}
