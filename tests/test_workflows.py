@@ -99,3 +99,24 @@ def test_pre_commit_hooks_skip_unrelated_files(path: str) -> None:
 def test_building_the_go_tools_happens_only_under_the_e2e_marker() -> None:
     """`-m "not e2e"` must never reach the Go module proxy (actionlint is built with the Pulumi CLI)."""
     assert "e2e" in {mark.name for mark in getattr(test_actionlint_is_clean, "pytestmark", [])}
+
+
+def test_action_fix_input_runs_fix_once_and_leaves_diff_and_pr_body() -> None:
+    action = yaml.safe_load(ACTION.read_text())
+    assert action["inputs"]["fix"]["default"] == "false"
+    [step] = [s for s in action["runs"]["steps"] if s.get("id") == "fix"]
+    assert step["if"] == "always() && inputs.fix != 'false'"
+    assert step["run"].count("versionguard fix $STACKS") == 1
+    assert '--pr-body "$OUT/versionguard-fix.md" > "$OUT/versionguard-fix.diff"' in step["run"]
+    assert {"fix-diff-file", "fix-pr-body-file", "fix-has-changes", "fix-exit-code"} <= set(action["outputs"])
+
+
+def test_readme_documents_a_weekly_fix_workflow() -> None:
+    readme = (ROOT / "README.md").read_text()
+    flow = yaml.safe_load(readme.split("<!-- weekly-fix-workflow -->")[1].split("```yaml")[1].split("```")[0])
+    assert flow[True]["schedule"][0]["cron"]  # `on:` reads as True in YAML 1.1
+    steps = flow["jobs"]["fix"]["steps"]
+    [action] = [s for s in steps if s.get("id") == "versionguard"]
+    assert action["with"]["fix"] == "apply"
+    [pr] = [s for s in steps if str(s.get("uses", "")).startswith("peter-evans/create-pull-request")]
+    assert pr["with"]["body-path"] == "${{ steps.versionguard.outputs.fix-pr-body-file }}"

@@ -12,6 +12,7 @@ import typer
 from versionguard.cli.audit import audit
 from versionguard.cli.catalog import catalog_diff, catalog_fetch, catalog_import, catalog_import_docs
 from versionguard.cli.check import check
+from versionguard.cli.fix import fix
 from versionguard.cli.forecast import forecast
 from versionguard.cli.pack_path import pack_path_command
 
@@ -28,6 +29,7 @@ def _root() -> None:
 
 app.command()(check)
 app.command()(forecast)
+app.command()(fix)
 app.command()(audit)
 app.command("pack-path")(pack_path_command)
 catalog_app.command("import")(catalog_import)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
 
 import typer
 
@@ -17,6 +16,7 @@ from versionguard.cli.options import (
     Format,
     JobsOpt,
     Outputs,
+    PolicyConfigDirOpt,
     ProjectOpt,
     PythonOpt,
     StackDirOpt,
@@ -29,6 +29,7 @@ from versionguard.cli.options import (
     fail,
     parse_as_of,
     parse_outputs,
+    require_policy_config_dir,
     runner_options,
     show_errors,
     show_runs,
@@ -47,8 +48,7 @@ def check(
     fmt: Format = "table",
     output: Outputs = None,
     project: ProjectOpt = Path("."),
-    policy_config_dir: Annotated[Path | None, typer.Option(
-        "--policy-config-dir", help="Directory of <stack>.json policy config (default: policies/config).")] = None,
+    policy_config_dir: PolicyConfigDirOpt = None,
     stack_dir: StackDirOpt = None,
     python: PythonOpt = None,
     stack_outputs: StackOutputsOpt = None,
@@ -59,16 +59,15 @@ def check(
     try:
         choose_format(fmt)
         outputs = parse_outputs(fmt, output)
-        if policy_config_dir is not None and not policy_config_dir.is_dir():
-            raise InputError(str(policy_config_dir), "--policy-config-dir", "an existing directory of <stack>.json "
-                             "policy config files")
+        require_policy_config_dir(policy_config_dir)
         proj = load_project(project.resolve(), stack_dir)
+        config_dir = policy_config_dir or proj.root / "policies" / "config"
         names = stack_names(all_stacks, stack, proj.stacks(), proj.stack_dir)
         runner = runner_options(proj, python, stack_outputs, timeout, jobs)
         # Imported here: it loads Pulumi, which the other commands (a fleet audit) need not pay for.
         from versionguard.commands.check import check_stacks
 
-        report = check_stacks(proj, names, policy_config_dir or proj.root / "policies" / "config",
+        report = check_stacks(proj, names, config_dir,
                               parse_as_of(as_of), catalog, waivers, _progress(len(names)), runner)
     except InputError as e:
         raise fail(e) from None

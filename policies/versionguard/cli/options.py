@@ -51,6 +51,8 @@ TimeoutOpt = Annotated[float | None, typer.Option(
     "--timeout", help="Seconds each stack's program may run (default: 300).")]
 JobsOpt = Annotated[int, typer.Option("--jobs", "-j", help="Stacks whose programs run at once.")]
 DEFAULT_JOBS = min(4, os.cpu_count() or 1)
+PolicyConfigDirOpt = Annotated[Path | None, typer.Option(
+    "--policy-config-dir", help="Directory of <stack>.json policy config (default: policies/config).")]
 ArmEndpointOpt = Annotated[str | None, typer.Option(
     "--arm-endpoint", help="Azure Resource Manager endpoint for sovereign clouds, e.g. "
     "https://management.chinacloudapi.cn (default: https://management.azure.com).")]
@@ -96,6 +98,12 @@ def stack_names(all_stacks: bool, stacks: list[str] | None, known: list[str], st
     if not names:
         raise InputError(str(stack_dir), "(files)", "at least one Pulumi.<stack>.yaml")
     return names
+
+
+def require_policy_config_dir(given: Path | None) -> None:
+    """A given ``--policy-config-dir`` must be a directory (the default, policies/config, may be absent)."""
+    if given is not None and not given.is_dir():
+        raise InputError(str(given), "--policy-config-dir", "an existing directory of <stack>.json policy config files")
 
 
 def runner_options(project: Project, python: Path | None, stack_outputs: list[str] | None, timeout: float | None,

@@ -31,9 +31,11 @@ def check_stacks(
     waivers_path: Path | None = None,
     progress: Progress | None = None,
     runner: RunOptions | None = None,
+    on_judged: Callable[[ProgramRun, Path | None], None] | None = None,
 ) -> Report:
     """Judge every stack; a stack whose program or config fails is reported as an error (exit 2) and
-    the others are still judged. ``runner`` defaults to the project's own Python (see ``project_python``)."""
+    the others are still judged. ``runner`` defaults to the project's own Python (see ``project_python``).
+    ``on_judged`` sees each judged run and its policy config file (``fix`` traces and edits from them)."""
     waived: list[WaivedHit] = []
     runtime = load_runtime(as_of, catalog_path, waivers_path, on_waived=lambda *hit: waived.append(hit),  # type: ignore[arg-type]
                            project_root=project.root)
@@ -61,6 +63,8 @@ def check_stacks(
         finally:
             waived.clear()  # hits belong to the stack just analyzed, never to the next one
         findings += judged
+        if on_judged:
+            on_judged(outcome, config_path if present else None)
         runs.append(replace(run_info, deployments=outcome.deployments, notes=outcome.notes,
                              policy_config=str(config_path) if present else None))
     return Report(runtime.as_of, runtime.catalog.as_of, list(stacks), findings, runs=runs)

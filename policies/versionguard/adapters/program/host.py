@@ -258,6 +258,25 @@ def failure(exc: BaseException, root: str) -> dict[str, Any]:
     return out
 
 
+def own_sources(program: str) -> list[str]:
+    """The program's own Python files that ran: its ``__main__.py`` and every module imported from the
+    program directory itself (a package or module directly in it, as ``components/``), never one of an
+    installed library, a virtualenv or an editable install elsewhere under the project (``fix`` edits
+    literals only in these)."""
+    top = program if os.path.isdir(program) else os.path.dirname(program)
+    found = {os.path.join(program, "__main__.py") if os.path.isdir(program) else program}
+    for name, module in list(sys.modules.items()):
+        path = getattr(module, "__file__", None)
+        if not isinstance(path, str) or not path.endswith(".py"):
+            continue
+        path = os.path.abspath(path)
+        head = name.split(".")[0]
+        if head and (os.path.isdir(os.path.join(top, head)) or os.path.isfile(os.path.join(top, head + ".py"))) \
+                and path.startswith(os.path.join(top, head)) and "site-packages" not in path:
+            found.add(path)
+    return sorted(found)
+
+
 def main() -> NoReturn:
     if sys.path and os.path.abspath(sys.path[0] or os.curdir) == HERE:
         sys.path.pop(0)  # versionguard's adapters must not shadow the program's modules
@@ -307,7 +326,7 @@ def main() -> NoReturn:
                 else str(exc.code)})
     except BaseException as exc:
         finish(failure(exc, os.path.abspath(task["root"])))
-    finish({"status": "ok"})
+    finish({"status": "ok", "sources": own_sources(program)})
 
 
 if __name__ == "__main__":

@@ -46,6 +46,7 @@ class ProgramRun:
     resources: list[Resource]
     output: str = ""  # what the program printed (stdout and stderr), for the terminal only
     notes: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()  # the program's own .py files that ran (host.own_sources), for ``fix``
 
     @property
     def deployments(self) -> int:
@@ -126,7 +127,8 @@ def run_program(project: Project, stack: str, options: RunOptions,
     _raise_for(outcome, project, stack, config, options.python, output)
     if monitor.log.errors:
         raise _Failed("the program logged an error: " + "; ".join(monitor.log.errors), output)
-    run = ProgramRun(stack, config, monitor.resources, _with(output, monitor.log.messages), tuple(monitor.log.notes))
+    run = ProgramRun(stack, config, monitor.resources, _with(output, monitor.log.messages), tuple(monitor.log.notes),
+                     tuple(s for s in outcome.get("sources") or () if isinstance(s, str)))
     _require_registrations(run)
     return run
 

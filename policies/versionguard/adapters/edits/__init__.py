@@ -1,0 +1,1 @@
+"""Edits of the files a program's values come from: stack files (YAML) and program source (Python)."""
