@@ -126,13 +126,13 @@ def upgrade_path(catalog: Catalog, entry: VersionInfo, sku: str | None, day: dt.
     (no downgrades, no preview targets, per-SKU dates, the default as of ``day``)."""
     pool = [v for v in catalog.versions_of(entry.model, entry.format)
             if v is not entry and v.lifecycle in GA_RELEASES and is_newer(v, entry) and alive_on(v, sku, day)]
-    newest_first = sorted(pool, key=_newest_key, reverse=True)
+    newest_first = sorted(pool, key=newest_key, reverse=True)
     target = next((v for v in newest_first if v.default and (v.default_since is None or v.default_since <= day)),
                   None)
     return Upgrade(day, target, tuple(newest_first))
 
 
-def _newest_key(v: VersionInfo) -> Any:
+def newest_key(v: VersionInfo) -> Any:
     """Sort key, newest last: :func:`version_order` (unordered pairs compare equal)."""
     return functools.cmp_to_key(lambda a, b: version_order(a, b) or 0)(v)
 
@@ -223,8 +223,7 @@ def upgrade_target(catalog: Catalog, entry: VersionInfo, sku: str | None, option
         return Move(entry, day, fires, NOT_UPGRADED, candidates=candidates)
     if entry.replacement is not None:
         model, version = entry.replacement.name, entry.replacement.version
-        target = (catalog.lookup(model, version, entry.format) if version is not None
-                  else _default_on(catalog, model, entry.format, sku, day))
+        target = named_replacement(catalog, entry, sku, day)
         if target is not None:
             model, version = target.model, target.version
         return Move(entry, day, fires, REPLACEMENT, forced, model, version, target, candidates)
@@ -234,13 +233,25 @@ def upgrade_target(catalog: Catalog, entry: VersionInfo, sku: str | None, option
     return Move(entry, day, fires, STOPS, forced, candidates=candidates)
 
 
+def named_replacement(catalog: Catalog, entry: VersionInfo, sku: str | None,
+                      day: dt.date | None) -> VersionInfo | None:
+    """The catalog entry of ``entry``'s named replacement: its named version, else that model's GA
+    default on ``day`` that still serves ``sku`` (None: not catalogued, or no such default)."""
+    named = entry.replacement
+    if named is None:
+        return None
+    if named.version is not None:
+        return catalog.lookup(named.name, named.version, entry.format)
+    return _default_on(catalog, named.name, entry.format, sku, day)
+
+
 def _default_on(catalog: Catalog, model: str, model_format: str, sku: str | None,
                 day: dt.date | None) -> VersionInfo | None:
     """A named model's GA default version on ``day`` that still serves ``sku`` after it, newest."""
     found = [v for v in catalog.versions_of(model, model_format)
              if v.default and v.lifecycle in GA_RELEASES
              and (day is None or ((v.default_since is None or v.default_since <= day) and alive_on(v, sku, day)))]
-    return max(found, key=_newest_key, default=None)
+    return max(found, key=newest_key, default=None)
 
 
 def new_default(catalog: Catalog, entry: VersionInfo, sku: str | None) -> VersionInfo | None:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from .catalog import Catalog, VersionInfo
 from .dates import add_days
-from .lifecycle import GA_RELEASES, _newest_key, alive_on, is_newer
+from .lifecycle import GA_RELEASES, alive_on, is_newer, named_replacement, newest_key
 from .vocabulary import PROVISIONED_SKUS, known_sku
 
 
@@ -68,7 +68,7 @@ def remediation_target(catalog: Catalog, entry: VersionInfo, sku: str | None, as
     if entry.replacement is None:
         return NoTarget(f"the catalog lists no newer GA version of {entry.model} that serves this deployment type "
                         f"after {horizon}, and names no replacement")
-    named = _replacement(catalog, entry)
+    named = named_replacement(catalog, entry, sku, horizon)
     if named is None:
         return NoTarget(f"the catalog names {entry.replacement} as the replacement but has no entry for it "
                         "(or no default version of it)")
@@ -94,15 +94,5 @@ def _newest(versions: list[VersionInfo], entry: VersionInfo, sku: str | None, as
     for releases in pools:
         found = [v for v in versions if qualifies(v, releases)]
         if found:
-            return max(found, key=_newest_key)  # lifecycle's order: released date, else the dated version
+            return max(found, key=newest_key)  # lifecycle's order: released date, else the dated version
     return None
-
-
-def _replacement(catalog: Catalog, entry: VersionInfo) -> VersionInfo | None:
-    """The named replacement's entry: its named version, else the model's (current) default version."""
-    named = entry.replacement
-    assert named is not None
-    if named.version:
-        return catalog.lookup(named.name, named.version, entry.format)
-    defaults = [v for v in catalog.versions_of(named.name, entry.format) if v.default]
-    return max(defaults, key=lambda v: (v.default_since or dt.date.min, v.version), default=None)
