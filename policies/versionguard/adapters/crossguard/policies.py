@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent import futures
@@ -54,7 +55,7 @@ from versionguard.adapters.evaluation_inputs import Runtime, load_runtime
 from versionguard.core import engine
 from versionguard.core.api_usage import UsageScan, scan, setting_names
 from versionguard.core.errors import InputError
-from versionguard.core.records import Unknown, deployment_flavour, normalize
+from versionguard.core.records import DeploymentRecord, Unknown, deployment_flavour, normalize
 from versionguard.core.rules import RULES
 from versionguard.core.rules.base import Context, Level, NeedsValue, Outcome, Rule
 from versionguard.core.settings import RuleSettings, rule_settings
@@ -173,8 +174,7 @@ def _resource_validator(rule: Rule, runtime: Runtime):
                     return
                 outcomes = engine.evaluate_usages(rule, usages, ctx)
             else:
-                record = normalize(args.resource_type, _SafeView(args.props), args.name, args.urn)
-                outcomes = engine.evaluate(rule, record, ctx)
+                outcomes = engine.evaluate(rule, deployment_record(args), ctx)
         except InputError as e:
             report_violation(f"versionguard cannot evaluate this resource: {e}")
             return
@@ -223,6 +223,18 @@ def usage_scan(args: ResourceValidationArgs, settings: RuleSettings) -> UsageSca
     return found
 
 
+def deployment_record(args: ResourceValidationArgs) -> DeploymentRecord:
+    """The resource's deployment record, normalized once per request (every deployment rule reads
+    the same one; a record is immutable)."""
+    shared: dict[Any, Any] | None = getattr(args, "shared", None)
+    record = shared.get("record") if shared is not None else None
+    if record is None:
+        record = normalize(args.resource_type, _SafeView(args.props), args.name, args.urn)
+        if shared is not None:
+            shared["record"] = record
+    return record
+
+
 class _Args(ResourceValidationArgs):
     """Validation args that also carry the wire-form properties and a per-request cache."""
 
@@ -235,6 +247,10 @@ class _Args(ResourceValidationArgs):
 class ResourceFreeStackPolicy(StackValidationPolicy):
     """A stack policy whose validation reads no resource of the stack (``args.resources`` is empty):
     versionguard's stack rules judge the catalog and the waivers, never a resource."""
+
+
+# What pulumi_policy's _configure_runtime_settings reads.
+_RUNTIME_ENV = ("PULUMI_CONFIG", "PULUMI_PROJECT", "PULUMI_STACK", "PULUMI_DRY_RUN", "PULUMI_ORGANIZATION")
 
 
 class VersionguardServicer(_policy._PolicyAnalyzerServicer):
@@ -280,6 +296,17 @@ class VersionguardServicer(_policy._PolicyAnalyzerServicer):
             args = StackValidationArgs([], self._get_policy_config(policy.name), self._private("stack_tags"))
             self._validate(policy, args, report, response)
         return response
+
+    def _configure_runtime_settings(self) -> None:
+        """The stock method, run again only when its inputs changed (per thread: the runtime config
+        is a context variable). It parses the stack's whole ``PULUMI_CONFIG`` on every call, which
+        made a stack's analysis O(resources x config size), i.e. quadratic in deployments."""
+        key = tuple(os.environ.get(name) for name in _RUNTIME_ENV)
+        seen: dict[int, tuple[str | None, ...]] = self.__dict__.setdefault("_runtime_env_seen", {})
+        if seen.get(threading.get_ident()) == key:
+            return
+        super()._configure_runtime_settings()
+        seen[threading.get_ident()] = key
 
     def _enabled(self, kind: type[Policy], response: Any) -> Iterator[tuple[Any, ReportViolation]]:
         """Each enabled policy of ``kind`` with its report function; remediate reports as mandatory."""
