@@ -220,6 +220,33 @@ def settle_outputs_linearly(stack_module: Any) -> None:
     stack_module.wait_for_rpcs = wait_for_rpcs
 
 
+def skip_alias_urns(resource_module: Any, runtime_resource: Any) -> None:
+    """Stop the SDK from turning every alias into a URN ``Output`` that this monitor never reads.
+
+    ``Resource.__init__`` collapses each alias of ``opts.aliases`` into a URN ``Output`` (``_aliases``);
+    those URNs are read only to inherit aliases when the monitor lacks alias specs. This monitor has
+    them (``aliasSpecs``), so the SDK sends the specs from ``opts.aliases`` and the URNs are dead work:
+    azure-native declares about twenty aliases per resource (its API versions), about ten outputs
+    each, which was two thirds of a program's run. Plain aliases are kept as given; an alias the SDK
+    would refuse (no name or no type) or one given as an ``Output`` still goes through the SDK, so its
+    error still fails the run. SDKs without alias specs keep their own.
+    """
+    original = getattr(resource_module, "collapse_alias_to_urn", None)
+    alias_type = getattr(resource_module, "Alias", None)
+    prepare = getattr(runtime_resource, "prepare_aliases", None)
+    if original is None or alias_type is None or prepare is None \
+            or "supports_alias_specs" not in inspect.signature(prepare).parameters:
+        return
+
+    def alias_as_given(alias: Any, name: str, type_: str, parent: Any) -> Any:
+        if isinstance(alias, str) or (isinstance(alias, alias_type) and alias.name is not None
+                                      and alias.type_ is not None):
+            return alias
+        return original(alias, name, type_, parent)
+
+    resource_module.collapse_alias_to_urn = alias_as_given
+
+
 def main() -> NoReturn:
     if sys.path and os.path.abspath(sys.path[0] or os.curdir) == HERE:
         sys.path.pop(0)  # versionguard's adapters must not shadow the program's modules
@@ -251,6 +278,7 @@ def main() -> NoReturn:
     pulumi.runtime.configure(settings(pulumi.runtime, task))
     answer_invokes_unknown(sys.modules["pulumi.runtime.invoke"])
     settle_outputs_linearly(sys.modules["pulumi.runtime.stack"])
+    skip_alias_urns(sys.modules["pulumi.resource"], sys.modules["pulumi.runtime.resource"])
     # The SDK sends every debug line to the engine synchronously (one RPC each, about a thousand for a
     # hundred resources); versionguard shows none of them, so they are not sent.
     pulumi.log.debug = lambda *args, **kwargs: None
