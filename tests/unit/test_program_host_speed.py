@@ -1,6 +1,11 @@
-"""program_host's linear end-of-program wait keeps the SDK's outcome: every output waited for, a
-failed output raised (early, while others still pend), a ``ResourceRegistrationFailed`` skipped,
-outputs created while waiting waited for too, and an SDK of another shape left alone."""
+"""program_host's two speed patches of the SDK keep its outcome.
+
+The linear end-of-program wait: every output waited for, a failed output raised (early, while
+others still pend), a ``ResourceRegistrationFailed`` skipped, outputs created while waiting waited
+for too, and an SDK of another shape left alone. The skipped alias URNs: plain aliases kept as
+given, an alias the SDK refuses (or one given as an Output) still through the SDK, an SDK without
+alias specs left alone.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,8 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 import pulumi
+import pulumi.resource as sdk_resource
+import pulumi.runtime.resource as sdk_runtime_resource
 import pulumi.runtime.stack as sdk_stack
 import pytest
 
@@ -119,3 +126,54 @@ def test_an_sdk_whose_wait_has_another_shape_keeps_its_own() -> None:
     bare = type("Stack", (), {"wait_for_rpcs": staticmethod(sdk_stack.wait_for_rpcs)})
     _host().settle_outputs_linearly(bare)  # no SETTINGS: left alone
     assert bare.wait_for_rpcs is sdk_stack.wait_for_rpcs
+
+
+class _ResourceNamespace:
+    collapse_alias_to_urn = staticmethod(sdk_resource.collapse_alias_to_urn)
+    Alias = sdk_resource.Alias
+
+
+def _alias_collapse() -> Any:
+    namespace = type("Resource", (_ResourceNamespace,), {})
+    _host().skip_alias_urns(namespace, sdk_runtime_resource)
+    assert namespace.collapse_alias_to_urn is not sdk_resource.collapse_alias_to_urn
+    return namespace.collapse_alias_to_urn
+
+
+def test_plain_aliases_are_kept_as_given_without_urn_outputs() -> None:
+    collapse = _alias_collapse()
+    by_type = pulumi.Alias(type_="azure-native:cognitiveservices/v20250601:Deployment")
+    assert collapse(by_type, "chat", "azure-native:cognitiveservices:Deployment", None) is by_type
+    assert collapse("urn:pulumi:dev::p::t::old", "chat", "t", None) == "urn:pulumi:dev::p::t::old"
+    named = pulumi.Alias(name="old-chat", parent=pulumi.ROOT_STACK_RESOURCE)
+    assert collapse(named, "chat", "t", None) is named
+
+
+def test_an_alias_the_sdk_refuses_still_fails_through_the_sdk() -> None:
+    async def run() -> None:
+        collapse = _alias_collapse()
+        urn = collapse(pulumi.Alias(name=None), "chat", "t", None)  # type: ignore[arg-type]
+        assert isinstance(urn, pulumi.Output)
+        await urn.future()
+
+    with pytest.raises(Exception, match="No valid 'name' passed in for alias"):
+        asyncio.run(run())
+
+
+def test_an_alias_given_as_an_output_goes_through_the_sdk() -> None:
+    async def run() -> str | None:
+        collapse = _alias_collapse()
+        urn = collapse(pulumi.Output.from_input("urn:pulumi:dev::p::t::old"), "chat", "t", None)
+        assert isinstance(urn, pulumi.Output)
+        return await urn.future()
+
+    assert asyncio.run(run()) == "urn:pulumi:dev::p::t::old"
+
+
+def test_an_sdk_without_alias_specs_keeps_its_alias_urns() -> None:
+    async def prepare_aliases(resource: Any, resource_options: Any) -> list[Any]:  # before alias specs
+        return []
+
+    namespace = type("Resource", (_ResourceNamespace,), {})
+    _host().skip_alias_urns(namespace, type("Runtime", (), {"prepare_aliases": staticmethod(prepare_aliases)}))
+    assert namespace.collapse_alias_to_urn is sdk_resource.collapse_alias_to_urn
