@@ -143,7 +143,8 @@ def _servicer(floor: bool = False) -> object:
     from pulumi_policy import EnforcementLevel, ResourceValidationPolicy
     from pulumi_policy.policy import _PolicyAnalyzerServicer
 
-    from versionguard.adapters.crossguard.policies import PACK_NAME, VersionguardServicer, build_policies
+    from versionguard.adapters.crossguard.policies import build_policies
+    from versionguard.adapters.crossguard.servicer import PACK_NAME, VersionguardServicer
     from versionguard.adapters.evaluation_inputs import load_runtime
 
     if floor:

@@ -20,12 +20,12 @@ import yaml
 from azure.core.exceptions import ClientAuthenticationError
 from typer.testing import CliRunner
 
+from tests.support import ROOT
 from tests.support.azure_stub import ArmStub, Running, StaticCredential
 from versionguard.adapters.azure import sdk_clients as azure_arm
 from versionguard.adapters.azure.resource_graph import QUERY
 from versionguard.cli import app
 
-ROOT = Path(__file__).resolve().parents[1]
 ARM = ROOT / "tests" / "fixtures" / "arm"
 PIN = ["--as-of", "2026-05-01"]
 SUB_A, SUB_B = "11111111-2222-3333-4444-555555555555", "99999999-8888-7777-6666-555555555555"
@@ -37,8 +37,8 @@ def graph_rows() -> list[dict[str, Any]]:
 
 @pytest.fixture
 def stub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[ArmStub]:
-    for name in ("VERSIONGUARD_AS_OF", "VERSIONGUARD_CATALOG", "VERSIONGUARD_WAIVERS", "AZURE_SUBSCRIPTION_ID",
-                 "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
+    for name in ("AZURE_SUBSCRIPTION_ID", "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY",
+                 "all_proxy"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     with Running(ArmStub(rows=graph_rows(), subscriptions=[SUB_A, SUB_B]), tmp_path) as running:

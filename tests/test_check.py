@@ -3,26 +3,18 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from tests.support import AS_OF, ROOT
 from versionguard.cli import app
 
-ROOT = Path(__file__).resolve().parents[1]
 FIX = ROOT / "tests" / "fixtures"
-BASE = ["--as-of", "2026-11-22", "--project", str(ROOT)]
+BASE = ["--as-of", AS_OF, "--project", str(ROOT)]
 FIXTURE = [*BASE, "--stack-dir", str(FIX / "stacks"), "--catalog", str(FIX / "catalog.yaml")]
-
-
-@pytest.fixture(autouse=True)
-def _no_versionguard_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A developer's VERSIONGUARD_* variables (as-of date, catalog, waivers) must not change outcomes."""
-    for key in [k for k in os.environ if k.startswith("VERSIONGUARD_")]:
-        monkeypatch.delenv(key)
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -214,7 +206,7 @@ def test_bad_catalog_and_policy_config_exit_2(tmp_path: Path) -> None:
 
 
 def test_raw_program_missing_option_unpinned_and_versioned_token() -> None:
-    code, report = findings("--as-of", "2026-11-22", "--project", str(FIX / "raw_project"), "--catalog",
+    code, report = findings("--as-of", AS_OF, "--project", str(FIX / "raw_project"), "--catalog",
                             str(FIX / "catalog.yaml"), "--all")
     assert code == 1
     got = active(report)
@@ -255,7 +247,7 @@ def test_the_projects_own_waivers_file_is_the_default(tmp_path: Path, monkeypatc
     shutil.copytree(FIX / "programs" / "yml", project)
     (project / "policies").mkdir()
     (project / "policies" / "waivers.yaml").write_text(PROJECT_WAIVER)
-    args = ["--as-of", "2026-11-22", "--project", str(project), "--all", "--catalog", str(FIX / "catalog.yaml"),
+    args = ["--as-of", AS_OF, "--project", str(project), "--all", "--catalog", str(FIX / "catalog.yaml"),
             "--python", str(ROOT / ".venv")]
     code, report = findings(*args)
     assert code == 0, report

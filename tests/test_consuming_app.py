@@ -17,7 +17,13 @@ from typer.testing import CliRunner
 
 from components.client_settings import v1_client_settings
 from components.stack_config import APPS_KEY, parse_stack_config
-from tests.test_components import ROOT, RecordingMonitor, pulumi_mocks, run, set_stack_config  # noqa: F401
+from tests.support import ROOT
+from tests.support.recording_monitor import (  # noqa: F401 (pulumi_mocks is a fixture)
+    RecordingMonitor,
+    pulumi_mocks,
+    run,
+    set_stack_config,
+)
 from versionguard.cli import app
 from versionguard.core.api_usage import scan
 from versionguard.core.errors import InputError

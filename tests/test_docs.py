@@ -16,13 +16,13 @@ from pathlib import Path
 import pytest
 import typer
 
+from tests.support import ROOT
 from versionguard.adapters.files.env_vars import ENV_AS_OF, ENV_CATALOG, ENV_WAIVERS
 from versionguard.adapters.files.policy_config import PolicyInfo, load_policy_config, reconcile
 from versionguard.core.rules import RULE_IDS, RULES
 from versionguard.core.rules.base import Rule
 from versionguard.core.waivers import Waiver
 
-ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 RULES_MD = DOCS / "rules.md"
 WAIVERS_MD = DOCS / "waivers.md"
@@ -299,7 +299,6 @@ def test_readme_adopter_sample_is_what_check_prints(tmp_path: Path, monkeypatch:
     """README "Use it in your own Pulumi project": the `check` output shown is a real run's, verdict line
     (with its deployment count) and per-stack run lines included. The project is the fixture the README
     names, laid out as there: /tmp/adopt/infra with versionguard's virtualenv at /tmp/adopt/.venv."""
-    import os
     import shutil
 
     from typer.testing import CliRunner
@@ -314,7 +313,6 @@ def test_readme_adopter_sample_is_what_check_prints(tmp_path: Path, monkeypatch:
     shutil.copytree(ROOT / "tests" / "fixtures" / "programs" / "readme_adopter", infra)
     (tmp_path / "adopt" / ".venv").symlink_to(ROOT / ".venv")
     monkeypatch.chdir(infra)
-    clean = {k: None for k in os.environ if k.startswith("VERSIONGUARD_")}
-    result = CliRunner().invoke(app, ["check", "-s", "dev", "--as-of", "2026-11-29"], env=clean)
+    result = CliRunner().invoke(app, ["check", "-s", "dev", "--as-of", "2026-11-29"])
     assert result.exit_code == 1, result.output
     assert result.output == shown

@@ -1,7 +1,9 @@
-"""A developer's VERSIONGUARD_* variables cannot change what the check-layer tests conclude.
+"""A developer's VERSIONGUARD_* variables cannot change what the tests conclude.
 
-The catalog, waivers and as-of variables would each change verdicts; the tests that judge stacks
-(tests/test_check.py, tests/test_reporters.py and the e2e ``offline()`` helper) clear them.
+The catalog, waivers and as-of variables would each change verdicts; the one session-wide autouse
+fixture in tests/conftest.py clears every ``VERSIONGUARD_*`` variable (but ``VERSIONGUARD_TOOLS``, the
+test-tool cache) before any fixture or test runs. Each test here runs a test in a fresh pytest whose
+shell sets them all to values that would break it.
 """
 
 from __future__ import annotations
@@ -9,33 +11,39 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.support import ROOT
+from tests.support.cli import offline
+
 HOSTILE = {"VERSIONGUARD_CATALOG": "/nonexistent/catalog.yaml", "VERSIONGUARD_WAIVERS": "/nonexistent/waivers.yaml",
-           "VERSIONGUARD_AS_OF": "2031-01-01"}
+           "VERSIONGUARD_AS_OF": "2031-01-01", "VERSIONGUARD_NOT_YET_INVENTED": "1"}
+BUNDLED = ROOT / "policies" / "versionguard" / "data" / "catalog.yaml"
 
 
 @pytest.mark.parametrize("test", [
     "tests/test_check.py::test_shipped_stacks_pass_with_the_bundled_catalog",
     "tests/test_check.py::test_expired_waiver_silences_nothing_and_fails_hygiene",
     "tests/test_reporters.py::test_json_matches_the_design_shape",
+    "tests/test_env_isolation.py::test_the_e2e_offline_helper_judges_with_the_defaults",
+    "tests/test_env_isolation.py::test_no_versionguard_variable_but_the_tool_cache_reaches_a_test",
 ])
-def test_check_layer_tests_pass_with_hostile_variables_in_the_shell(test: str) -> None:
+def test_tests_pass_with_hostile_variables_in_the_shell(test: str) -> None:
     env = {**os.environ, **HOSTILE}
     done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", test], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=600, check=False)
     assert done.returncode == 0, done.stdout[-3000:]
+    assert "1 passed" in done.stdout
 
 
-def test_the_e2e_offline_helper_ignores_the_shell(monkeypatch: pytest.MonkeyPatch) -> None:
-    from tests.e2e.test_pulumi_engine import offline
-
+def test_the_e2e_offline_helper_judges_with_the_defaults() -> None:
+    """The e2e comparison's ``offline`` helper judges with the bundled catalog and the project's waivers."""
     args = ("--project", str(ROOT), "--stack", "dev")
-    clean = offline(*args)
-    for key, value in HOSTILE.items():
-        monkeypatch.setenv(key, value)
-    assert ("catalog-freshness", "(stack)", "advisory") in clean  # the bundled catalog, not the hostile one
-    assert offline(*args) == clean
+    found = offline(*args)
+    assert ("catalog-freshness", "(stack)", "advisory") in found  # the bundled catalog, not a shell's
+    assert offline(*args, "--catalog", str(BUNDLED), "--waivers", str(ROOT / "policies" / "waivers.yaml")) == found
+
+
+def test_no_versionguard_variable_but_the_tool_cache_reaches_a_test() -> None:
+    assert [k for k in os.environ if k.startswith("VERSIONGUARD_") and k != "VERSIONGUARD_TOOLS"] == []

@@ -8,18 +8,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from tests.support import AS_OF, ROOT
 from versionguard.cli import app
 
-ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 VIOLATIONS = ["check", "-s", "violations", "--project", str(ROOT), "--stack-dir", str(FIXTURES / "stacks"),
-              "--catalog", str(FIXTURES / "catalog.yaml"), "--as-of", "2026-11-22"]
-
-
-@pytest.fixture(autouse=True)
-def _no_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("VERSIONGUARD_AS_OF", "VERSIONGUARD_CATALOG", "VERSIONGUARD_WAIVERS"):
-        monkeypatch.delenv(name, raising=False)
+              "--catalog", str(FIXTURES / "catalog.yaml"), "--as-of", AS_OF]
 
 
 def test_check_writes_every_format_asked_for_in_one_run(tmp_path):
@@ -79,7 +73,7 @@ def test_sarif_points_at_the_real_stack_file_relative_to_the_repository_root(tmp
     project = repo / "infra"
     shutil.copytree(FIXTURES / "programs" / "yml", project)
     monkeypatch.chdir(project)
-    args = ["check", "--all", "--catalog", str(FIXTURES / "catalog.yaml"), "--as-of", "2026-11-22",
+    args = ["check", "--all", "--catalog", str(FIXTURES / "catalog.yaml"), "--as-of", AS_OF,
             "--python", str(ROOT / ".venv")]
     result = CliRunner().invoke(app, [*args, "-o", f"sarif={tmp_path}/a.sarif"])
     assert result.exit_code == 1, result.output

@@ -10,16 +10,12 @@ from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import analyzer_pb2
 
+from tests.support import ROOT
+from tests.support.analyzer_grpc import NAMES, NATIVE, configure, request
 from tests.support.pack_process import PackProcess, PackStartError, start_pack
-from versionguard.adapters.files.policy_config import PolicyInfo, load_policy_config, reconcile
 from versionguard.core.rules import RULES
 
-ROOT = Path(__file__).resolve().parents[1]
-AS_OF = {"VERSIONGUARD_AS_OF": "2026-09-01"}
-NATIVE = "azure-native:cognitiveservices:Deployment"
-LEVELS = {"advisory": analyzer_pb2.ADVISORY, "mandatory": analyzer_pb2.MANDATORY,
-          "remediate": analyzer_pb2.REMEDIATE, "disabled": analyzer_pb2.DISABLED}
-NAMES = {v: k for k, v in LEVELS.items()}
+AS_OF_ENV = {"VERSIONGUARD_AS_OF": "2026-09-01"}
 
 
 def props(option: str | None, sku: str = "GlobalStandard", version: str = "2024-11-20") -> struct_pb2.Struct:
@@ -31,30 +27,12 @@ def props(option: str | None, sku: str = "GlobalStandard", version: str = "2024-
     return s
 
 
-def request(name: str, p: struct_pb2.Struct, type_: str = NATIVE) -> analyzer_pb2.AnalyzeRequest:
-    return analyzer_pb2.AnalyzeRequest(type=type_, properties=p, name=name,
-                                       urn=f"urn:pulumi:prod::foundry-deployments::{type_}::{name}")
-
-
-def configure(pack: PackProcess, config_file: Path | None) -> None:
-    """What the engine sends in Configure: schema defaults + file, every policy with a level."""
-    info = pack.stub.GetAnalyzerInfo(empty_pb2.Empty())
-    policies = [PolicyInfo(p.name, NAMES[p.enforcementLevel],
-                           json_format.MessageToDict(p.configSchema).get("properties", {})) for p in info.policies]
-    merged = reconcile(policies, load_policy_config(config_file) if config_file else {}, str(config_file))
-    req = analyzer_pb2.ConfigureAnalyzerRequest()
-    for name, setting in merged.items():
-        req.policyConfig[name].enforcementLevel = LEVELS[setting.level]
-        req.policyConfig[name].properties.update(setting.properties)
-    pack.stub.Configure(req)
-
-
 @pytest.fixture(scope="module")
 def pack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PackProcess]:
     # No waivers: these tests are about the rules, not about the shipped policies/waivers.yaml.
     waivers = tmp_path_factory.mktemp("waivers") / "waivers.yaml"
     waivers.write_text("waivers: []\n", "utf-8")
-    proc = start_pack(env={**AS_OF, "VERSIONGUARD_WAIVERS": str(waivers)}, stack="prod")
+    proc = start_pack(env={**AS_OF_ENV, "VERSIONGUARD_WAIVERS": str(waivers)}, stack="prod")
     yield proc
     proc.close()
 
@@ -132,7 +110,7 @@ def test_broken_catalog_stops_the_pack_naming_the_entry(tmp_path: Path) -> None:
     broken.write_text("schema: 1\nas_of: 2026-01-01\nmodels:\n  - name: gpt-4o\n    versions:\n"
                       "      - {version: '2024-08-06', lifecycle: ga, retirement: soon}\n")
     with pytest.raises(PackStartError) as err:
-        start_pack(env={**AS_OF, "VERSIONGUARD_CATALOG": str(broken)})
+        start_pack(env={**AS_OF_ENV, "VERSIONGUARD_CATALOG": str(broken)})
     assert err.value.code == 2
     assert str(broken) in err.value.output and "models[0] gpt-4o > versions[0] 2024-08-06 > retirement" in \
         err.value.output
@@ -178,6 +156,20 @@ def test_hostile_files_stop_the_pack_naming_file_and_line(tmp_path: Path, variab
     path = tmp_path / "hostile.yaml"
     path.write_text(text)
     with pytest.raises(PackStartError) as err:
-        start_pack(env={**AS_OF, variable: str(path)})
+        start_pack(env={**AS_OF_ENV, variable: str(path)})
     assert err.value.code == 2
     assert f"{path}: {where}" in err.value.output
+
+
+PARAMETERIZED = "azure-native_cognitiveservices_v20250601:cognitiveservices/v20250601:Deployment"
+
+
+@pytest.mark.parametrize("type_", [PARAMETERIZED,
+                                   "azure-native_cognitiveservices_v20250601:cognitiveservices:Deployment"])
+def test_deployments_of_a_parameterized_azure_native_package_are_judged(pack: PackProcess, type_: str) -> None:
+    """`pulumi package add azure-native cognitiveservices v20250601` registers its own package token: the
+    same deployment must fail the same way (it used to pass unjudged)."""
+    configure(pack, ROOT / "policies/config/prod.json")
+    bad = pack.stub.Analyze(request("prod-chat", props("NoAutoUpgrade"), type_))
+    assert ("no-auto-upgrade-near-retirement", "mandatory") in {
+        (d.policyName, NAMES[d.enforcementLevel]) for d in bad.diagnostics}

@@ -10,8 +10,9 @@ import pytest
 from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2
 
+from tests.support import ROOT
+from tests.support.analyzer_grpc import NAMES, configure, request
 from tests.support.pack_process import PackProcess, start_pack
-from tests.test_pack_grpc import NAMES, ROOT, configure, request
 
 SECRET = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270"}
 WEB_APP = "azure-native:web:WebApp"

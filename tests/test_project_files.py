@@ -91,14 +91,14 @@ def test_only_python_projects_can_be_checked(tmp_path: Path) -> None:
 
 
 def test_secure_values_top_level_and_nested_become_secret_placeholders() -> None:
-    from versionguard.adapters.program.project import SECRET_PLACEHOLDER, load_project
+    from versionguard.adapters.program.project import UNKNOWN_TEXT, load_project
 
     project = load_project(PROGRAMS / "behaviours")
     config = project.stack_config("secrets")
-    assert config.values["behaviours:apiKey"] == SECRET_PLACEHOLDER
+    assert config.values["behaviours:apiKey"] == UNKNOWN_TEXT
     team = json.loads(config.values["behaviours:team"])
-    assert team["credentials"] == SECRET_PLACEHOLDER
-    assert team["deployments"][0]["model"] == SECRET_PLACEHOLDER
+    assert team["credentials"] == UNKNOWN_TEXT
+    assert team["deployments"][0]["model"] == UNKNOWN_TEXT
     assert set(config.secret_keys) == {"behaviours:apiKey", "behaviours:team"}
     assert "v1:" not in json.dumps(config.values)
 

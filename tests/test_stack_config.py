@@ -25,10 +25,10 @@ from components.stack_config import (
     parse_accounts,
     parse_stack_config,
 )
+from tests.support import ROOT
 from versionguard.core.errors import InputError
 from versionguard.core.vocabulary import STANDARD_SKUS
 
-ROOT = Path(__file__).resolve().parents[1]
 SOURCE = "stacks/Pulumi.test.yaml"
 A0 = f"{ACCOUNTS_KEY}[0]"
 D0 = f"{A0}.deployments[0]"

@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from tests.e2e.harness import install_cli
+from tests.support import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 ACTION = ROOT / "action.yml"
 

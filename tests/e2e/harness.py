@@ -15,11 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support import AS_OF, FIXTURES, PROGRAMS, ROOT  # noqa: F401 (re-exported to the tests that use this)
+
 PACK = ROOT / "policies"
-FIXTURES = ROOT / "tests" / "fixtures"
-PROGRAMS = FIXTURES / "programs"
-AS_OF = "2026-11-22"
 
 
 def install_cli() -> Path:
@@ -38,7 +36,7 @@ def pulumi_env(bin_dir: Path, home: Path, state: Path, extra: dict[str, str] | N
     if not link.exists():
         link.symlink_to(ROOT / "tests" / "e2e" / "standin_provider" / "pulumi-resource-azure-native")
     state.mkdir(parents=True, exist_ok=True)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PULUMI_", "VERSIONGUARD_"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PULUMI_")}  # VERSIONGUARD_*: tests/conftest.py
     env.update({
         "PATH": f"{bin_dir}{os.pathsep}{env.get('PATH', '')}",
         "PULUMI_HOME": str(home),

@@ -7,25 +7,14 @@ the analyzer protocol are Pulumi's own. Dates are pinned with VERSIONGUARD_AS_OF
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from tests.e2e.harness import AS_OF, FIXTURES, PACK, PROGRAMS, ROOT, Pulumi, violations
-from versionguard.cli import app
+from tests.e2e.harness import FIXTURES, PACK, PROGRAMS, ROOT, Pulumi, violations
+from tests.support.cli import offline
 
 FIXTURE_CATALOG = {"VERSIONGUARD_CATALOG": str(FIXTURES / "catalog.yaml")}
-
-
-def offline(*args: str) -> set[tuple[str, str, str]]:
-    """(policy, resource, level) of every unwaived finding of `versionguard check`, with no
-    VERSIONGUARD_* variable from the developer's shell (the engine side gets none either)."""
-    clean = {k: None for k in os.environ if k.startswith("VERSIONGUARD_")}
-    result = CliRunner().invoke(app, ["check", "--as-of", AS_OF, "--format", "json", *args], env=clean)
-    assert result.exit_code in (0, 1), result.output
-    return {(f["policy"], f["resource"], f["level"]) for f in json.loads(result.stdout)["findings"] if not f["waived"]}
 
 
 @pytest.mark.parametrize("stack", ["dev", "staging", "prod"])

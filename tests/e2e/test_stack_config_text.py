@@ -104,3 +104,61 @@ def test_the_program_gets_the_same_config_text_offline_as_under_pulumi_preview(
     real = json.loads(real_dump.read_text("utf-8"))
     assert real["probe:date"] == "2026-12-15 00:00:00 +0000 UTC"  # the real CLI's own text, not an assumption
     assert json.loads(offline_dump.read_text("utf-8")) == real
+
+
+PROJECT_CONFIG = """\
+config:
+  plain: text
+  number: 10
+  flag: true
+  day: "2026-12-15"
+  listed: [a, 1, true]
+  typed:
+    type: integer
+    default: 5
+  valued:
+    value: from-value
+  overridden:
+    default: project
+  obj:
+    default: {b: 1, a: [true, 1.5, "2026-12-15"]}
+  other:region:
+    value: westeurope
+"""
+
+
+def test_project_config_and_secrets_reach_the_program_as_under_pulumi_preview(
+        cli_bin: Path, tmp_path: Path, project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 20, items 2 and 3: Pulumi.yaml `config:` (shorthand, default:, value:, typed, namespaced) merged
+    under the stack's values, and `secure:` values decrypted with the passphrase, exactly as the real CLI
+    passes them (PULUMI_CONFIG and PULUMI_CONFIG_SECRET_KEYS)."""
+    (project / "Pulumi.yaml").write_text((project / "Pulumi.yaml").read_text() + PROJECT_CONFIG)
+    (project / "__main__.py").write_text(PROGRAM.replace(
+        'out.write(os.environ["PULUMI_CONFIG"])',
+        'out.write(os.environ["PULUMI_CONFIG"] + "\\n" + os.environ.get("PULUMI_CONFIG_SECRET_KEYS", "[]"))'))
+    env = pulumi_env(cli_bin, tmp_path / "home", tmp_path / "state")
+    pulumi = Pulumi(project, env, tmp_path)
+    pulumi.stack_init("dev")
+    for args in (["overridden", "stack"], ["--secret", "token", "s3cr3t"],
+                 ["--secret", "--path", "deploy.model.version", "2024-11-20"],
+                 ["--path", "deploy.model.name", "gpt-4o"]):
+        done = pulumi.run("config", "set", *args, "--stack", "dev")
+        assert done.code == 0, done.output
+    assert "secure: v1:" in (project / "Pulumi.dev.yaml").read_text()
+
+    real_dump = tmp_path / "real.txt"
+    preview = pulumi.run("preview", "--stack", "dev", env={"VG_CONFIG_DUMP": str(real_dump)})
+    assert preview.code == 0, preview.output
+
+    offline_dump = tmp_path / "offline.txt"
+    monkeypatch.setenv("VG_CONFIG_DUMP", str(offline_dump))
+    monkeypatch.setenv("PULUMI_CONFIG_PASSPHRASE", env["PULUMI_CONFIG_PASSPHRASE"])
+    proj = load_project(project)
+    run_program(proj, "dev", RunOptions(find_python(proj)))
+
+    real_config, real_secrets = real_dump.read_text("utf-8").split("\n")
+    offline_config, offline_secrets = offline_dump.read_text("utf-8").split("\n")
+    real = json.loads(real_config)
+    assert real["probe:token"] == "s3cr3t" and real["probe:overridden"] == "stack"  # the CLI's own text
+    assert json.loads(offline_config) == real
+    assert sorted(json.loads(offline_secrets)) == sorted(json.loads(real_secrets))

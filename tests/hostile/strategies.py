@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import unicodedata
 from collections.abc import Callable
 from typing import Any
@@ -26,8 +27,13 @@ ESCAPES = ["\x1b[31m", "\x1b]8;;https://evil.example\x07link\x1b]8;;\x07", "\x1b
 MARKDOWN = ["|", "\\|", "<script>alert(1)</script>", "[x](https://evil.example)", "![i](https://t.example/p.png)",
             "`", "```", "***", "&amp;", "&#x1b;", "\\", "<!--", "\n\n# heading", "- [ ] task", "<details>"]
 
+# What GitHub turns into a notification or a link after rendering (issue 20, item 13).
+MENTIONS = ["@octocat", "@acme/platform-team", "#123", "acme/repo#7", "GH-42", "gh-42", "https://evil.example/x",
+            "HTTP://evil.example", "www.evil.example", "WWW.evil.example/p", "ops@evil.example",
+            "mailto:ops@evil.example", "xmpp:ops@evil.example", "acme/repo@1a2b3c4", "x@y", "@", "#", "(@octocat)"]
+
 hostile_text = st.lists(
-    st.one_of(st.sampled_from(MARKUP), st.sampled_from(ESCAPES), st.sampled_from(MARKDOWN),
+    st.one_of(st.sampled_from(MARKUP), st.sampled_from(ESCAPES), st.sampled_from(MARKDOWN), st.sampled_from(MENTIONS),
               st.text(max_size=12), st.text(st.characters(codec=None), max_size=6)),
     min_size=1, max_size=8,
 ).map("".join)
@@ -35,6 +41,15 @@ huge_text = st.integers(2_000, 10_000).map(lambda n: ("\x1b[31m[/]" + "x" * 97) 
 any_hostile_text = st.one_of(hostile_text, hostile_text, hostile_text, hostile_text, huge_text)
 
 _BIDI_AND_SEPARATORS = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u2028\u2029")
+
+
+# A mention, an issue reference or an autolink start, as GitHub finds them in rendered text.
+LIVE_GITHUB = re.compile(r"@[A-Za-z0-9_-]|(?<![&\w])#[0-9]|\bGH-[0-9]|://|\bwww\.", re.IGNORECASE)
+
+
+def live_github(markdown: str) -> list[str]:
+    """What in ``markdown`` GitHub would turn into a mention, an issue link or an autolink."""
+    return LIVE_GITHUB.findall(markdown)
 
 
 def forbidden(text: str, allowed: str = "\n\t") -> list[str]:

@@ -16,13 +16,12 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from junitparser import JUnitXml
 
-from tests.hostile.strategies import MARKUP, any_hostile_text, forbidden, hostile_text
+from tests.hostile.strategies import MARKUP, MENTIONS, any_hostile_text, forbidden, hostile_text, live_github
 from versionguard.cli.options import emit_all, fail, show_runs
 from versionguard.core.catalog_diff import CatalogDiff, Change, VersionDiff
 from versionguard.core.errors import InputError
@@ -36,7 +35,6 @@ from versionguard.reporters.forecast import FORECAST_FORMATS
 from versionguard.reporters.forecast import render as render_forecast
 from versionguard.reporters.timeline_chart import write_chart
 
-ROOT = Path(__file__).resolve().parents[2]
 DAY = dt.date(2026, 11, 29)
 SGR = re.compile(r"\x1b\[[0-9;]*m")  # rich's own colours on a terminal: the only escapes allowed
 
@@ -89,12 +87,6 @@ def test_json_parses_back_to_the_exact_strings(report: Report) -> None:
         [tuple(_text_fields(f)) for f in report.sorted()]
 
 
-@pytest.fixture(scope="module")
-def sarif_validator() -> Any:
-    schema = json.loads((ROOT / "tests" / "schemas" / "sarif-schema-2.1.0.json").read_text("utf-8"))
-    return jsonschema.Draft4Validator(schema)
-
-
 @settings(max_examples=15, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(reports())
 def test_sarif_is_valid_and_lossless(sarif_validator: Any, report: Report) -> None:
@@ -134,6 +126,7 @@ def test_markdown_is_inert_and_every_row_keeps_its_cells(report: Report) -> None
     assert_inert(out)
     assert "<script>" not in out  # HTML-escaped
     assert re.search(r"(?<!\\)\]\(https://(evil|t)\.example", out) is None  # no link or image from input
+    assert live_github(out) == [], out  # no mention, issue reference or autolink from input
     widths: list[int] = []
     for line in out.splitlines():
         if line.startswith("|"):
@@ -142,6 +135,23 @@ def test_markdown_is_inert_and_every_row_keeps_its_cells(report: Report) -> None
             assert len(set(widths)) == 1, out  # one table: every row has the header's cells
             widths = []
     assert len(set(widths)) <= 1
+
+
+@pytest.mark.parametrize("text", MENTIONS)
+def test_markdown_mentions_and_bare_links_are_inert_but_read_the_same(text: str) -> None:
+    """GitHub notifies ``@user``/``@org/team`` and links ``#123``, ``GH-1``, bare URLs and e-mail addresses
+    after rendering, inside ``<code>`` too for autolinks; a zero-width space breaks each pattern while the
+    visible text stays the same."""
+    from versionguard.reporters.inert import md_cell, md_code
+
+    report = Report(DAY, DAY, [text], [Finding(text, "retired-model-version", "mandatory", text, "t", "u",
+                                               f"owner {text} asked")])
+    out = render(report, "markdown")
+    assert live_github(out) == [], out
+    for shown in (md_cell(text), md_code(text)):
+        assert live_github(shown) == []
+        visible = re.sub(r"</?code>", "", shown).replace("\u200b", "").replace("&amp;", "&")
+        assert visible == text.replace("\\", "\\\\").replace("\n", " ").strip() or not text.strip()
 
 
 @pytest.mark.parametrize("text", [*MARKUP, "gpt-4o[/]", "prod[/bold]"])
@@ -193,6 +203,7 @@ def check_text_formats(render_as: Any, formats: tuple[str, ...], listed: tuple[s
             else:
                 assert_inert(out, color)
                 assert fmt != "markdown" or "<script>" not in out  # HTML-escaped; a terminal shows it as text
+                assert fmt != "markdown" or live_github(out) == [], out  # nobody notified, nothing linked
 
 
 @settings(max_examples=20)

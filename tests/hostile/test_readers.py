@@ -24,11 +24,11 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from tests.hostile.strategies import dump, families, forbidden, mutation
+from tests.support import AS_OF, ROOT
 from versionguard.cli import app
 
-ROOT = Path(__file__).resolve().parents[2]
 FIX = ROOT / "tests" / "fixtures"
-AS_OF = ["--as-of", "2026-11-22"]
+AS_OF_ARGS = ["--as-of", AS_OF]
 LIVE = str(FIX / "arm" / "deployments-seed.json")
 
 
@@ -57,25 +57,34 @@ def _load(path: Path) -> Any:
 WAIVERS = {"waivers": [{"policy": "retired-model-version", "resource": "aif-contoso-prod-swc/prod-chat",
                         "stacks": ["live"], "reason": "CHG-1 migration booked", "granted": "2026-11-01",
                         "expires": "2026-12-01"}]}
+SECRET_PROJECT = FIX / "programs" / "secret_config"
+PROJECT_CONFIG = {"team": "platform", "window": {"type": "integer", "default": 90},
+                  "labels": ["a", "b"], "azure-native:location": {"value": "swedencentral"}}
 READERS = [
     Reader("catalog", "yaml", _load(FIX / "catalog.yaml"), "catalog.yaml",
-           lambda p: ["audit", LIVE, *AS_OF, "--catalog", str(p)]),
-    Reader("waivers", "yaml", WAIVERS, "waivers.yaml", lambda p: ["audit", LIVE, *AS_OF, "--waivers", str(p)]),
+           lambda p: ["audit", LIVE, *AS_OF_ARGS, "--catalog", str(p)]),
+    Reader("waivers", "yaml", WAIVERS, "waivers.yaml", lambda p: ["audit", LIVE, *AS_OF_ARGS, "--waivers", str(p)]),
     Reader("policy-config", "json", _load(ROOT / "policies" / "config" / "prod.json"), "prod.json",
-           lambda p: ["audit", LIVE, *AS_OF, "--policy-config", str(p)]),
+           lambda p: ["audit", LIVE, *AS_OF_ARGS, "--policy-config", str(p)]),
     Reader("stack-file", "yaml", _load(ROOT / "stacks" / "Pulumi.dev.yaml"), "Pulumi.hostile.yaml",
-           lambda p: ["check", "-s", "hostile", "--project", str(ROOT), "--stack-dir", str(p.parent), *AS_OF]),
+           lambda p: ["check", "-s", "hostile", "--project", str(ROOT), "--stack-dir", str(p.parent), *AS_OF_ARGS]),
     Reader("project-file", "yaml", _load(ROOT / "Pulumi.yaml"), "Pulumi.yaml",
-           lambda p: ["check", "-s", "dev", "--project", str(p.parent), *AS_OF], _project_beside),
+           lambda p: ["check", "-s", "dev", "--project", str(p.parent), *AS_OF_ARGS], _project_beside),
+    # issue 20: project-level config (Pulumi.yaml `config:`) and a passphrase-provider stack file with secrets
+    Reader("project-config", "yaml", {**_load(ROOT / "Pulumi.yaml"), "config": PROJECT_CONFIG}, "Pulumi.yaml",
+           lambda p: ["check", "-s", "dev", "--project", str(p.parent), *AS_OF_ARGS], _project_beside),
+    Reader("secret-stack-file", "yaml", _load(FIX / "programs" / "secret_config" / "stacks" / "Pulumi.dev.yaml"),
+           "Pulumi.hostile.yaml", lambda p: ["check", "-s", "hostile", "--project", str(SECRET_PROJECT),
+                                             "--stack-dir", str(p.parent), *AS_OF_ARGS]),
     Reader("arm-deployments", "json", _load(FIX / "arm" / "deployments-seed.json"), "deployments.json",
-           lambda p: ["audit", str(p), *AS_OF]),
+           lambda p: ["audit", str(p), *AS_OF_ARGS]),
     Reader("resource-graph", "json", _load(FIX / "arm" / "resource-graph-az.json"), "graph.json",
-           lambda p: ["audit", str(p), *AS_OF]),
+           lambda p: ["audit", str(p), *AS_OF_ARGS]),
     Reader("stack-outputs", "json", _load(FIX / "programs" / "stackref" / "platform-prod.json"), "outputs.json",
-           lambda p: ["check", "--all", "--project", str(FIX / "programs" / "stackref"), *AS_OF,
+           lambda p: ["check", "--all", "--project", str(FIX / "programs" / "stackref"), *AS_OF_ARGS,
                       "--stack-outputs", f"acme/ai-platform/prod={p}"]),
     Reader("models-list", "json", _load(FIX / "arm" / "models-list-spec.json"), "models.json",
-           lambda p: ["catalog", "import", str(p), *AS_OF]),
+           lambda p: ["catalog", "import", str(p), *AS_OF_ARGS]),
     Reader("catalog-diff-old", "yaml", _load(FIX / "catalog.yaml"), "old.yaml",
            lambda p: ["catalog", "diff", str(p), "@bundled"]),
     Reader("catalog-diff-new", "yaml", _load(FIX / "catalog.yaml"), "new.yaml",
@@ -86,8 +95,9 @@ CASES = [(r.name, family) for r in READERS for family in families(r.kind)]
 
 
 @pytest.fixture(autouse=True)
-def _no_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("VERSIONGUARD_AS_OF", "VERSIONGUARD_CATALOG", "VERSIONGUARD_WAIVERS"):
+def _no_passphrase(monkeypatch: pytest.MonkeyPatch) -> None:
+    # VERSIONGUARD_* are cleared suite-wide (tests/conftest.py); a passphrase in the shell would open the secrets.
+    for name in ("PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE"):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -230,3 +240,48 @@ def test_a_duplicate_retirement_in_the_catalog_is_an_error(tmp_path: Path) -> No
     assert_ends_cleanly(result, path, broken=True)
     assert f"{path}: line {line}, column 9: expected each key once per mapping, got \"duplicate key " \
            f"'retirement' (first on line {line - 2})\"" in result.stderr
+
+
+# --- issue 20: the passphrase secrets reader ----------------------------------------------------------
+
+_SECRET_STACK = _load(FIX / "programs" / "secret_config" / "stacks" / "Pulumi.dev.yaml")
+_SALT = _SECRET_STACK["encryptionsalt"]
+_SECURE = _SECRET_STACK["config"]["secret-config:foundry"]["deployments"][0]["model"]["version"]["secure"]
+
+
+def _edited(draw: st.DrawFn, text: str) -> str:
+    """``text`` with one random edit: a character replaced, dropped or inserted, or a part cut off."""
+    at = draw(st.integers(0, len(text)))
+    char = draw(st.sampled_from([*":=+/Av1", "\x00", "é", "\n", ""]))
+    kind = draw(st.sampled_from(["replace", "drop", "insert", "cut"]))
+    if kind == "replace":
+        return text[:at] + char + text[at + 1:]
+    if kind == "drop":
+        return text[:at] + text[at + 1:]
+    if kind == "insert":
+        return text[:at] + char + text[at:]
+    return text[:at]
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_edited_salts_and_secrets_decrypt_or_exit_2_naming_the_key(data: st.DataObject, tmp_path: Path) -> None:
+    """With the right passphrase, an edited salt line or ciphertext is an InputError naming the stack file
+    and key (or, for an edit GCM cannot see, such as none at all, the value); never a traceback."""
+    from versionguard.adapters.program.stack_secrets import passphrase_decrypter
+    from versionguard.core.errors import InputError
+
+    salt = data.draw(st.one_of(st.just(_SALT), st.builds(lambda d: d, st.just(_SALT)).flatmap(
+        lambda s: st.composite(lambda draw: _edited(draw, s))())), label="salt")
+    secure = data.draw(st.composite(lambda draw: _edited(draw, _SECURE))(), label="secure")
+    path = tmp_path / "Pulumi.dev.yaml"
+    env = {"PULUMI_CONFIG_PASSPHRASE": "versionguard fixture passphrase"}
+    try:
+        decrypter = passphrase_decrypter(path, {"encryptionsalt": salt}, env)
+        assert decrypter is not None
+        text = decrypter.decrypt(secure, "config.x")
+    except InputError as e:
+        assert e.source == str(path) and e.key in ("encryptionsalt", "config.x")
+        assert forbidden(str(e).replace(repr(salt), "")) == []
+    else:
+        assert text == "2024-11-20"

@@ -18,10 +18,3 @@ def small_catalog() -> Catalog:
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
-
-
-@pytest.fixture(autouse=True)
-def _no_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The VERSIONGUARD_* variables of the developer's shell must not leak into a test."""
-    for name in ("VERSIONGUARD_AS_OF", "VERSIONGUARD_CATALOG", "VERSIONGUARD_WAIVERS"):
-        monkeypatch.delenv(name, raising=False)

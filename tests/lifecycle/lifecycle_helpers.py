@@ -10,10 +10,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+from tests.support import ROOT
 from versionguard.core.records import AZURE_NATIVE_TYPE, CLASSIC_TYPE, DeploymentRecord, normalize
 
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parents[1]
 ARM = ROOT / "tests" / "fixtures" / "arm"
 SMALL_CATALOG = HERE / "catalog-small.yaml"
 AS_OF = dt.date(2026, 5, 1)

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
 
 from typer.testing import CliRunner
 
+from tests.support import AS_OF as CLI_AS_OF
+from tests.support import ROOT
 from tests.unit.api_kit import api_catalog, app
 from tests.unit.testkit import AS_OF, day
 from versionguard.cli import app as cli
@@ -18,7 +19,6 @@ from versionguard.core.forecast import API_RETIRED as RETIRED
 from versionguard.core.forecast import API_UNSUPPORTED as UNSUPPORTED
 from versionguard.core.forecast import KINDS, forecast, kind_label
 
-ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
 
 
@@ -62,14 +62,14 @@ def test_merged_into_the_forecast_in_date_order() -> None:
 
 def test_cli_forecast_lists_the_app_event() -> None:
     result = CliRunner().invoke(cli, ["forecast", "--project", str(FIXTURES / "raw_project"), "--all",
-                                      "--catalog", str(FIXTURES / "catalog.yaml"), "--as-of", "2026-11-22",
+                                      "--catalog", str(FIXTURES / "catalog.yaml"), "--as-of", CLI_AS_OF,
                                       "--horizon", "30", "--format", "json"])
     assert result.exit_code == 0, result.output
     events = [e for e in json.loads(result.output)["events"] if e["kind"].startswith("api-version")]
     assert [(e["deployment"], e["version"], e["kind"], e["date"]) for e in events] == [
         ("raw-web-app", "2024-02-15-preview", UNSUPPORTED, "2024-07-01")]
     table = CliRunner().invoke(cli, ["forecast", "--project", str(FIXTURES / "raw_project"), "--all", "--catalog",
-                                     str(FIXTURES / "catalog.yaml"), "--as-of", "2026-11-22", "--horizon", "30"])
+                                     str(FIXTURES / "catalog.yaml"), "--as-of", CLI_AS_OF, "--horizon", "30"])
     assert "1 api-version events" in table.output and "api-version unsupported" in table.output
 
 

@@ -1,9 +1,9 @@
-"""Run ``versionguard check`` / ``forecast`` for a test, with no VERSIONGUARD_* variable from the shell."""
+"""Run ``versionguard check`` / ``forecast`` for a test (the shell's VERSIONGUARD_* variables are cleared by
+tests/conftest.py)."""
 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -12,13 +12,10 @@ from typing import Any
 
 from typer.testing import CliRunner
 
+from tests.support import AS_OF, FIXTURES, PROGRAMS, ROOT  # noqa: F401 (re-exported to the tests that use this)
 from versionguard.cli import app
 
-ROOT = Path(__file__).resolve().parents[2]
-FIXTURES = ROOT / "tests" / "fixtures"
-PROGRAMS = FIXTURES / "programs"
 CATALOG = FIXTURES / "catalog.yaml"
-AS_OF = "2026-11-22"
 
 
 @dataclass
@@ -39,15 +36,10 @@ class Outcome:
         return next(r for r in self.report["runs"] if r["stack"] == stack)
 
 
-def clean_env() -> dict[str, str | None]:
-    """CliRunner's env: unset every VERSIONGUARD_* variable."""
-    return {k: None for k in os.environ if k.startswith("VERSIONGUARD_")}
-
-
 def versionguard(command: str, *args: str, fixture_catalog: bool = True) -> Outcome:
     """In-process (typer's CliRunner), stdout and stderr kept apart."""
     pinned = ["--as-of", AS_OF, *(["--catalog", str(CATALOG)] if fixture_catalog else [])]
-    result = CliRunner().invoke(app, [command, *pinned, *args], env=clean_env())
+    result = CliRunner().invoke(app, [command, *pinned, *args])
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
     return Outcome(result.exit_code, result.stdout, result.stderr)
@@ -63,7 +55,14 @@ def check_json(*args: str, **kwargs: Any) -> Outcome:
 
 def check_process(*args: str, cwd: Path = ROOT) -> Outcome:
     """The real command line in a fresh process (file descriptors, interpreter shutdown and all)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VERSIONGUARD_")}
     done = subprocess.run([sys.executable, "-m", "versionguard", "check", "--as-of", AS_OF, "--catalog", str(CATALOG),
-                           *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600, check=False)
+                           *args], cwd=cwd, capture_output=True, text=True, timeout=600, check=False)
     return Outcome(done.returncode, done.stdout, done.stderr)
+
+
+def offline(*args: str) -> set[tuple[str, str, str]]:
+    """(policy, resource, level) of every unwaived finding of ``versionguard check`` in process: what the
+    e2e tests compare the Pulumi engine's findings with (the engine side gets no VERSIONGUARD_* either)."""
+    result = CliRunner().invoke(app, ["check", "--as-of", AS_OF, "--format", "json", *args])
+    assert result.exit_code in (0, 1), result.output
+    return {(f["policy"], f["resource"], f["level"]) for f in json.loads(result.stdout)["findings"] if not f["waived"]}

@@ -22,7 +22,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support import ROOT
+
 VENV_SPECS = ROOT / "tests" / "fixtures" / "venvs"
 # Read once, at import: tests clear VERSIONGUARD_* from their environment.
 CACHE = Path(os.environ.get("VERSIONGUARD_TOOLS") or Path.home() / ".cache" / "versionguard") / "environments"

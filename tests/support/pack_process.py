@@ -19,7 +19,8 @@ from pathlib import Path
 import grpc
 from pulumi.runtime.proto import analyzer_pb2_grpc
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support import ROOT
+
 PACK_DIR = ROOT / "policies"
 
 

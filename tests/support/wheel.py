@@ -18,7 +18,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support import ROOT
+
 TOOLS = Path(os.environ.get("VERSIONGUARD_TOOLS") or Path.home() / ".cache" / "versionguard")
 
 

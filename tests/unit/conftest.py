@@ -1,4 +1,5 @@
-"""Fixtures shared by the unit tests: a clean, date-pinned environment and pack factories."""
+"""Fixtures shared by the unit tests: the Pulumi variables a pack reads, and pack factories
+(the ``VERSIONGUARD_*`` variables are cleared for the session by tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -10,14 +11,13 @@ import pytest
 from tests.unit.testkit import Pack, make_runtime
 from versionguard.adapters.evaluation_inputs import Runtime
 
-_ENV_VARS = ("VERSIONGUARD_AS_OF", "VERSIONGUARD_CATALOG", "VERSIONGUARD_WAIVERS",
-             "PULUMI_CONFIG", "PULUMI_PROJECT", "PULUMI_STACK", "PULUMI_DRY_RUN")
+_PULUMI_VARS = ("PULUMI_CONFIG", "PULUMI_PROJECT", "PULUMI_STACK", "PULUMI_DRY_RUN")
 
 
 @pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """No test sees the caller's VERSIONGUARD_* / PULUMI_* variables; the stack is ``dev``."""
-    for name in _ENV_VARS:
+def pulumi_stack_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No test sees the caller's PULUMI_* variables; the stack is ``dev`` of ``foundry-deployments``."""
+    for name in _PULUMI_VARS:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("PULUMI_STACK", "dev")
     monkeypatch.setenv("PULUMI_PROJECT", "foundry-deployments")

@@ -13,6 +13,15 @@ from versionguard.core.rules.base import Level, NeedsValue, Violation
 @pytest.mark.parametrize(("type_", "flavour"), [
     (NATIVE, "azure-native"), (VERSIONED, "azure-native"),
     ("azure-native:cognitiveservices/v20240401preview:Deployment", "azure-native"),
+    # parameterized packages (`pulumi package add azure-native cognitiveservices v20250601`)
+    ("azure-native_cognitiveservices_v20250601:cognitiveservices/v20250601:Deployment", "azure-native"),
+    ("azure-native_cognitiveservices_v20250601:cognitiveservices:Deployment", "azure-native"),
+    ("azure-native_cognitiveservices_v20240401preview:cognitiveservices/v20240401preview:Deployment",
+     "azure-native"),
+    ("Azure-Native_CognitiveServices_v20250601:CognitiveServices/v20250601:Deployment", "azure-native"),
+    ("azure-native_cognitiveservices_v20250601:cognitiveservices/v20250601:Account", None),
+    ("azure-native_cognitiveservices:cognitiveservices:Deployment", None),
+    ("azure-native_web_v20240401:web/v20240401:Deployment", None),
     (CLASSIC, "classic"),
     ("azure-native:cognitiveservices:Account", None), ("azure:cognitive/account:Account", None),
     ("azure-native:cognitiveservices:DeploymentX", None), ("xazure-native:cognitiveservices:Deployment", None),

@@ -34,8 +34,9 @@ from tests.unit.testkit import (
     struct_to_dict,
     urn_of,
 )
-from versionguard.adapters.crossguard import policies as pack_module
+from versionguard.adapters.crossguard import policies as policies_module
 from versionguard.adapters.crossguard import secrets as pack_secrets
+from versionguard.adapters.crossguard import servicer as servicer_module
 from versionguard.core.catalog import Catalog
 
 CONFIGS: list[dict[str, Any]] = [
@@ -79,7 +80,7 @@ def stock_with_wire(monkeypatch: pytest.MonkeyPatch) -> Callable[[dict[str, Any]
     def hand(props: dict[str, Any]) -> None:
         wire, shared = struct_to_dict(struct_of(props)), {}
         monkeypatch.setattr(stock_module, "ResourceValidationArgs",
-                            lambda *args: pack_module._Args(*args, wire=wire, shared=shared))
+                            lambda *args: servicer_module.WireArgs(*args, wire=wire, shared=shared))
 
     return hand
 
@@ -98,7 +99,7 @@ def _diags(servicer_class: type, config: dict[str, Any], monkeypatch: pytest.Mon
 @pytest.mark.parametrize("config", CONFIGS, ids=lambda c: ",".join(c) or "defaults")
 def test_same_diagnostics_as_the_stock_servicer(config: dict[str, Any], monkeypatch: pytest.MonkeyPatch,
                                                 stock_with_wire: Callable[[dict[str, Any]], None]) -> None:
-    ours = _diags(pack_module.VersionguardServicer, config, monkeypatch, lambda props: None)
+    ours = _diags(servicer_module.VersionguardServicer, config, monkeypatch, lambda props: None)
     stock = _diags(_PolicyAnalyzerServicer, config, monkeypatch, stock_with_wire)
     assert ours == stock
     assert any(ours)  # the cases do produce diagnostics
@@ -107,13 +108,13 @@ def test_same_diagnostics_as_the_stock_servicer(config: dict[str, Any], monkeypa
 
 def test_one_scan_per_request_for_the_three_policies(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
-    real = pack_module.scan
+    real = policies_module.scan
 
     def counting(*args: Any, **kwargs: Any) -> Any:
         calls.append(args[0])
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(pack_module, "scan", counting)
+    monkeypatch.setattr(policies_module, "scan", counting)
     pack = Pack(make_runtime(catalog=api_catalog()))
     type_, props = app("web-app", "2023-12-01-preview")
     assert {d.policy for d in pack.analyze(props, type_, "app")} >= {"api-version-supported", "openai-v1-endpoint"}
@@ -155,7 +156,7 @@ def _stack_diags(servicer_class: type, config: dict[str, Any], monkeypatch: pyte
 @pytest.mark.parametrize("config", STACK_CONFIGS, ids=lambda c: ",".join(c) or "defaults")
 def test_analyze_stack_same_diagnostics_as_the_stock_servicer(config: dict[str, Any],
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    ours = _stack_diags(pack_module.VersionguardServicer, config, monkeypatch)
+    ours = _stack_diags(servicer_module.VersionguardServicer, config, monkeypatch)
     stock = _stack_diags(_PolicyAnalyzerServicer, config, monkeypatch)
     assert ours == stock
     assert ours  # the stale catalog and the waivers do produce diagnostics
@@ -172,13 +173,13 @@ def deserializations(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Any]]:
         return real(props, proxy_secrets)
 
     monkeypatch.setattr(stock_module, "deserialize_properties", noting)
-    monkeypatch.setattr(pack_module, "deserialize_properties", noting)
+    monkeypatch.setattr(servicer_module, "deserialize_properties", noting)
     yield seen
 
 
 def test_analyze_stack_reads_no_resource_for_versionguards_policies(monkeypatch: pytest.MonkeyPatch,
                                                                     deserializations: list[Any]) -> None:
-    assert _stack_diags(pack_module.VersionguardServicer, {}, monkeypatch)
+    assert _stack_diags(servicer_module.VersionguardServicer, {}, monkeypatch)
     assert deserializations == []
     assert _stack_diags(_PolicyAnalyzerServicer, {}, monkeypatch)
     assert len(deserializations) == 2 * len(STACK)  # the stock one: every resource, once per stack policy
@@ -196,12 +197,12 @@ def test_analyze_stack_gives_a_stack_policy_that_reads_resources_what_the_stock_
         for i, (t, p) in enumerate(STACK[:2])])
 
     def diags(servicer_class: type) -> list[tuple[str, str]]:
-        policies = [*pack_module.build_policies(make_runtime(catalog=_stale_catalog())),
+        policies = [*policies_module.build_policies(make_runtime(catalog=_stale_catalog())),
                     StackValidationPolicy("count-resources", "counts", count)]
-        servicer = servicer_class(pack_module.PACK_NAME, "0.0.1", policies, EnforcementLevel.ADVISORY)
+        servicer = servicer_class(servicer_module.PACK_NAME, "0.0.1", policies, EnforcementLevel.ADVISORY)
         return sorted((d.policyName, d.message) for d in servicer.AnalyzeStack(request, None).diagnostics)
 
-    ours = diags(pack_module.VersionguardServicer)
+    ours = diags(servicer_module.VersionguardServicer)
     assert ours == diags(_PolicyAnalyzerServicer)
     assert ("count-resources", "counts\n2 resources: r0:dep, r1:dep") in ours
     assert "catalog-freshness" in {policy for policy, _ in ours}

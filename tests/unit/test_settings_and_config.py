@@ -11,6 +11,7 @@ import pytest
 import yaml
 from google.protobuf import empty_pb2, json_format
 
+from tests.support import ROOT
 from tests.unit.testkit import (
     AS_OF,
     CLASSIC,
@@ -36,7 +37,6 @@ from versionguard.core.errors import InputError
 from versionguard.core.rules import RULES
 from versionguard.core.settings import RuleSettings, rule_settings
 
-ROOT = Path(__file__).resolve().parents[2]
 CONFIG_DIR = ROOT / "policies" / "config"
 
 
@@ -158,8 +158,11 @@ def test_rule_settings_defaults_are_the_documented_ones() -> None:
     ("retirementWindowDays", "90"), ("retirementWindowDays", None), ("retirementWindowDays", float("inf")),
     ("retirementWindowDays", float("nan")), ("maxCatalogAgeDays", -5), ("maxWaiverDays", 1.5),
     ("failOnUnknown", "true"), ("failOnUnknown", 1), ("failOnUnknown", 1.0), ("failOnUnknown", None),
+    ("settingNames", [" "]), ("settingNames", ["A", ""]), ("settingNames", "A"), ("retirementWindowDays", 10**30),
+    ("maxWaiverDays", 36_501),
 ])
 def test_rule_settings_bad(key: str, value: Any) -> None:
+    """Also: a whitespace-only setting name, a day count beyond a century (date arithmetic overflows)."""
     with pytest.raises(InputError) as err:
         rule_settings({key: value}, "policy config of x")
     assert (err.value.source, err.value.key) == ("policy config of x", key)
@@ -172,8 +175,31 @@ def test_bad_config_reaching_the_pack_fails_closed() -> None:
                    "no-auto-upgrade-near-retirement")
     assert diag.level == "mandatory"
     assert diag.message == ("versionguard cannot evaluate this resource: policy config of "
-                            "no-auto-upgrade-near-retirement: retirementWindowDays: expected a non-negative integer, "
-                            "got 90.5")
+                            "no-auto-upgrade-near-retirement: retirementWindowDays: expected a whole number of days "
+                            "from 0 to 36500, got 90.5")
+
+
+def test_reconcile_applies_the_rules_own_reading_after_the_schema(tmp_path: Path) -> None:
+    """A schema without the newer bounds (an older pack's, or the engine's merge) still cannot let a value
+    through that the rules refuse: reconcile reads each policy's properties as the rules read them."""
+    loose = [PolicyInfo("api-version-supported", "mandatory",
+                        {"settingNames": {"type": "array", "items": {"type": "string", "minLength": 1}}})]
+    path = _config(tmp_path, {"api-version-supported": {"settingNames": [" "]}})
+    with pytest.raises(InputError) as err:
+        reconcile(loose, load_policy_config(path), str(path))
+    assert (err.value.source, err.value.key) == (str(path), "api-version-supported.settingNames")
+    assert "a list of non-empty setting names" in str(err.value)
+
+
+def test_a_blank_setting_name_reaching_the_pack_fails_closed() -> None:
+    """If the engine hands the pack such a value anyway, every app it judges fails with the reason."""
+    from tests.unit.api_kit import judged
+
+    pack = Pack(make_runtime(), {"api-version-supported": {"settingNames": [" "]}})
+    (diag,) = judged(pack, "api-version-supported", "setting-holding-url", "2024-10-21")
+    assert diag.level == "mandatory"
+    assert diag.message.endswith("versionguard cannot evaluate this resource: policy config of api-version-supported: "
+                                 "settingNames: expected a list of non-empty setting names, got [' ']")
 
 
 def test_config_numbers_arrive_as_floats_and_work() -> None:
@@ -269,6 +295,11 @@ def test_empty_file_means_defaults(tmp_path: Path, policies: list[PolicyInfo]) -
     ({"model-version-pinned": {"failOnUnknown": "yes"}}, "model-version-pinned.failOnUnknown",
      "is not of type 'boolean'"),
     ({"all": {"retirementWindowDays": 5}}, "all", "an enforcement level only"),
+    # issue 20, item 11: values the schema used to let through and every resource then failed on
+    ({"api-version-supported": {"settingNames": [" "]}}, "api-version-supported.settingNames.0", "does not match"),
+    ({"openai-v1-endpoint": {"settingNames": ["OK", "\t"]}}, "openai-v1-endpoint.settingNames.1", "does not match"),
+    ({"no-auto-upgrade-near-retirement": {"retirementWindowDays": 10**30}},
+     "no-auto-upgrade-near-retirement.retirementWindowDays", "is greater than the maximum of 36500"),
 ])
 def test_reconcile_errors_name_file_and_key(tmp_path: Path, policies: list[PolicyInfo], content: Any, key: str,
                                             expected: str) -> None:

@@ -16,12 +16,13 @@ from pulumi.runtime.proto import analyzer_pb2
 from pulumi_policy import EnforcementLevel
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
-from versionguard.adapters.crossguard.policies import PACK_NAME, VersionguardServicer, build_policies
+from versionguard.adapters.crossguard.policies import build_policies
+from versionguard.adapters.crossguard.servicer import PACK_NAME, VersionguardServicer
 from versionguard.adapters.evaluation_inputs import Runtime, WaivedHook
 from versionguard.core.catalog import Catalog, catalog_from_data
 from versionguard.core.engine import evaluate
 from versionguard.core.records import DeploymentRecord, normalize
-from versionguard.core.rules import BY_ID, RULES
+from versionguard.core.rules import BY_ID, RULES, SCOPES
 from versionguard.core.rules.base import Context, Outcome
 from versionguard.core.settings import RuleSettings
 from versionguard.core.waivers import Waivers, waivers_from_data
@@ -269,7 +270,7 @@ def record(flavour: str = "native", name: str = "dep", **fields: Any) -> Deploym
 
 def context(catalog: Catalog | None = None, as_of: dt.date = AS_OF, stack: str | None = "dev",
             waivers: Waivers | None = None, **settings: Any) -> Context:
-    return Context(as_of, catalog or make_catalog(), RuleSettings(**settings), waivers or Waivers(), stack)
+    return Context(as_of, catalog or make_catalog(), RuleSettings(**settings), waivers or Waivers(), stack, SCOPES)
 
 
 def outcomes(rule_id: str, rec: DeploymentRecord, ctx: Context) -> list[Outcome]:

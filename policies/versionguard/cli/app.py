@@ -13,7 +13,7 @@ from versionguard.cli.audit import audit
 from versionguard.cli.catalog import catalog_diff, catalog_fetch, catalog_import
 from versionguard.cli.check import check
 from versionguard.cli.forecast import forecast
-from versionguard.cli.pack import pack_path_command
+from versionguard.cli.pack_path import pack_path_command
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Judge Azure OpenAI model deployments against the model lifecycle.")

@@ -20,7 +20,7 @@ from versionguard.core import engine
 from versionguard.core.catalog import Catalog
 from versionguard.core.findings import STACK_RESOURCE, Finding, Report, StackRun
 from versionguard.core.records import judged_content
-from versionguard.core.rules import RULES
+from versionguard.core.rules import RULES, SCOPES
 from versionguard.core.rules.base import Context, Level
 from versionguard.core.settings import rule_settings
 from versionguard.core.waivers import Waivers
@@ -112,7 +112,7 @@ def audit(
         policy = rule.meta.id
         setting = settings[policy]
         rs = rule_settings(setting.properties, f"policy config of {policy}")
-        ctx = Context(as_of, catalog, rs, waivers, stack_label)
+        ctx = Context(as_of, catalog, rs, waivers, stack_label, SCOPES)
         look_up = policy in waived_policies  # most policies have no waiver: skip the look-up
         for j in engine.judge(records, ctx, levels={policy: Level(setting.level)}, rules=[rule]):
             message = engine.message_of(j.outcome)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from versionguard.adapters.crossguard.analyzer import OfflineAnalyzer, StackEnv
 from versionguard.adapters.evaluation_inputs import Runtime, load_runtime
+from versionguard.adapters.files.safe_load import is_present
 from versionguard.adapters.program.project import Project, repository_path
 from versionguard.adapters.program.project_python import find_python
 from versionguard.adapters.program.stack_runner import ProgramRun, RunOptions, StackFailure, run_stacks
@@ -31,7 +33,7 @@ def check_stacks(
     runner: RunOptions | None = None,
 ) -> Report:
     """Judge every stack; a stack whose program or config fails is reported as an error (exit 2) and
-    the others are still judged. ``runner`` defaults to the project's own Python (see python_env)."""
+    the others are still judged. ``runner`` defaults to the project's own Python (see ``project_python``)."""
     waived: list[WaivedHit] = []
     runtime = load_runtime(as_of, catalog_path, waivers_path, on_waived=lambda *hit: waived.append(hit),  # type: ignore[arg-type]
                            project_root=project.root)
@@ -49,7 +51,10 @@ def check_stacks(
             continue
         config_path = policy_config_dir / f"{project.stack_name(outcome.stack).name}.json"
         try:
-            judged = judge(project, outcome, runtime, config_path if config_path.is_file() else None, waived)
+            # A config file there but unreadable (dangling link, FIFO, no permission) is an error, never
+            # "no file": judging at the defaults would be a pass the stack's own config might refuse.
+            present = is_present(config_path, "policy config file")
+            judged = judge(project, outcome, runtime, config_path if present else None, waived)
         except InputError as e:  # a malformed policy config file: this stack is not judged
             runs.append(replace(run_info, error=str(e)))
             continue
@@ -57,7 +62,7 @@ def check_stacks(
             waived.clear()  # hits belong to the stack just analyzed, never to the next one
         findings += judged
         runs.append(replace(run_info, deployments=outcome.deployments, notes=outcome.notes,
-                             policy_config=str(config_path) if config_path.is_file() else None))
+                             policy_config=str(config_path) if present else None))
     return Report(runtime.as_of, runtime.catalog.as_of, list(stacks), findings, runs=runs)
 
 
@@ -71,7 +76,7 @@ def located(project: Project, outcome: ProgramRun | StackFailure) -> str:
             path = project.stack_file(outcome.stack)
         except InputError:
             path = project.file
-    return repository_path(path if path.is_file() else project.file)
+    return repository_path(path if os.path.lexists(path) else project.file)
 
 
 def judge(project: Project, run: ProgramRun, runtime: Runtime, config_path: Path | None,

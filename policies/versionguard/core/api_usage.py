@@ -26,6 +26,7 @@ from typing import Any, Literal
 
 from .api_catalog import DATED, PREVIEW_SUFFIX
 from .records import Malformed, Secret, Unknown
+from .type_tokens import canonical_type
 
 SETTING_NAMES: tuple[str, ...] = ("OPENAI_API_VERSION", "AZURE_OPENAI_API_VERSION")
 HOST_SUFFIXES: tuple[str, ...] = (".openai.azure.com", ".cognitiveservices.azure.com", ".services.ai.azure.com")
@@ -35,7 +36,6 @@ _KEY_VAULT_REF = "@microsoft.keyvault("
 _URL = re.compile(r"https?://([^/\s\"'<>?#]+)([^\s\"'<>]*)", re.IGNORECASE)
 _API_VERSION_PARAM = re.compile(r"[?&]api-version=([^&#\s\"'<>]*)", re.IGNORECASE)
 _V1_PATH = re.compile(r"/openai/v1(/|$|\?)", re.IGNORECASE)
-_VERSIONED_TOKEN = re.compile(r"^([a-z0-9-]+:[A-Za-z0-9]+)/v[0-9a-z]+(:.+)$")
 
 
 SECRET = Secret()  # a Pulumi secret whose value does not matter: the scan never reads one
@@ -62,7 +62,8 @@ def _k8s_pod(prefix: str) -> tuple[Location, ...]:
 _APP_SERVICE_CLASSIC = (Location("appSettings", "map"),)
 
 # The one table of resource-type knowledge (api-versions.md "Where apps keep it"). Versioned
-# azure-native tokens (azure-native:web/v20240401:WebApp) use their unversioned entry.
+# azure-native tokens (azure-native:web/v20240401:WebApp, parameterized packages) use their unversioned
+# entry (core.type_tokens).
 RESOURCE_TYPES: Mapping[str, tuple[Location, ...]] = {
     "azure-native:web:WebApp": (Location("siteConfig.appSettings", "name-value"),),
     "azure-native:web:WebAppSlot": (Location("siteConfig.appSettings", "name-value"),),
@@ -99,10 +100,7 @@ RESOURCE_TYPES: Mapping[str, tuple[Location, ...]] = {
 
 def locations_of(resource_type: str) -> tuple[Location, ...]:
     found = RESOURCE_TYPES.get(resource_type)
-    if found is None:
-        m = _VERSIONED_TOKEN.match(resource_type)
-        found = RESOURCE_TYPES.get(f"{m.group(1)}{m.group(2)}") if m else None
-    return found or ()
+    return found or RESOURCE_TYPES.get(canonical_type(resource_type)) or ()
 
 
 @dataclass(frozen=True)

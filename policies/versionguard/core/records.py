@@ -10,20 +10,19 @@ its value, as the pack judges it; showing it is the adapters' concern (they reda
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from operator import attrgetter
 from typing import Any, Literal
 
+from .type_tokens import canonical_type
 from .vocabulary import AUTO_UPDATE, KNOWN_SKUS, UPGRADE_ON_EXPIRY, UPGRADE_OPTIONS, folding
 
 Flavour = Literal["azure-native", "classic"]
 
 AZURE_NATIVE_TYPE = "azure-native:cognitiveservices:Deployment"
 CLASSIC_TYPE = "azure:cognitive/deployment:Deployment"
-# Versioned API tokens: azure-native:cognitiveservices/v20230501:Deployment, …/v20240401preview:…
-_NATIVE_TYPE_RE = re.compile(r"^azure-native:cognitiveservices(/v[0-9a-z]+)?:Deployment$", re.IGNORECASE)
+_AZURE_NATIVE_FOLDED = AZURE_NATIVE_TYPE.casefold()
 
 
 @dataclass(frozen=True)
@@ -135,7 +134,9 @@ def deployment_flavour(resource_type: str) -> Flavour | None:
     """The flavour of a resource type token, or None when versionguard does not judge it."""
     if resource_type == CLASSIC_TYPE:
         return "classic"
-    if _NATIVE_TYPE_RE.match(resource_type):
+    # Versioned modules (cognitiveservices/v20240401preview) and parameterized packages
+    # (azure-native_cognitiveservices_v20250601:…) are the same resource: see core.type_tokens.
+    if canonical_type(resource_type).casefold() == _AZURE_NATIVE_FOLDED:
         return "azure-native"
     return None
 

@@ -21,6 +21,7 @@ class RuleSettings:
     setting_names: tuple[str, ...] = ()  # settingNames: api-version settings beyond the two defaults
 
 
+MAX_DAYS = 36_500  # a window of a century: any larger day count is a typo (and overflows date arithmetic)
 _INT_KEYS = {
     "retirementWindowDays": "retirement_window_days",
     "maxCatalogAgeDays": "max_catalog_age_days",
@@ -34,8 +35,8 @@ def rule_settings(config: Mapping[str, Any] | None, source: str) -> RuleSettings
     for key, value in (config or {}).items():
         if key in _INT_KEYS:
             if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) \
-                    or value != int(value) or value < 0:
-                raise InputError(source, key, "a non-negative integer", value)
+                    or value != int(value) or not 0 <= value <= MAX_DAYS:
+                raise InputError(source, key, f"a whole number of days from 0 to {MAX_DAYS}", value)
             values[_INT_KEYS[key]] = int(value)
         elif key == "failOnUnknown":
             if not isinstance(value, bool):

@@ -1,4 +1,4 @@
-"""Output formats. Each module renders a :class:`~versionguard.findings.Report` to text."""
+"""Output formats. Each module renders a :class:`~versionguard.core.findings.Report` to text."""
 
 from __future__ import annotations
 

@@ -12,7 +12,13 @@ must be shown, never acted on:
 - :func:`plain`: a rich ``Text``, which rich never parses as console markup, so ``gpt-4o[/]`` or
   ``[link=…]`` is shown literally instead of crashing the table or becoming a link.
 - :func:`md_cell` / :func:`md_code`: a GitHub Markdown table cell (plain / monospace), inert and escaped
-  so that it neither breaks the table nor renders HTML, links, images or emphasis.
+  so that it neither breaks the table nor renders HTML, links, images or emphasis, and **notifies
+  and links nobody**: GitHub turns ``@user``/``@org/team`` into mentions (notifications), ``#123``
+  and ``GH-123`` into issue links, and bare ``https://…``, ``www.…`` and e-mail addresses into links,
+  after Markdown parsing, on the rendered text (a backslash escape or an HTML entity is decoded first
+  and does not stop it; ``<code>`` stops mentions but not autolinks). A zero-width space (U+200B)
+  after ``@``, after ``#``/``GH-`` before a digit, inside ``://`` and after ``www`` breaks every one of
+  these patterns while the text reads the same (Renovate's release notes use the same device).
 
 JSON and SARIF need none of this: ``json.dumps`` escapes every non-ASCII and control character.
 """
@@ -30,6 +36,9 @@ _SHORT = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 # ASCII punctuation that opens Markdown inline syntax (links, images, emphasis, code, strikethrough)
 # or ends a table cell; GitHub's Markdown honours a backslash before any of them.
 _MARKDOWN_ACTIVE = re.compile(r"([\\`*_\[\]|~])")
+_ZWSP = "\u200b"
+# Where GitHub would start a mention, an issue reference or an autolink (see the module docstring).
+_GITHUB_ACTIVE = re.compile(r"(@)|(#|\bGH-)(?=[0-9])|(:)(?=//)|\b(www)(?=\.)", re.IGNORECASE)
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -59,7 +68,11 @@ def md_cell(text: str) -> str:
     drops unknown tags), flattened onto one line."""
     text = _MARKDOWN_ACTIVE.sub(r"\\\1", inert(text))
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return " ".join(text.split())
+    return " ".join(_GITHUB_ACTIVE.sub(_break, text).split())
+
+
+def _break(match: re.Match[str]) -> str:
+    return match.group() + _ZWSP
 
 
 def md_code(text: str) -> str:

@@ -1,4 +1,4 @@
-"""The JSON shape of DESIGN.md: as_of, catalog_as_of, stacks, findings, summary."""
+"""The JSON report (described in README.md, "The CLI"): as_of, catalog_as_of, stacks, findings, summary."""
 
 from __future__ import annotations
 

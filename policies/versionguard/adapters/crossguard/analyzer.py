@@ -21,7 +21,8 @@ from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2
 from pulumi_policy import EnforcementLevel
 
-from versionguard.adapters.crossguard.policies import PACK_NAME, VersionguardServicer, build_policies
+from versionguard.adapters.crossguard.policies import build_policies
+from versionguard.adapters.crossguard.servicer import PACK_NAME, VersionguardServicer
 from versionguard.adapters.evaluation_inputs import Runtime
 from versionguard.adapters.files.policy_config import PolicyInfo, PolicySetting, load_policy_config, reconcile
 from versionguard.adapters.program.resource import Resource

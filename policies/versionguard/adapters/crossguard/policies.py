@@ -1,37 +1,25 @@
-"""The CrossGuard adapter: one pulumi_policy policy per rule, all backed by the engine.
+"""The CrossGuard policies: one pulumi_policy policy per rule, all backed by the engine.
 
-``build_policies`` is what ``policies/__main__.py`` hands to ``PolicyPack`` and what the offline
-``check`` hands to the analyzer servicer, so both judge through the same code path.
-Validations never raise: bad input becomes a violation naming it (fail closed); only
+``build_policies`` is what the pack process serves (:mod:`versionguard.adapters.crossguard.server`)
+and what the offline ``check`` hands to the analyzer servicer, so both judge through the same code
+path. Validations never raise: bad input becomes a violation naming it (fail closed); only
 ``UnknownValueError`` is raised on purpose, to get CrossGuard's standard advisory skip.
 
 Two kinds of resource policy: the deployment rules (``check``) run on deployment resources only;
-the api-version rules (``check_usages``) scan every resource's inputs. :class:`VersionguardServicer`
-is pulumi_policy's servicer with two changes that keep the pack affordable and secret-aware: it
-reads an Analyze request's properties once for all policies (the stock one deserializes them again
-for each policy) and hands the policies the wire form too, in which Pulumi secrets are still marked;
-and its AnalyzeStack does not deserialize the stack's resources for versionguard's stack policies,
-which read none. Secret inputs are shown as ``[secret]`` in every message
-(:mod:`versionguard.adapters.crossguard.secrets`); the policies need versionguard's servicer for that and
-fail closed under any other.
+the api-version rules (``check_usages``) scan every resource's inputs, read from the wire form that
+versionguard's servicer (:mod:`versionguard.adapters.crossguard.servicer`) hands them. A rule that
+carries a ``remediate`` function gets a CrossGuard remediation that applies its property edits.
+Secret inputs are shown as ``[secret]`` in every message
+(:mod:`versionguard.adapters.crossguard.secrets`); the policies need versionguard's servicer for that
+and fail closed under any other.
 """
 
 from __future__ import annotations
 
-import asyncio
 import os
-import sys
-import threading
-import time
-from collections.abc import Iterator, Mapping, Sequence
-from concurrent import futures
-from inspect import isawaitable
-from typing import Any, NoReturn
+from collections.abc import Mapping, Sequence
+from typing import Any
 
-import grpc
-from google.protobuf import json_format
-from pulumi.runtime import proto
-from pulumi.runtime.proto import analyzer_pb2_grpc
 from pulumi_policy import (
     EnforcementLevel,
     Policy,
@@ -41,26 +29,23 @@ from pulumi_policy import (
     ResourceValidationPolicy,
     Severity,
     StackValidationArgs,
-    StackValidationPolicy,
 )
-from pulumi_policy import policy as _policy
 from pulumi_policy import proxy as _proxy
-from pulumi_policy.deserialize import deserialize_properties
-from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy
+from pulumi_policy.proxy import UnknownValueError
 
 from versionguard.adapters.crossguard import secrets as pack_secrets
 from versionguard.adapters.crossguard.secrets import SecretTexts
+from versionguard.adapters.crossguard.servicer import ResourceFreeStackPolicy
 from versionguard.adapters.crossguard.wire import UNKNOWN_SENTINELS, from_wire
-from versionguard.adapters.evaluation_inputs import Runtime, load_runtime
+from versionguard.adapters.evaluation_inputs import Runtime
 from versionguard.core import engine
 from versionguard.core.api_usage import UsageScan, scan, setting_names
 from versionguard.core.errors import InputError
 from versionguard.core.records import DeploymentRecord, Unknown, deployment_flavour, normalize
-from versionguard.core.rules import RULES
+from versionguard.core.rules import RULES, SCOPES
 from versionguard.core.rules.base import Context, Level, NeedsValue, Outcome, Rule
+from versionguard.core.rules.base import Severity as RuleSeverity
 from versionguard.core.settings import RuleSettings, rule_settings
-
-PACK_NAME = "versionguard"
 
 _LEVELS = {
     Level.ADVISORY: EnforcementLevel.ADVISORY,
@@ -68,7 +53,12 @@ _LEVELS = {
     Level.REMEDIATE: EnforcementLevel.REMEDIATE,
     Level.DISABLED: EnforcementLevel.DISABLED,
 }
-_SEVERITIES = {"low": Severity.LOW, "medium": Severity.MEDIUM, "high": Severity.HIGH, "critical": Severity.CRITICAL}
+_SEVERITIES = {
+    RuleSeverity.LOW: Severity.LOW,
+    RuleSeverity.MEDIUM: Severity.MEDIUM,
+    RuleSeverity.HIGH: Severity.HIGH,
+    RuleSeverity.CRITICAL: Severity.CRITICAL,
+}
 
 
 def to_plain(value: Any, path: tuple[str, ...] = ()) -> Any:
@@ -167,7 +157,7 @@ def _resource_validator(rule: Rule, runtime: Runtime):
 
         try:
             settings = rule_settings(args.get_config(), f"policy config of {rule.meta.id}")
-            ctx = Context(runtime.as_of, runtime.catalog, settings, runtime.waivers, _stack())
+            ctx = Context(runtime.as_of, runtime.catalog, settings, runtime.waivers, _stack(), SCOPES)
             if rule.check_usages is not None:
                 usages = usage_scan(args, settings)
                 if usages.empty:
@@ -234,121 +224,11 @@ def deployment_record(args: ResourceValidationArgs) -> DeploymentRecord:
             shared["record"] = record
     return record
 
-
-class _Args(ResourceValidationArgs):
-    """Validation args that also carry the wire-form properties and a per-request cache."""
-
-    def __init__(self, *args: Any, wire: Mapping[str, Any], shared: dict[Any, Any]) -> None:
-        super().__init__(*args)
-        self.wire = wire
-        self.shared = shared
-
-
-class ResourceFreeStackPolicy(StackValidationPolicy):
-    """A stack policy whose validation reads no resource of the stack (``args.resources`` is empty):
-    versionguard's stack rules judge the catalog and the waivers, never a resource."""
-
-
-# What pulumi_policy's _configure_runtime_settings reads.
-_RUNTIME_ENV = ("PULUMI_CONFIG", "PULUMI_PROJECT", "PULUMI_STACK", "PULUMI_DRY_RUN", "PULUMI_ORGANIZATION")
-
-
-class VersionguardServicer(_policy._PolicyAnalyzerServicer):
-    """pulumi_policy's analyzer servicer, reading each Analyze request's properties once and each
-    AnalyzeStack request's resources only for a stack policy that reads them.
-
-    ``Analyze`` is the stock method's loop (enforcement levels, remediate reported as mandatory,
-    the advisory skip on unknown values, not-applicable) with the properties, options and provider
-    deserialized before it instead of once per policy. Policies only read the shared props.
-    ``AnalyzeStack`` is the stock method when any enabled stack policy may read the resources;
-    when all are :class:`ResourceFreeStackPolicy` (versionguard's), the same loop without
-    deserializing every resource once per policy.
-    """
-
-    def Analyze(self, request: Any, _context: Any) -> Any:
-        self._configure_runtime_settings()
-        response = proto.AnalyzeResponse()
-        read: tuple[Any, ...] | None = None
-        shared: dict[Any, Any] = {}
-        for policy, report in self._enabled(ResourceValidationPolicy, response):
-            if not policy.has_validation():
-                response.not_applicable.append(proto.PolicyNotApplicable(
-                    policy_name=policy.name, reason="Policy does not implement validate"))
-                continue
-            if read is None:
-                wire = json_format.MessageToDict(request.properties)
-                read = (unknown_checking_proxy(deserialize_properties(wire)), self._get_resource_options(request),
-                        self._get_provider_resource(request), wire)
-            props, opts, provider, wire = read
-            args = _Args(request.type, props, request.urn, request.name, opts, provider,
-                         self._get_policy_config(policy.name), self._private("stack_tags"), wire=wire, shared=shared)
-            self._validate(policy, args, report, response)
-        return response
-
-    def AnalyzeStack(self, request: Any, _context: Any) -> Any:
-        enabled = [p for p in self._private("policies") if isinstance(p, StackValidationPolicy)
-                   and self._get_enforcement_level(p) != EnforcementLevel.DISABLED]
-        if not all(isinstance(p, ResourceFreeStackPolicy) for p in enabled):
-            return super().AnalyzeStack(request, _context)
-        self._configure_runtime_settings()
-        response = proto.AnalyzeResponse()
-        for policy, report in self._enabled(StackValidationPolicy, response):
-            args = StackValidationArgs([], self._get_policy_config(policy.name), self._private("stack_tags"))
-            self._validate(policy, args, report, response)
-        return response
-
-    def _configure_runtime_settings(self) -> None:
-        """The stock method, run again only when its inputs changed (per thread: the runtime config
-        is a context variable). It parses the stack's whole ``PULUMI_CONFIG`` on every call, which
-        made a stack's analysis O(resources x config size), i.e. quadratic in deployments."""
-        key = tuple(os.environ.get(name) for name in _RUNTIME_ENV)
-        seen: dict[int, tuple[str | None, ...]] = self.__dict__.setdefault("_runtime_env_seen", {})
-        if seen.get(threading.get_ident()) == key:
-            return
-        super()._configure_runtime_settings()
-        seen[threading.get_ident()] = key
-
-    def _enabled(self, kind: type[Policy], response: Any) -> Iterator[tuple[Any, ReportViolation]]:
-        """Each enabled policy of ``kind`` with its report function; remediate reports as mandatory."""
-        for policy in self._private("policies"):
-            level = self._get_enforcement_level(policy)
-            if level == EnforcementLevel.DISABLED or not isinstance(policy, kind):
-                continue
-            if level == EnforcementLevel.REMEDIATE:
-                level = EnforcementLevel.MANDATORY
-            yield policy, self._create_report_violation(response, policy.name, policy.description, level,
-                                                        policy.severity)
-
-    def _validate(self, policy: Any, args: Any, report: ReportViolation, response: Any) -> None:
-        """Run one validation as the stock servicer does: an unknown value is the advisory "can't run
-        policy during preview" diagnostic, ``args.not_applicable()`` a not-applicable entry."""
-        pack_name, pack_version = self._private("policy_pack_name"), self._private("policy_pack_version")
-        try:
-            result = policy.validate(args, report)
-            if isawaitable(result):
-                loop = asyncio.new_event_loop()
-                loop.run_until_complete(result)
-                loop.close()
-        except UnknownValueError as e:
-            response.diagnostics.append(proto.AnalyzeDiagnostic(
-                policyName=policy.name, policyPackName=pack_name, policyPackVersion=pack_version,
-                message=(f"can't run policy '{policy.name}' from policy pack '{pack_name}@v{pack_version}' "
-                         f"during preview: {e.message}"),
-                urn="", description=policy.description,
-                enforcementLevel=self._map_enforcement_level(EnforcementLevel.ADVISORY)))
-        except _policy._NotApplicableError as e:
-            response.not_applicable.append(proto.PolicyNotApplicable(policy_name=policy.name, reason=e.reason or ""))
-
-    def _private(self, name: str) -> Any:
-        """The base class's name-mangled attribute ``__<name>``."""
-        return getattr(self, f"_PolicyAnalyzerServicer__{name}")
-
-
 def _stack_validator(rule: Rule, runtime: Runtime):
     def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
         try:
             settings = rule_settings(args.get_config(), f"policy config of {rule.meta.id}")
-            ctx = Context(runtime.as_of, runtime.catalog, settings, runtime.waivers, _stack())
+            ctx = Context(runtime.as_of, runtime.catalog, settings, runtime.waivers, _stack(), SCOPES)
             outcomes = engine.evaluate_stack(rule, ctx)
         except InputError as e:
             report_violation(f"versionguard cannot evaluate this stack: {e}")
@@ -362,33 +242,49 @@ def _stack_validator(rule: Rule, runtime: Runtime):
     return validate
 
 
-def _write_default_upgrade_option(args: ResourceValidationArgs) -> Mapping[str, Any] | None:
-    """Remediation of upgrade-option-explicit: write the behaviour that applies today.
+def _remediator(rule: Rule, runtime: Runtime):
+    """CrossGuard's ``remediate`` for a rule that carries one: apply the rule's property edits.
 
     Mutates ``args.props`` in place (the secrets-preserving proxy), so secret inputs stay secret.
     """
-    flavour = deployment_flavour(args.resource_type)
-    if flavour is None:
-        return None
-    try:
-        record = normalize(args.resource_type, _SafeView(args.props), args.name, args.urn)
-        if record.upgrade_option is not None:
+    remediate = rule.remediate
+    assert remediate is not None
+
+    def apply(args: ResourceValidationArgs) -> Mapping[str, Any] | None:
+        if deployment_flavour(args.resource_type) is None:
             return None
-        value = record.default_upgrade_option
-        props: Any = args.props
-        if flavour == "classic":
-            props["versionUpgradeOption"] = value
+        try:
+            settings = rule_settings(args.get_config(), f"policy config of {rule.meta.id}")
+            ctx = Context(runtime.as_of, runtime.catalog, settings, runtime.waivers, _stack(), SCOPES)
+            record = normalize(args.resource_type, _SafeView(args.props), args.name, args.urn)
+            edits = remediate(record, ctx)
+            if not edits:
+                return None
+            props: Any = args.props
+            for edit in edits:
+                _set_path(props, edit.path.split("."), edit.value)
             return props
-        body = props.get("properties")
-        if body is None:
-            props["properties"] = {"versionUpgradeOption": value}
-        elif isinstance(body, Mapping):  # the record said absent (or blank): unknowns never get here
-            body["versionUpgradeOption"] = value  # type: ignore[index]
-        else:
+        except Exception:  # a failed remediation leaves the inputs alone; the validation still reports
             return None
-        return props
-    except Exception:  # a failed remediation leaves the inputs alone; the validation still reports
-        return None
+
+    return apply
+
+
+def _set_path(holder: Any, parts: list[str], value: Any) -> None:
+    """Set ``holder[p0][p1]...`` to ``value``, creating absent (or null) parents; raise on any other
+    parent, which the remediator turns into no remediation."""
+    for i, part in enumerate(parts[:-1]):
+        child = holder.get(part)
+        if child is None:
+            nested: Any = value
+            for key in reversed(parts[i + 1:]):
+                nested = {key: nested}
+            holder[part] = nested
+            return
+        if not isinstance(child, Mapping):
+            raise TypeError(f"{'.'.join(parts[:i + 1])} is not an object")
+        holder = child
+    holder[parts[-1]] = value
 
 
 def build_policies(runtime: Runtime) -> list[Policy]:
@@ -409,36 +305,7 @@ def build_policies(runtime: Runtime) -> list[Policy]:
         if rule.check_stack is not None:
             policies.append(ResourceFreeStackPolicy(validate=_stack_validator(rule, runtime), **common))
         else:
-            remediate = _write_default_upgrade_option if meta.id == "upgrade-option-explicit" else None
+            remediate = _remediator(rule, runtime) if rule.remediate is not None else None
             policies.append(ResourceValidationPolicy(
                 validate=_resource_validator(rule, runtime), remediate=remediate, **common))
     return policies
-
-
-def serve(policies: list[Policy], *, description: str, display_name: str) -> NoReturn:
-    """Serve the pack as ``PolicyPack(...)`` does (same gRPC server, options and port line on stdout),
-    with :class:`VersionguardServicer`. Never returns."""
-    servicer = VersionguardServicer(PACK_NAME, "0.0.1", policies, EnforcementLevel.ADVISORY, None, description,
-                                    display_name)
-    server = grpc.server(futures.ThreadPoolExecutor(max_workers=4), options=_policy._GRPC_CHANNEL_OPTIONS)
-    analyzer_pb2_grpc.add_AnalyzerServicer_to_server(servicer, server)
-    port = server.add_insecure_port(address="127.0.0.1:0")
-    server.start()
-    sys.stdout.buffer.write(f"{port}\n".encode())
-    sys.stdout.flush()
-    try:
-        while True:
-            time.sleep(24 * 60 * 60)
-    except KeyboardInterrupt:
-        server.stop(0)
-    raise SystemExit(0)
-
-
-def load_runtime_or_exit() -> Runtime:
-    """For the pack process: a bad catalog, waivers file or variable stops the pack, loudly."""
-    try:
-        return load_runtime()
-    except InputError as e:
-        print(f"versionguard policy pack cannot start: {e}", file=sys.stderr)
-        raise SystemExit(2) from None
-

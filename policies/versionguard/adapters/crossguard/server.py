@@ -6,10 +6,13 @@ and ``versionguard/data/pack/`` inside the installed package (``versionguard pac
 
 from __future__ import annotations
 
+import sys
 from typing import NoReturn
 
-from versionguard.adapters.crossguard.policies import build_policies, load_runtime_or_exit
-from versionguard.adapters.crossguard.policies import serve as serve_policies
+from versionguard.adapters.crossguard.policies import build_policies
+from versionguard.adapters.crossguard.servicer import serve as serve_policies
+from versionguard.adapters.evaluation_inputs import Runtime, load_runtime
+from versionguard.core.errors import InputError
 
 
 def serve() -> NoReturn:
@@ -20,3 +23,12 @@ def serve() -> NoReturn:
         description="Judges Azure OpenAI / AI Foundry model deployments against the model lifecycle, and the "
                     "data-plane api-versions apps call them with.",
     )
+
+
+def load_runtime_or_exit() -> Runtime:
+    """For the pack process: a bad catalog, waivers file or variable stops the pack, loudly."""
+    try:
+        return load_runtime()
+    except InputError as e:
+        print(f"versionguard policy pack cannot start: {e}", file=sys.stderr)
+        raise SystemExit(2) from None

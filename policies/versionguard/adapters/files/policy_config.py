@@ -4,7 +4,9 @@ Mirrors ``pkg/resource/analyzer/config.go`` (v3.259/3.260): schema defaults and 
 level first, then the file; ``"all"`` sets every policy's level before per-policy entries apply;
 properties merge key by key; the result is validated against each policy's JSON schema.
 Stricter than the engine on purpose: an unknown policy name or property key is an error (the
-engine ignores it silently, so a typo would quietly keep the default).
+engine ignores it silently, so a typo would quietly keep the default), and so is a value the
+schema lets through but the rules refuse (``settingNames: [" "]``, a window of 10**30 days): read
+once here, it is exit 2 naming the file and key, not a failure of every resource.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import jsonschema
 
 from versionguard.adapters.files.safe_load import parse_json, read_text
 from versionguard.core.errors import InputError
+from versionguard.core.settings import rule_settings
 
 LEVELS = ("advisory", "mandatory", "remediate", "disabled")
 
@@ -101,4 +104,8 @@ def reconcile(policies: list[PolicyInfo], given: Mapping[str, tuple[str | None, 
         if error is not None:
             key = ".".join([name, *map(str, error.absolute_path)])
             raise InputError(source, key, error.message, error.instance)
+        try:  # what the schema lets through and the rules would refuse on every resource
+            rule_settings(setting.properties, source)
+        except InputError as e:
+            raise InputError(source, f"{name}.{e.key}", e.expected, e.got) from None
     return result

@@ -23,7 +23,13 @@ a segfault or a silent pass. The rules, one place for all readers:
   infinity) and YAML's ``.nan``/``.inf`` (or ``1.0e+400``) are errors naming the line and value; a
   non-finite number compares false with everything, so it would pass any threshold it meets.
 
-API: :func:`read_yaml` / :func:`read_json` for paths, :func:`parse_yaml` / :func:`parse_json` for
+- **Present or absent**: an optional file found by its name (a stack file, a stack's policy config)
+  is absent only when nothing is there. A dangling link, a FIFO, a directory or a file without read
+  permission is an error naming it (:func:`is_present`), never "absent": taken as absent, it would
+  run a stack with empty config or judge it with the default policy config.
+
+API: :func:`is_present` for optional files, :func:`read_yaml` / :func:`read_json` for paths,
+:func:`parse_yaml` / :func:`parse_json` for
 text already in memory, :func:`read_text` for the decoded text alone.
 """
 
@@ -32,7 +38,9 @@ from __future__ import annotations
 import codecs
 import json
 import math
+import os
 import re
+import stat
 from collections.abc import Hashable
 from itertools import accumulate
 from pathlib import Path
@@ -56,6 +64,37 @@ _ALLOWED_TAGS = frozenset({None, "!", *(_TAG + t for t in ("str", "int", "float"
 _MERGE_TAG = _TAG + "merge"
 _FOREIGN_BOMS = ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),
                  (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16"))
+
+
+# --- presence ---------------------------------------------------------------------------------------
+
+def is_present(path: str | Path, what: str) -> bool:
+    """Whether the optional file ``path`` is there: False only when nothing is at the path; True for
+    a readable regular file (links followed); an :class:`InputError` naming it for anything else."""
+    source = str(path)
+    try:
+        link = os.lstat(path)
+    except FileNotFoundError:
+        return False
+    except OSError as exc:  # e.g. a parent that is not a directory, a name too long
+        raise InputError(source, "(file)", f"a readable {what}", exc.strerror or str(exc)) from None
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        got = ("a dangling symbolic link" if stat.S_ISLNK(link.st_mode) and isinstance(exc, FileNotFoundError)
+               else exc.strerror or str(exc))
+        raise InputError(source, "(file)", f"a readable {what}", got) from None
+    if not stat.S_ISREG(mode):
+        raise InputError(source, "(file)", f"a readable {what} (a regular file)", _kind_of(mode))
+    if not os.access(path, os.R_OK):
+        raise InputError(source, "(file)", f"a readable {what}", "no read permission")
+    return True
+
+
+def _kind_of(mode: int) -> str:
+    kinds = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"),
+             (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+    return next((name for test, name in kinds if test(mode)), "not a regular file")
 
 
 # --- bytes and text --------------------------------------------------------------------------------

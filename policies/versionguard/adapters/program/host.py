@@ -11,6 +11,16 @@ resolve to an unknown ``Output`` (what the SDK itself does when an invoke's inpu
 plain forms return :class:`Unknown` placeholders whose text is the engine's unknown sentinel, so any
 input built from them is judged as unknown.
 
+The monitor echoes inputs as outputs, but a provider may return a property in another shape than
+it takes it (a Container App's ``identity.userAssignedIdentities``: a list of ids in, a map out).
+The SDK converts outputs to the resource's declared output types and fails on such a value, so
+:func:`tolerate_reshaped_outputs` makes every echoed property that does not fit its declared output
+type unknown, exactly as an output the provider computes: the program keeps running. Inside an echoed
+object, every field its output type declares but the inputs lack is unknown too, as azure-native's
+own preview outputs have it (``PreviewOutputs``: the inputs in the output shape, unknowns for the
+rest): ``account.properties.endpoint`` is unknown, not absent, and an ``apply`` over such an object
+waits, as in ``pulumi preview``.
+
 It is started ahead of need (see ``interpreters``): it imports ``pulumi``, then reads its task, one
 JSON line on stdin (monitor address, project, stack, organization, root, program, the stack's
 environment variables and the result file). The outcome goes to that result file as JSON (never to
@@ -29,6 +39,9 @@ import os
 import runpy
 import sys
 import traceback
+import typing
+from collections import abc
+from enum import Enum
 from typing import Any, NoReturn
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -97,6 +110,98 @@ def answer_invokes_unknown(invoke_module: Any) -> None:
         return answer()
 
     invoke_module._invoke = unknown_invoke
+
+
+def fits(value: Any, typ: Any, types: Any, depth: int = 0) -> bool:
+    """Whether an echoed value has the shape of the SDK's declared output type ``typ`` (``types``: the
+    SDK's ``pulumi._types``). Types it cannot read are taken to fit (the SDK then decides)."""
+    if value is None or typ is None or typ is Any or depth > 64 or isinstance(value, types.unknown):
+        return True  # an unknown input fits any shape
+    if isinstance(value, dict) and types.rpc_secret(value):
+        value = types.rpc_secret(value)[0]
+        if value is None:
+            return True
+    typ = types.unwrap_optional_type(typ)
+    if typ is Any:
+        return True
+    if inspect.isclass(typ) and types.is_output_type(typ):
+        if not isinstance(value, dict):
+            return False
+        declared = types.output_type_types(typ)
+        return all(fits(v, declared.get(k), types, depth + 1) for k, v in value.items())
+    origin = typing.get_origin(typ)
+    args = typing.get_args(typ)
+    if typ is dict or origin in (dict, abc.Mapping, typing.Mapping):
+        return isinstance(value, dict) and (len(args) != 2 or all(fits(v, args[1], types, depth + 1)
+                                                                 for v in value.values()))
+    if typ is list or origin in (list, abc.Sequence, typing.Sequence):
+        return isinstance(value, list) and (len(args) != 1 or all(fits(v, args[0], types, depth + 1) for v in value))
+    if inspect.isclass(typ) and issubclass(typ, Enum):
+        try:
+            typ(value)
+        except Exception:
+            return False
+        return True
+    if typ is str:
+        return isinstance(value, str)
+    if typ in (int, float):
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if typ is bool:
+        return isinstance(value, bool)
+    return True
+
+
+def with_unknowns(value: Any, typ: Any, types: Any, unknown: Any, depth: int = 0) -> Any:
+    """``value`` (which :func:`fits` ``typ``) with every field its output types declare and it lacks set
+    to ``unknown()``, at every level."""
+    if value is None or typ is None or depth > 64:
+        return value
+    if isinstance(value, dict) and types.rpc_secret(value):
+        return types.wrap_secret(with_unknowns(types.rpc_secret(value)[0], typ, types, unknown, depth + 1))
+    typ = types.unwrap_optional_type(typ)
+    if inspect.isclass(typ) and types.is_output_type(typ) and isinstance(value, dict):
+        declared = types.output_type_types(typ)
+        filled = {k: with_unknowns(v, declared.get(k), types, unknown, depth + 1) for k, v in value.items()}
+        return {**{k: unknown() for k in declared if k not in filled}, **filled}
+    args = typing.get_args(typ)
+    if isinstance(value, dict) and len(args) == 2:
+        return {k: with_unknowns(v, args[1], types, unknown, depth + 1) for k, v in value.items()}
+    if isinstance(value, list) and len(args) == 1:
+        return [with_unknowns(v, args[0], types, unknown, depth + 1) for v in value]
+    return value
+
+
+def tolerate_reshaped_outputs(rpc: Any, types_module: Any, unknown: Any) -> None:
+    """Echoed outputs that do not fit the resource's declared output types become unknown (None during
+    a preview: the SDK marks the output unknown, as for any output the provider computes)."""
+    original = rpc.translate_output_properties
+    unknown_type = unknown
+
+    class Types:  # the SDK helpers ``fits`` needs, looked up once
+        unwrap_optional_type = staticmethod(types_module.unwrap_optional_type)
+        is_output_type = staticmethod(types_module.is_output_type)
+        output_type_types = staticmethod(types_module.output_type_types)
+
+        @staticmethod
+        def rpc_secret(value: Any) -> Any:
+            return (rpc.unwrap_rpc_secret(value),) if rpc.is_rpc_secret(value) else None
+
+        wrap_secret = staticmethod(rpc.wrap_rpc_secret)
+        unknown = unknown_type
+
+    def translate(output: Any, transformer: Any, typ: Any = None, *args: Any, **kwargs: Any) -> Any:
+        path = kwargs.get("path", args[1] if len(args) > 1 else None)
+        top = path is not None and getattr(path, "parent", None) is None and getattr(path, "resource", None)
+        if not top:  # nested calls and other callers: the SDK's own conversion
+            return original(output, transformer, typ, *args, **kwargs)
+        try:
+            if not fits(output, typ, Types):
+                return None
+            return original(with_unknowns(output, typ, Types, unknown), transformer, typ, *args, **kwargs)
+        except Exception:  # a shape ``fits`` took for fine after all
+            return None
+
+    rpc.translate_output_properties = translate
 
 
 def user_traceback(exc: BaseException, root: str) -> str:
@@ -277,6 +382,8 @@ def main() -> NoReturn:
     set_config(pulumi.runtime)
     pulumi.runtime.configure(settings(pulumi.runtime, task))
     answer_invokes_unknown(sys.modules["pulumi.runtime.invoke"])
+    tolerate_reshaped_outputs(sys.modules["pulumi.runtime.rpc"], sys.modules["pulumi._types"],
+                              sys.modules["pulumi.output"].Unknown)
     settle_outputs_linearly(sys.modules["pulumi.runtime.stack"])
     skip_alias_urns(sys.modules["pulumi.resource"], sys.modules["pulumi.runtime.resource"])
     # The SDK sends every debug line to the engine synchronously (one RPC each, about a thousand for a

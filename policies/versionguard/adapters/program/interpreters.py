@@ -5,6 +5,11 @@ Starting one and importing ``pulumi`` there takes about half the time of a small
 the next interpreter is started while the current program runs: it imports ``pulumi`` and then
 waits on stdin for its task (which stack, which monitor, the stack's config). Nothing of any
 program or stack is loaded before the task arrives.
+
+What a program prints (stdout and stderr) is read as it comes, through a pipe, and kept **capped**:
+the first and the last :data:`OUTPUT_KEEP` bytes, with a line saying how much was left out between.
+A program printing hundreds of MiB costs neither memory nor disk (the whole output was once kept in
+a file and read back whole: 0.9 GB of peak memory for 400 MiB printed).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import signal
 import subprocess
 import tempfile
 import threading
+from collections import deque
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -24,25 +30,74 @@ from typing import Any
 from versionguard.core.errors import InputError
 
 HOST = Path(__file__).with_name("host.py")
+OUTPUT_KEEP = 512 * 1024  # bytes kept of the start and of the end of a program's output
+_CHUNK = 64 * 1024
+
+
+class CappedOutput:
+    """A stream's first and last ``keep`` bytes and how many bytes came in all, read on a thread."""
+
+    def __init__(self, stream: Any, keep: int = OUTPUT_KEEP) -> None:
+        self._stream, self._keep = stream, keep
+        self._head = bytearray()
+        self._tail: deque[bytes] = deque()
+        self._tail_size = 0
+        self.total = 0
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._drain, daemon=True)
+        self._thread.start()
+
+    def _drain(self) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            while chunk := self._stream.read1(_CHUNK):
+                with self._lock:
+                    self._keep_chunk(chunk)
+        with contextlib.suppress(OSError):
+            self._stream.close()
+
+    def _keep_chunk(self, chunk: bytes) -> None:
+        self.total += len(chunk)
+        room = self._keep - len(self._head)
+        if room > 0:
+            self._head += chunk[:room]
+            chunk = chunk[room:]
+        if chunk:
+            self._tail.append(chunk)
+            self._tail_size += len(chunk)
+            while self._tail_size - len(self._tail[0]) >= self._keep:
+                self._tail_size -= len(self._tail.popleft())
+
+    def text(self, timeout: float = 5.0) -> str:
+        """What was kept, as text; waits for the stream's end (a grandchild holding it open: ``timeout``)."""
+        self._thread.join(timeout)
+        with self._lock:
+            tail, total = b"".join(self._tail), self.total
+        if len(tail) > self._keep:
+            tail = tail[len(tail) - self._keep:]
+        left_out = total - len(self._head) - len(tail)
+        head = bytes(self._head).decode("utf-8", "replace")
+        if left_out <= 0:
+            return head + tail.decode("utf-8", "replace")
+        return (head + f"\n[versionguard: {left_out} bytes of the program's output left out here; the first and "
+                f"last {self._keep // 1024} KiB are shown]\n" + tail.decode("utf-8", "replace"))
 
 
 class Interpreter:
-    """One started ``program_host`` process, its output file and its result file."""
+    """One started ``program.host`` process, its output file and its result file."""
 
     def __init__(self, python: Path, cwd: Path, env: Mapping[str, str]) -> None:
         self.workdir = Path(tempfile.mkdtemp(prefix="versionguard-"))
         self.result_path = self.workdir / "result.json"
-        self.output_path = self.workdir / "output.txt"
         try:
-            with self.output_path.open("wb") as sink:
-                # Its own session, so a timeout can stop the program and everything it started.
-                self.process = subprocess.Popen([str(python), "-u", str(HOST)], cwd=cwd, env=dict(env),
-                                                stdin=subprocess.PIPE, stdout=sink, stderr=subprocess.STDOUT,
-                                                start_new_session=True)
+            # Its own session, so a timeout can stop the program and everything it started.
+            self.process = subprocess.Popen([str(python), "-u", str(HOST)], cwd=cwd, env=dict(env),
+                                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                            start_new_session=True)
         except OSError as exc:  # not a program (exec format error), no permission, a missing #! interpreter
             shutil.rmtree(self.workdir, ignore_errors=True)
             raise InputError(str(python), "(interpreter)", "a Python interpreter that can be started to run the "
                              "program", exc.strerror or str(exc)) from None
+        self._output = CappedOutput(self.process.stdout)
 
     def start(self, task: Mapping[str, Any]) -> None:
         """Hand over the task; the program starts running now."""
@@ -65,7 +120,7 @@ class Interpreter:
         self.process.wait()
 
     def output(self) -> str:
-        return self.output_path.read_bytes().decode("utf-8", "replace") if self.output_path.is_file() else ""
+        return self._output.text()
 
     def result(self) -> dict[str, Any] | None:
         return json.loads(self.result_path.read_text("utf-8")) if self.result_path.is_file() else None

@@ -1,6 +1,6 @@
 """versionguard's resource monitor: what a program talks to during an offline ``check``.
 
-A program run by ``program_host`` connects here over gRPC with the same protocol it uses to talk to
+A program run by ``program.host`` connects here over gRPC with the same protocol it uses to talk to
 the Pulumi engine, and this monitor answers as the engine answers a preview of a **new stack**: it
 builds URNs like the engine, runs the program's transforms (``transforms=`` and
 ``register_resource_transform``) through the SDK's callback server in the order the engine does
@@ -8,7 +8,7 @@ builds URNs like the engine, runs the program's transforms (``transforms=`` and
 outputs and leaves everything a provider would compute unknown (the SDK marks every output the
 answer lacks as unknown during a dry run; the id is empty, hence unknown). Reads answer with no state
 (unknown), except ``pulumi.StackReference`` outputs given with ``--stack-outputs``. Method calls
-answer unknown. Invokes are answered unknown inside the program by ``program_host``.
+answer unknown. Invokes are answered unknown inside the program by ``program.host``.
 
 This is not Pulumi's engine and no provider runs: no provider ``Check`` (no defaults, no
 auto-names), no state, no reads from the cloud. It keeps every registration (type, name, URN,

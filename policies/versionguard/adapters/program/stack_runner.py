@@ -1,6 +1,6 @@
 """Run each stack's program offline, in its own process and the project's own Python, as a preview.
 
-For every stack a fresh interpreter (``program_host`` run by the project's Python) executes the
+For every stack a fresh interpreter (``program.host`` run by the project's Python) executes the
 program against a fresh :class:`~versionguard.adapters.program.preview_monitor.PreviewMonitor`, so nothing
 (modules, config, globals) carries over from one stack to the next. Fails closed: a program that
 raises, exits (``sys.exit`` with any code, ``os._exit``), logs an error, outlives ``timeout`` or

@@ -62,12 +62,12 @@ _GO_STRING_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u002
                                     "\u2029": "\\u2029"})
 
 
-def read_stack_yaml(path: Path) -> Any:
+def read_stack_yaml(path: Path, loader_type: type[_Loader] | None = None, what: str = "stack file") -> Any:
     """The stack file as the Pulumi CLI parses it (see the module docstring)."""
     source = str(path)
-    text = read_text(path, "stack file")
+    text = read_text(path, what)
     parse_yaml(text, source, dates_as_text=True)  # every bound and check of the shared reader
-    loader = _Loader(text)
+    loader = (loader_type or _Loader)(text)
     loader.source = source
     try:
         return loader.get_single_data()
@@ -75,6 +75,13 @@ def read_stack_yaml(path: Path) -> Any:
         raise InputError(source, "(file)", "valid YAML", str(exc)) from None
     finally:
         loader.dispose()
+
+
+def read_project_yaml(path: Path) -> Any:
+    """The project file as the Pulumi CLI parses it for its ``config:`` section: as
+    :func:`read_stack_yaml`, except that a plain date is an error, as Pulumi's schema validation of
+    the project file refuses it (``tests/e2e/test_stack_config_text.py``)."""
+    return read_stack_yaml(path, _ProjectLoader, "Pulumi project file")
 
 
 def config_text(value: Any) -> str:
@@ -115,6 +122,22 @@ def _construct_tagged(loader: _Loader, node: yaml.ScalarNode) -> Any:
 
 
 _Loader.add_constructor(_PLAIN, _construct_plain)
+
+
+class _ProjectLoader(_Loader):
+    """Plain dates refused (see :func:`read_project_yaml`)."""
+
+
+def _construct_plain_date_text(loader: _Loader, node: yaml.ScalarNode) -> Any:
+    kind, value = _resolve(node.value)
+    if kind == "timestamp":  # Pulumi v3.259: "could not validate Pulumi.yaml: jsonschema: invalid jsonType: time.Time"
+        raise InputError(loader.source, f"line {node.start_mark.line + 1}, column {node.start_mark.column + 1}",
+                         'a quoted date ("2026-12-15"): Pulumi refuses a project file with a plain YAML date',
+                         node.value)
+    return value
+
+
+_ProjectLoader.add_constructor(_PLAIN, _construct_plain_date_text)
 for _tag in ("bool", "int", "float", "null", "timestamp"):
     _Loader.add_constructor(_TAG + _tag, _construct_tagged)
 

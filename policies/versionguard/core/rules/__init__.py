@@ -1,4 +1,4 @@
-"""The rule registry: every rule, in the order of the DESIGN table. Adding a rule = one module
+"""The rule registry: every rule, in the order docs/rules.md lists them. Adding a rule = one module
 plus one line here."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from . import (
     upgrade_option_explicit,
     waiver_hygiene,
 )
-from .base import Rule
+from .base import Rule, Scope
 
 RULES: tuple[Rule, ...] = (
     model_version_pinned.RULE,
@@ -42,3 +42,5 @@ RULES: tuple[Rule, ...] = (
 )
 RULE_IDS: frozenset[str] = frozenset(r.meta.id for r in RULES)
 BY_ID: dict[str, Rule] = {r.meta.id: r for r in RULES}
+# Every policy's scope, handed to the checks through ``Context.policies`` (waiver-hygiene reads it).
+SCOPES: dict[str, Scope] = {r.meta.id: r.meta.scope for r in RULES}

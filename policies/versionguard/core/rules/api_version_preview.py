@@ -11,14 +11,25 @@ level to mandatory for production stacks.
 from __future__ import annotations
 
 from ..api_usage import ApiUsage, UsageScan
-from .base import FAIL_ON_UNKNOWN, SETTING_NAMES, Context, Level, Outcome, Rule, RuleMeta, Violation, usage_outcomes
+from .base import (
+    FAIL_ON_UNKNOWN,
+    SETTING_NAMES,
+    Context,
+    Level,
+    Outcome,
+    Rule,
+    RuleMeta,
+    Severity,
+    Violation,
+    usage_outcomes,
+)
 
 META = RuleMeta(
     id="api-version-preview",
     title="Preview data-plane api-version",
     description="Preview api-versions fall out of support within a few releases.",
     level=Level.ADVISORY,
-    severity="medium",
+    severity=Severity.MEDIUM,
     remediation="Call the v1 API (/openai/v1/) without api-version, or use a GA api-version.",
     config={**FAIL_ON_UNKNOWN, **SETTING_NAMES},
 )

@@ -26,6 +26,7 @@ from .base import (
     Outcome,
     Rule,
     RuleMeta,
+    Severity,
     Violation,
     usage_outcomes,
     usage_path,
@@ -36,7 +37,7 @@ META = RuleMeta(
     title="Supported data-plane api-version",
     description="Apps must call Azure OpenAI with an api-version that is neither retired nor out of support.",
     level=Level.MANDATORY,
-    severity="high",
+    severity=Severity.HIGH,
     remediation="Use the v1 API (/openai/v1/, no api-version) or the latest GA api-version.",
     config={**FAIL_ON_UNKNOWN, **SETTING_NAMES},
 )

@@ -15,7 +15,7 @@ from __future__ import annotations
 from ..lifecycle import not_upgraded_reason
 from ..records import DeploymentRecord
 from ..vocabulary import AUTO_UPDATE, is_standard_sku
-from .base import FAIL_ON_UNKNOWN, Context, Level, Outcome, Rule, RuleMeta, Violation, known, sku_phrase
+from .base import FAIL_ON_UNKNOWN, Context, Level, Outcome, Rule, RuleMeta, Severity, Violation, known, sku_phrase
 
 META = RuleMeta(
     id="auto-update-requires-standard-sku",
@@ -23,7 +23,7 @@ META = RuleMeta(
     description="OnceNewDefaultVersionAvailable is only honoured on Standard, GlobalStandard and "
                 "DataZoneStandard deployments.",
     level=Level.MANDATORY,
-    severity="high",
+    severity=Severity.HIGH,
     remediation="Use OnceCurrentVersionExpired or NoAutoUpgrade on provisioned/batch deployments and plan "
                 "version migrations by hand, or deploy on a Standard deployment type.",
     config=dict(FAIL_ON_UNKNOWN),

@@ -27,6 +27,7 @@ from .base import (
     Outcome,
     Rule,
     RuleMeta,
+    Severity,
     Violation,
     known,
     retiring_in_window,
@@ -38,7 +39,7 @@ META = RuleMeta(
     description="Deployments that rely on automatic upgrade must have a newer version of the same model to be "
                 "upgraded to before their version retires.",
     level=Level.MANDATORY,
-    severity="critical",
+    severity=Severity.CRITICAL,
     remediation="Deploy a version that outlives the window (Azure never upgrades to another model, so moving to "
                 "the replacement is a change you make and test), or record a time-boxed waiver for a planned "
                 "migration.",

@@ -1,4 +1,5 @@
-"""What a rule is: metadata (id, level, docs, config schema) plus a pure check function.
+"""What a rule is: metadata (id, level, severity, docs, config schema), exactly one pure check
+function and, optionally, a pure remediation (the property edits that fix what the check reports).
 
 Rules read :class:`DeploymentRecord` fields through :func:`known`, which turns an unknown value
 into a :class:`NeedsValue` outcome and a malformed one into a :class:`Violation`, so a rule body
@@ -8,7 +9,7 @@ only ever handles real strings and ``None``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -32,6 +33,13 @@ class Level(StrEnum):
     DISABLED = "disabled"
 
 
+class Severity(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+
 class Scope(StrEnum):
     RESOURCE = "resource"
     STACK = "stack"
@@ -39,13 +47,13 @@ class Scope(StrEnum):
 
 # JSON-schema fragments for the config keys, shared so every rule documents them identically.
 WINDOW = {"retirementWindowDays": {
-    "type": "integer", "minimum": 0, "default": 90,
+    "type": "integer", "minimum": 0, "maximum": 36_500, "default": 90,
     "description": "Days ahead of the as-of date in which a retirement counts as near."}}
 FAIL_ON_UNKNOWN = {"failOnUnknown": {
     "type": "boolean", "default": False,
     "description": "Report a value unknown during preview as a violation at this policy's level."}}
 SETTING_NAMES = {"settingNames": {
-    "type": "array", "items": {"type": "string", "minLength": 1}, "default": [],
+    "type": "array", "items": {"type": "string", "minLength": 1, "pattern": "\\S"}, "default": [],
     "description": "App setting / environment variable names holding an api-version, besides "
                    "OPENAI_API_VERSION and AZURE_OPENAI_API_VERSION (compared case-insensitively)."}}
 
@@ -56,10 +64,16 @@ class RuleMeta:
     title: str
     description: str  # one-line synopsis; CrossGuard prefixes every violation with it
     level: Level
-    severity: str  # low | medium | high | critical
+    severity: Severity
     remediation: str
     scope: Scope = Scope.RESOURCE
     config: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # Coerce (and so validate) plain strings: a typo such as "hihg" fails at import, not in a reporter.
+        object.__setattr__(self, "level", Level(self.level))
+        object.__setattr__(self, "severity", Severity(self.severity))
+        object.__setattr__(self, "scope", Scope(self.scope))
 
     @property
     def url(self) -> str:
@@ -85,11 +99,16 @@ Outcome = Violation | NeedsValue
 
 @dataclass(frozen=True)
 class Context:
+    """What a check may read besides its subject. ``policies`` maps every policy id of the pack to its
+    scope (callers pass :data:`versionguard.core.rules.SCOPES`), so waiver-hygiene can tell a typo
+    or a stack policy from a waivable one without importing the registry that imports it."""
+
     as_of: dt.date
     catalog: Catalog
     settings: RuleSettings = field(default_factory=RuleSettings)
     waivers: Waivers = field(default_factory=Waivers)
     stack: str | None = None
+    policies: Mapping[str, Scope] = field(default_factory=dict)
 
 
 class Undecidable(Exception):
@@ -205,20 +224,41 @@ def expiry_upgrade_hint(ctx: Context, entry: VersionInfo, sku: str | None) -> st
             f"a newer default version of {entry.model}, and the catalog records none{newer}.")
 
 
+@dataclass(frozen=True)
+class PropertyEdit:
+    """Set the input at the dotted ``path`` (e.g. ``properties.versionUpgradeOption``) to ``value``,
+    creating missing parent objects; an adapter applies it to whatever holds the inputs."""
+
+    path: str
+    value: Any
+
+
 ResourceCheck = Callable[[DeploymentRecord, Context], Sequence[Outcome]]
 StackCheck = Callable[[Context], Sequence[Outcome]]
 UsageCheck = Callable[[UsageScan, Context], Sequence[Outcome]]
+Remediation = Callable[[DeploymentRecord, Context], Sequence[PropertyEdit]]
 
 
 @dataclass(frozen=True)
 class Rule:
-    """Exactly one of the checks is set: ``check`` judges deployment records, ``check_usages`` the
-    api-version usages found in any resource's inputs, ``check_stack`` the stack as a whole."""
+    """Exactly one of the checks is set (enforced): ``check`` judges deployment records,
+    ``check_usages`` the api-version usages found in any resource's inputs, ``check_stack`` the stack
+    as a whole. ``remediate`` (deployment rules only) returns the edits that fix the deployment, or
+    none when it cannot; the CrossGuard adapter applies them at enforcement level ``remediate``."""
 
     meta: RuleMeta
     check: ResourceCheck | None = None
     check_stack: StackCheck | None = None
     check_usages: UsageCheck | None = None
+    remediate: Remediation | None = None
+
+    def __post_init__(self) -> None:
+        checks = [c for c in (self.check, self.check_stack, self.check_usages) if c is not None]
+        if len(checks) != 1:
+            raise ValueError(f"rule {self.meta.id} must have exactly one of check, check_stack, check_usages; "
+                             f"it has {len(checks)}")
+        if self.remediate is not None and self.check is None:
+            raise ValueError(f"rule {self.meta.id}: only a deployment rule (check) can remediate")
 
 
 def usage_outcomes(scan: UsageScan, judge_one: Callable[[ApiUsage], Outcome | None]) -> list[Outcome]:

@@ -10,17 +10,17 @@ Fix: refresh the catalog (``versionguard catalog import`` from the Models-List A
 from __future__ import annotations
 
 from ..lifecycle import catalog_staleness
-from .base import Context, Level, Outcome, Rule, RuleMeta, Scope, Violation
+from .base import Context, Level, Outcome, Rule, RuleMeta, Scope, Severity, Violation
 
 META = RuleMeta(
     id="catalog-freshness",
     title="Catalog freshness",
     description="The model catalog should have been checked against its sources recently.",
     level=Level.ADVISORY,
-    severity="low",
+    severity=Severity.LOW,
     remediation="Refresh the catalog with versionguard catalog import and review it with catalog diff.",
     scope=Scope.STACK,
-    config={"maxCatalogAgeDays": {"type": "integer", "minimum": 0, "default": 120,
+    config={"maxCatalogAgeDays": {"type": "integer", "minimum": 0, "maximum": 36_500, "default": 120,
                                   "description": "Largest accepted age of the catalog's as_of date."}},
 )
 

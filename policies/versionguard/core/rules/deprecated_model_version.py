@@ -20,6 +20,7 @@ from .base import (
     Outcome,
     Rule,
     RuleMeta,
+    Severity,
     Violation,
     catalog_entry,
     days_until,
@@ -34,7 +35,7 @@ META = RuleMeta(
     title="Deprecated model version",
     description="Model deployments should not use a version that is closed to new customers.",
     level=Level.ADVISORY,
-    severity="medium",
+    severity=Severity.MEDIUM,
     remediation="Plan the move to a current model version before this one retires; a new deployment of it in a "
                 "new subscription fails.",
     config=dict(FAIL_ON_UNKNOWN),

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 from ..lifecycle import parse_fine_tuned
 from ..records import DeploymentRecord
-from .base import FAIL_ON_UNKNOWN, Context, Level, Outcome, Rule, RuleMeta, Violation, catalog_entry, known
+from .base import FAIL_ON_UNKNOWN, Context, Level, Outcome, Rule, RuleMeta, Severity, Violation, catalog_entry, known
 
 META = RuleMeta(
     id="model-version-known",
     title="Model version known",
     description="The model name and version should be in the versionguard catalog.",
     level=Level.ADVISORY,
-    severity="medium",
+    severity=Severity.MEDIUM,
     remediation="Fix a typo in model name/version, or refresh the catalog (versionguard catalog import).",
     config=dict(FAIL_ON_UNKNOWN),
 )

@@ -10,14 +10,14 @@ Fix: set ``model.version`` to the version you tested, e.g. ``version: "2025-04-1
 from __future__ import annotations
 
 from ..records import DeploymentRecord, display
-from .base import FAIL_ON_UNKNOWN, Context, Level, Outcome, Rule, RuleMeta, Violation, known
+from .base import FAIL_ON_UNKNOWN, Context, Level, Outcome, Rule, RuleMeta, Severity, Violation, known
 
 META = RuleMeta(
     id="model-version-pinned",
     title="Model version pinned",
     description="Model deployments must pin an explicit model version.",
     level=Level.MANDATORY,
-    severity="high",
+    severity=Severity.HIGH,
     remediation="Set model.version to the exact version you tested (for example \"2025-04-14\").",
     config=dict(FAIL_ON_UNKNOWN),
 )

@@ -22,6 +22,7 @@ from .base import (
     Outcome,
     Rule,
     RuleMeta,
+    Severity,
     Violation,
     expiry_upgrade_hint,
     known,
@@ -35,7 +36,7 @@ META = RuleMeta(
     title="NoAutoUpgrade near retirement",
     description="NoAutoUpgrade deployments must not use a model version that retires within the window.",
     level=Level.MANDATORY,
-    severity="critical",
+    severity=Severity.CRITICAL,
     remediation="Deploy a newer model version. OnceCurrentVersionExpired helps only where Azure has a newer "
                 "default version of the same model to upgrade to (the message says whether the catalog has one).",
     config={**WINDOW, **FAIL_ON_UNKNOWN},

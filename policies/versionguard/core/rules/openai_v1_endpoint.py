@@ -21,6 +21,7 @@ from .base import (
     Outcome,
     Rule,
     RuleMeta,
+    Severity,
     Violation,
     usage_outcomes,
 )
@@ -30,7 +31,7 @@ META = RuleMeta(
     title="Use the v1 Azure OpenAI API",
     description="Dated api-versions need regular migration; the v1 API needs no api-version.",
     level=Level.ADVISORY,
-    severity="low",
+    severity=Severity.LOW,
     remediation="Point the client at https://<resource>.openai.azure.com/openai/v1/ and drop the api-version.",
     config={**FAIL_ON_UNKNOWN, **SETTING_NAMES},
 )

@@ -9,14 +9,14 @@ Fix: use a GA version for production; raise the level to mandatory for productio
 from __future__ import annotations
 
 from ..records import DeploymentRecord
-from .base import FAIL_ON_UNKNOWN, Context, Level, Outcome, Rule, RuleMeta, Violation, catalog_entry
+from .base import FAIL_ON_UNKNOWN, Context, Level, Outcome, Rule, RuleMeta, Severity, Violation, catalog_entry
 
 META = RuleMeta(
     id="preview-model-version",
     title="Preview model version",
     description="Preview model versions retire on short notice and should not serve production.",
     level=Level.ADVISORY,
-    severity="medium",
+    severity=Severity.MEDIUM,
     remediation="Deploy a generally available version of the model.",
     config=dict(FAIL_ON_UNKNOWN),
 )

@@ -22,6 +22,7 @@ from .base import (
     Outcome,
     Rule,
     RuleMeta,
+    Severity,
     Violation,
     known,
     replacement_hint,
@@ -33,7 +34,7 @@ META = RuleMeta(
     title="Provisioned migration due",
     description="Non-Standard deployments must be migrated before their model version retires.",
     level=Level.MANDATORY,
-    severity="high",
+    severity=Severity.HIGH,
     remediation="Migrate the deployment (in place or by a new deployment) to a newer model version before "
                 "the retirement date; Azure documents automatic updates for Standard deployment types only.",
     config={**WINDOW, **FAIL_ON_UNKNOWN},

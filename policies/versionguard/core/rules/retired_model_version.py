@@ -17,6 +17,7 @@ from .base import (
     Outcome,
     Rule,
     RuleMeta,
+    Severity,
     Violation,
     catalog_entry,
     replacement_hint,
@@ -30,7 +31,7 @@ META = RuleMeta(
     title="Retired model version",
     description="Model deployments must not use a retired model version.",
     level=Level.MANDATORY,
-    severity="critical",
+    severity=Severity.CRITICAL,
     remediation="Deploy a supported model version; the violation names Azure's replacement when known.",
     config=dict(FAIL_ON_UNKNOWN),
 )

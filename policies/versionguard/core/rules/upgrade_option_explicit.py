@@ -16,14 +16,26 @@ from __future__ import annotations
 from ..lifecycle import format_caveat, is_openai, not_upgraded_reason, resolve, upgrade_path
 from ..records import DeploymentRecord, Malformed, Unknown
 from ..vocabulary import UPGRADE_ON_EXPIRY, is_standard_sku
-from .base import FAIL_ON_UNKNOWN, Context, Level, Outcome, Rule, RuleMeta, Violation, known, readable
+from .base import (
+    FAIL_ON_UNKNOWN,
+    Context,
+    Level,
+    Outcome,
+    PropertyEdit,
+    Rule,
+    RuleMeta,
+    Severity,
+    Violation,
+    known,
+    readable,
+)
 
 META = RuleMeta(
     id="upgrade-option-explicit",
     title="Upgrade option explicit",
     description="Model deployments should set versionUpgradeOption explicitly.",
     level=Level.ADVISORY,
-    severity="low",
+    severity=Severity.LOW,
     remediation="Set versionUpgradeOption to OnceNewDefaultVersionAvailable, OnceCurrentVersionExpired or "
                 "NoAutoUpgrade; at level 'remediate' the pack writes the behaviour that applies today.",
     config=dict(FAIL_ON_UNKNOWN),
@@ -75,4 +87,12 @@ def _classic(rec: DeploymentRecord) -> str:
             f"two weeks of its designation" + (f". {caveat}" if caveat else ""))
 
 
-RULE = Rule(META, check=check)
+def remediate(rec: DeploymentRecord, _ctx: Context) -> list[PropertyEdit]:
+    """Write the behaviour that applies today where the option is absent (or blank); an unknown or
+    malformed option is left alone."""
+    if rec.upgrade_option is not None:
+        return []
+    return [PropertyEdit(rec.paths.upgrade_option, rec.default_upgrade_option)]
+
+
+RULE = Rule(META, check=check, remediate=remediate)

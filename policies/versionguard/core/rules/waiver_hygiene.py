@@ -12,24 +12,22 @@ Fix: give the waiver a reason, renew or delete expired ones, keep ``expires`` wi
 
 from __future__ import annotations
 
-from .base import Context, Level, Outcome, Rule, RuleMeta, Scope, Violation
+from .base import Context, Level, Outcome, Rule, RuleMeta, Scope, Severity, Violation
 
 META = RuleMeta(
     id="waiver-hygiene",
     title="Waiver hygiene",
     description="Waivers must have a reason, must not be expired and must not run longer than allowed.",
     level=Level.MANDATORY,
-    severity="medium",
+    severity=Severity.MEDIUM,
     remediation="Give each waiver a reason and an expiry within maxWaiverDays; delete or renew expired ones.",
     scope=Scope.STACK,
-    config={"maxWaiverDays": {"type": "integer", "minimum": 0, "default": 90,
+    config={"maxWaiverDays": {"type": "integer", "minimum": 0, "maximum": 36_500, "default": 90,
                               "description": "Longest accepted waiver, in days from granted (or today)."}},
 )
 
 def check_stack(ctx: Context) -> list[Outcome]:
-    from . import RULES  # the registry imports this module; read it at call time
-
-    policies = {r.meta.id: r.meta.scope for r in RULES}
+    policies = ctx.policies
     out: list[Outcome] = []
     for w in ctx.waivers.items:
         if w.stacks is not None and ctx.stack is not None and ctx.stack not in w.stacks:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from versionguard.cli.options import fail
-from versionguard.commands.pack import pack_path
+from versionguard.commands.pack_path import pack_path
 from versionguard.core.errors import InputError
 
 
