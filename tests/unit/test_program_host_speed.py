@@ -20,7 +20,7 @@ import pulumi.runtime.resource as sdk_runtime_resource
 import pulumi.runtime.stack as sdk_stack
 import pytest
 
-from tests.support.cli import ROOT
+from tests.support import ROOT
 
 HOST = ROOT / "policies" / "versionguard" / "adapters" / "program" / "host.py"
 
