@@ -1,4 +1,4 @@
-"""The Pulumi SDK's end-of-program wait for outputs, as shipped and as ``program_host`` patches it.
+"""The Pulumi SDK's end-of-program wait for outputs, as shipped and as the program host patches it.
 
     .venv/bin/python bench/bench_sdk_wait.py [--sizes 1000 2000 4000 8000] [--repeat 3]
 
@@ -7,7 +7,7 @@ After a program's body ran, ``pulumi.runtime.stack.wait_for_rpcs`` waits for eve
 a callback on every pending output per pass; outputs settle one at a time as registrations come
 back, so n outputs cost O(n^2). This builds n SDK ``Output`` objects (no gRPC, no program) whose
 values arrive one per event-loop turn, as the monitor's answers do, and times the SDK's wait and
-the one ``program_host.settle_outputs_linearly`` installs.
+the one the program host (``adapters/program/host.py``, ``settle_outputs_linearly``) installs.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ HOST = ROOT / "policies" / "versionguard" / "adapters" / "program" / "host.py"
 
 
 def patched_module() -> object:
-    """A copy of pulumi.runtime.stack's namespace with program_host's linear wait installed."""
+    """A copy of pulumi.runtime.stack's namespace with the program host's linear wait installed."""
     spec = importlib.util.spec_from_file_location("_vg_program_host", HOST)
     assert spec is not None and spec.loader is not None
     host = importlib.util.module_from_spec(spec)

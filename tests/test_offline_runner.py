@@ -234,7 +234,7 @@ def test_a_program_failure_shows_the_programs_own_traceback() -> None:
 
 
 def test_an_alias_the_sdk_refuses_still_fails_the_run() -> None:
-    # program_host skips the SDK's alias URNs (the monitor never reads them), but not its alias errors.
+    # The program host skips the SDK's alias URNs (the monitor never reads them), but not its alias errors.
     out = check_json(*behaviours("--stack", "bad-alias", "--stack", "iso-b"))
     assert out.code == 2
     assert "stack 'bad-alias': the program failed: Exception: No valid 'name' passed in for alias." in out.stderr

@@ -1,4 +1,4 @@
-"""program_host's two speed patches of the SDK keep its outcome.
+"""The program host's (adapters/program/host.py) two speed patches of the SDK keep its outcome.
 
 The linear end-of-program wait: every output waited for, a failed output raised (early, while
 others still pend), a ``ResourceRegistrationFailed`` skipped, outputs created while waiting waited
