@@ -8,7 +8,9 @@ engine <= 50 us per deployment. Analyze is measured on deployments and on two ki
 that are not Azure OpenAI deployments (every resource pays the api-version scan), over gRPC and
 in-process (the servicer alone, without the transport that dominates the gRPC figure), and
 AnalyzeStack in-process on a stack of all three kinds (what ``check`` calls once per stack).
-Prints figures; asserts nothing.
+Each Analyze figure comes with its floor from the same run: a pack of 10 trivial policies (each
+reads one property) served the same way, by pulumi_policy's stock servicer; the target is at most
+1.15x that floor per resource. Prints figures; asserts nothing.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import datetime as dt
 import os
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -80,14 +83,40 @@ CASES = {
 }
 
 
-def grpc_analyze(n: int, type_: str = NATIVE, make=native_props) -> list[float]:
-    pack = start_pack(env={"VERSIONGUARD_AS_OF": AS_OF})
+FLOOR_PACK = """from pulumi_policy import EnforcementLevel, PolicyPack, ResourceValidationPolicy
+
+
+def validate(args, report_violation):
+    args.props.get("properties")
+
+
+PolicyPack("trivial-floor", enforcement_level=EnforcementLevel.ADVISORY, policies=[
+    ResourceValidationPolicy(name=f"trivial-{i}", description="reads one property", validate=validate)
+    for i in range(10)])
+"""
+
+
+def floor_pack(directory: Path) -> Path:
+    """A pack of 10 trivial policies: the floor any pack pays per resource."""
+    (directory / "__main__.py").write_text(FLOOR_PACK)
+    (directory / "PulumiPolicy.yaml").write_text("runtime: python\n")
+    return directory
+
+
+def grpc_analyze(n: int, type_: str = NATIVE, make=native_props, floor_dir: Path | None = None
+                 ) -> tuple[list[float], list[float]]:
+    """Seconds per Analyze over gRPC for each resource: the pack's, and (with ``floor_dir``) the
+    floor pack's, the two calls interleaved request by request so load drifts hit both alike."""
+    packs = [start_pack(env={"VERSIONGUARD_AS_OF": AS_OF})]
     try:
-        info = pack.stub.GetAnalyzerInfo(empty_pb2.Empty())
-        config = analyzer_pb2.ConfigureAnalyzerRequest()
-        for p in info.policies:
-            config.policyConfig[p.name].enforcementLevel = p.enforcementLevel
-        pack.stub.Configure(config)
+        if floor_dir is not None:
+            packs.append(start_pack(env={"VERSIONGUARD_AS_OF": AS_OF}, pack_dir=floor_dir))
+        for pack in packs:
+            info = pack.stub.GetAnalyzerInfo(empty_pb2.Empty())
+            config = analyzer_pb2.ConfigureAnalyzerRequest()
+            for p in info.policies:
+                config.policyConfig[p.name].enforcementLevel = p.enforcementLevel
+            pack.stub.Configure(config)
         requests = []
         for i in range(n):
             s = struct_pb2.Struct()
@@ -95,26 +124,36 @@ def grpc_analyze(n: int, type_: str = NATIVE, make=native_props) -> list[float]:
             requests.append(analyzer_pb2.AnalyzeRequest(type=type_, properties=s, name=f"d{i}",
                                                         urn=f"urn:pulumi:bench::p::{type_}::d{i}"))
         for r in requests[:50]:  # warm-up
-            pack.stub.Analyze(r)
-        times = []
+            for pack in packs:
+                pack.stub.Analyze(r)
+        times: list[list[float]] = [[] for _ in packs]
         for r in requests:
-            t0 = time.perf_counter()
-            pack.stub.Analyze(r)
-            times.append(time.perf_counter() - t0)
-        return times
+            for pack, out in zip(packs, times, strict=True):
+                t0 = time.perf_counter()
+                pack.stub.Analyze(r)
+                out.append(time.perf_counter() - t0)
+        return times[0], (times[1] if floor_dir is not None else [])
     finally:
-        pack.close()
+        for pack in packs:
+            pack.close()
 
 
-def _servicer() -> object:
-    """The pack's servicer, configured at the policies' default levels, in this process."""
-    from pulumi_policy import EnforcementLevel
+def _servicer(floor: bool = False) -> object:
+    """The pack's servicer (or the floor's stock one), configured at the default levels, in this process."""
+    from pulumi_policy import EnforcementLevel, ResourceValidationPolicy
+    from pulumi_policy.policy import _PolicyAnalyzerServicer
 
     from versionguard.adapters.crossguard.policies import build_policies
     from versionguard.adapters.crossguard.servicer import PACK_NAME, VersionguardServicer
     from versionguard.adapters.evaluation_inputs import load_runtime
 
-    servicer = VersionguardServicer(PACK_NAME, "0.0.1", build_policies(load_runtime()), EnforcementLevel.ADVISORY)
+    if floor:
+        trivial = [ResourceValidationPolicy(f"trivial-{i}", "reads one property",
+                                            lambda args, report: args.props.get("properties")) for i in range(10)]
+        servicer = _PolicyAnalyzerServicer("trivial-floor", "0.0.1", trivial, EnforcementLevel.ADVISORY)
+    else:
+        servicer = VersionguardServicer(PACK_NAME, "0.0.1", build_policies(load_runtime()),
+                                        EnforcementLevel.ADVISORY)
     info = servicer.GetAnalyzerInfo(empty_pb2.Empty(), None)
     config = analyzer_pb2.ConfigureAnalyzerRequest()
     for p in info.policies:
@@ -129,9 +168,9 @@ def _struct(props: dict) -> struct_pb2.Struct:
     return s
 
 
-def in_process_analyze(n: int, type_: str, make) -> float:
+def in_process_analyze(n: int, type_: str, make, floor: bool = False) -> float:
     """Mean seconds per Analyze call of the servicer itself (best of 3 passes over n resources)."""
-    servicer: Any = _servicer()
+    servicer: Any = _servicer(floor)
     requests = [analyzer_pb2.AnalyzeRequest(type=type_, properties=_struct(make(i)), name=f"d{i}",
                                             urn=f"urn:pulumi:bench::p::{type_}::d{i}") for i in range(n)]
 
@@ -180,12 +219,17 @@ def main() -> None:
     for label, (type_, make) in CASES.items():
         if args.only and args.only not in label:
             continue
-        times = grpc_analyze(args.deployments, type_, make)
-        ms = sorted(t * 1000 for t in times)
+        with tempfile.TemporaryDirectory() as tmp:
+            times, floor_times = grpc_analyze(args.deployments, type_, make, floor_pack(Path(tmp)))
+        ms, floor_ms = sorted(t * 1000 for t in times), sorted(t * 1000 for t in floor_times)
         print(f"Analyze over gRPC, {args.deployments} {label}: mean {statistics.mean(ms):.3f} ms, "
-              f"median {statistics.median(ms):.3f} ms, p95 {ms[int(len(ms) * 0.95)]:.3f} ms per resource")
-        print(f"Analyze in-process, {args.deployments} {label}: "
-              f"{in_process_analyze(args.deployments, type_, make) * 1e6:.0f} us per resource (best of 3)")
+              f"median {statistics.median(ms):.3f} ms, p95 {ms[int(len(ms) * 0.95)]:.3f} ms per resource; "
+              f"trivial floor median {statistics.median(floor_ms):.3f} ms, "
+              f"ratio to floor {statistics.median(ms) / statistics.median(floor_ms):.2f}")
+        ours = in_process_analyze(args.deployments, type_, make)
+        floor = in_process_analyze(args.deployments, type_, make, floor=True)
+        print(f"Analyze in-process, {args.deployments} {label}: {ours * 1e6:.0f} us per resource (best of 3); "
+              f"trivial floor {floor * 1e6:.0f} us, ratio to floor {ours / floor:.2f}")
     stack = in_process_analyze_stack(args.deployments)
     print(f"AnalyzeStack in-process, {args.deployments} resources of each kind: {stack * 1000:.1f} ms per stack "
           "(best of 3)")

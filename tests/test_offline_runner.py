@@ -233,6 +233,14 @@ def test_a_program_failure_shows_the_programs_own_traceback() -> None:
     assert "program_host" not in out.stderr and "runpy" not in out.stderr
 
 
+def test_an_alias_the_sdk_refuses_still_fails_the_run() -> None:
+    # The program host skips the SDK's alias URNs (the monitor never reads them), but not its alias errors.
+    out = check_json(*behaviours("--stack", "bad-alias", "--stack", "iso-b"))
+    assert out.code == 2
+    assert "stack 'bad-alias': the program failed: Exception: No valid 'name' passed in for alias." in out.stderr
+    assert out.run("iso-b")["error"] is None and out.run("iso-b")["deployments"] == 1
+
+
 @pytest.mark.parametrize("fmt", ["json", "sarif", "junit", "markdown"])
 def test_stdout_carries_only_the_report(fmt: str) -> None:
     """The real CLI in its own process: the program's prints go to stderr, the report parses, and

@@ -41,7 +41,7 @@ from versionguard.adapters.evaluation_inputs import Runtime
 from versionguard.core import engine
 from versionguard.core.api_usage import UsageScan, scan, setting_names
 from versionguard.core.errors import InputError
-from versionguard.core.records import Unknown, deployment_flavour, normalize
+from versionguard.core.records import DeploymentRecord, Unknown, deployment_flavour, normalize
 from versionguard.core.rules import RULES, SCOPES
 from versionguard.core.rules.base import Context, Level, NeedsValue, Outcome, Rule
 from versionguard.core.rules.base import Severity as RuleSeverity
@@ -164,8 +164,7 @@ def _resource_validator(rule: Rule, runtime: Runtime):
                     return
                 outcomes = engine.evaluate_usages(rule, usages, ctx)
             else:
-                record = normalize(args.resource_type, _SafeView(args.props), args.name, args.urn)
-                outcomes = engine.evaluate(rule, record, ctx)
+                outcomes = engine.evaluate(rule, deployment_record(args), ctx)
         except InputError as e:
             report_violation(f"versionguard cannot evaluate this resource: {e}")
             return
@@ -213,6 +212,17 @@ def usage_scan(args: ResourceValidationArgs, settings: RuleSettings) -> UsageSca
         found = shared[names] = scan(args.resource_type, shared["plain"], args.name, args.urn, names)
     return found
 
+
+def deployment_record(args: ResourceValidationArgs) -> DeploymentRecord:
+    """The resource's deployment record, normalized once per request (every deployment rule reads
+    the same one; a record is immutable)."""
+    shared: dict[Any, Any] | None = getattr(args, "shared", None)
+    record = shared.get("record") if shared is not None else None
+    if record is None:
+        record = normalize(args.resource_type, _SafeView(args.props), args.name, args.urn)
+        if shared is not None:
+            shared["record"] = record
+    return record
 
 def _stack_validator(rule: Rule, runtime: Runtime):
     def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:

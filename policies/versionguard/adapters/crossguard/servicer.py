@@ -11,7 +11,9 @@ read none.
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
+import threading
 import time
 from collections.abc import Iterator, Mapping
 from concurrent import futures
@@ -50,6 +52,10 @@ class WireArgs(ResourceValidationArgs):
 class ResourceFreeStackPolicy(StackValidationPolicy):
     """A stack policy whose validation reads no resource of the stack (``args.resources`` is empty):
     versionguard's stack rules judge the catalog and the waivers, never a resource."""
+
+
+# What pulumi_policy's _configure_runtime_settings reads.
+_RUNTIME_ENV = ("PULUMI_CONFIG", "PULUMI_PROJECT", "PULUMI_STACK", "PULUMI_DRY_RUN", "PULUMI_ORGANIZATION")
 
 
 class VersionguardServicer(_policy._PolicyAnalyzerServicer):
@@ -95,6 +101,17 @@ class VersionguardServicer(_policy._PolicyAnalyzerServicer):
             args = StackValidationArgs([], self._get_policy_config(policy.name), self._private("stack_tags"))
             self._validate(policy, args, report, response)
         return response
+
+    def _configure_runtime_settings(self) -> None:
+        """The stock method, run again only when its inputs changed (per thread: the runtime config
+        is a context variable). It parses the stack's whole ``PULUMI_CONFIG`` on every call, which
+        made a stack's analysis O(resources x config size), i.e. quadratic in deployments."""
+        key = tuple(os.environ.get(name) for name in _RUNTIME_ENV)
+        seen: dict[int, tuple[str | None, ...]] = self.__dict__.setdefault("_runtime_env_seen", {})
+        if seen.get(threading.get_ident()) == key:
+            return
+        super()._configure_runtime_settings()
+        seen[threading.get_ident()] = key
 
     def _enabled(self, kind: type[Policy], response: Any) -> Iterator[tuple[Any, ReportViolation]]:
         """Each enabled policy of ``kind`` with its report function; remediate reports as mandatory."""

@@ -277,6 +277,100 @@ def own_sources(program: str) -> list[str]:
     return sorted(found)
 
 
+def settle_outputs_linearly(stack_module: Any) -> None:
+    """Make the SDK's end-of-program wait linear in the number of outputs (same outcome, same errors).
+
+    ``wait_for_rpcs`` waits for every pending ``Output`` with ``asyncio.wait(FIRST_COMPLETED)`` in a
+    loop: each pass hooks and unhooks a callback on every pending output and usually returns after
+    one of them finished, so a stack with n outputs costs O(n^2) (minutes at 1,000 deployments;
+    bench/bench_sdk_wait.py times both on the SDK's own ``Output`` objects). Here each output is hooked once and
+    the pass ends when all are done or one failed; a failure is raised exactly as the SDK raises it
+    (an output faulted by ``ResourceRegistrationFailed`` is skipped, as there). SDKs whose wait has
+    another shape keep their own.
+    """
+    original = getattr(stack_module, "wait_for_rpcs", None)
+    shared = getattr(stack_module, "SETTINGS", None)
+    rpc_manager = getattr(stack_module, "_get_rpc_manager", None)
+    if original is None or shared is None or rpc_manager is None or not hasattr(shared, "outputs") \
+            or "await_all_outstanding_tasks" not in inspect.signature(original).parameters:
+        return
+    skipped = getattr(stack_module, "ResourceRegistrationFailed", ())
+
+    def failed(task: Any) -> bool:
+        return task.cancelled() or (task.exception() is not None and not isinstance(task.exception(), skipped))
+
+    async def first_failure_or_all(pending: list[Any]) -> None:
+        """Returns when every task in ``pending`` is done or one of them failed."""
+        wake = asyncio.get_running_loop().create_future()
+        left = [len(pending)]
+
+        def on_done(task: Any) -> None:
+            left[0] -= 1
+            if (left[0] == 0 or failed(task)) and not wake.done():
+                wake.set_result(None)
+
+        for task in pending:
+            task.add_done_callback(on_done)
+        try:
+            await wake
+        finally:
+            for task in pending:
+                task.remove_done_callback(on_done)
+
+    async def settle() -> None:
+        while True:
+            with shared.lock:
+                if not shared.outputs:
+                    return
+                pending = list(shared.outputs)
+                shared.outputs.clear()
+            await first_failure_or_all(pending)
+            for task in pending:
+                if task.done() and failed(task):
+                    await task  # raises its exception (or CancelledError), as the SDK's wait does
+            unfinished = [task for task in pending if not task.done()]
+            if unfinished:  # back for the next pass, with the outputs created meanwhile
+                with shared.lock:
+                    shared.outputs.update(unfinished)
+
+    async def wait_for_rpcs(await_all_outstanding_tasks: bool = True) -> None:
+        while True:
+            await original(await_all_outstanding_tasks=False)  # the RPCs, and their unhandled errors
+            if await_all_outstanding_tasks:
+                await settle()
+            if not rpc_manager().rpcs:
+                return
+
+    stack_module.wait_for_rpcs = wait_for_rpcs
+
+
+def skip_alias_urns(resource_module: Any, runtime_resource: Any) -> None:
+    """Stop the SDK from turning every alias into a URN ``Output`` that this monitor never reads.
+
+    ``Resource.__init__`` collapses each alias of ``opts.aliases`` into a URN ``Output`` (``_aliases``);
+    those URNs are read only to inherit aliases when the monitor lacks alias specs. This monitor has
+    them (``aliasSpecs``), so the SDK sends the specs from ``opts.aliases`` and the URNs are dead work:
+    azure-native declares about twenty aliases per resource (its API versions), about ten outputs
+    each, which was two thirds of a program's run. Plain aliases are kept as given; an alias the SDK
+    would refuse (no name or no type) or one given as an ``Output`` still goes through the SDK, so its
+    error still fails the run. SDKs without alias specs keep their own.
+    """
+    original = getattr(resource_module, "collapse_alias_to_urn", None)
+    alias_type = getattr(resource_module, "Alias", None)
+    prepare = getattr(runtime_resource, "prepare_aliases", None)
+    if original is None or alias_type is None or prepare is None \
+            or "supports_alias_specs" not in inspect.signature(prepare).parameters:
+        return
+
+    def alias_as_given(alias: Any, name: str, type_: str, parent: Any) -> Any:
+        if isinstance(alias, str) or (isinstance(alias, alias_type) and alias.name is not None
+                                      and alias.type_ is not None):
+            return alias
+        return original(alias, name, type_, parent)
+
+    resource_module.collapse_alias_to_urn = alias_as_given
+
+
 def main() -> NoReturn:
     if sys.path and os.path.abspath(sys.path[0] or os.curdir) == HERE:
         sys.path.pop(0)  # versionguard's adapters must not shadow the program's modules
@@ -309,6 +403,8 @@ def main() -> NoReturn:
     answer_invokes_unknown(sys.modules["pulumi.runtime.invoke"])
     tolerate_reshaped_outputs(sys.modules["pulumi.runtime.rpc"], sys.modules["pulumi._types"],
                               sys.modules["pulumi.output"].Unknown)
+    settle_outputs_linearly(sys.modules["pulumi.runtime.stack"])
+    skip_alias_urns(sys.modules["pulumi.resource"], sys.modules["pulumi.runtime.resource"])
     # The SDK sends every debug line to the engine synchronously (one RPC each, about a thousand for a
     # hundred resources); versionguard shows none of them, so they are not sent.
     pulumi.log.debug = lambda *args, **kwargs: None
