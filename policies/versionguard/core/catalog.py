@@ -53,7 +53,8 @@ class FineTuned:
 
     training_retirement: dt.date | None = None
     deployment_retirement: dt.date | None = None
-    date_status: str | None = None
+    date_status: str | None = None  # qualifies deployment_retirement (and training_retirement without training_status)
+    training_status: str | None = None  # qualifies training_retirement alone ("No earlier than" -> tentative)
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,8 @@ class VersionInfo:
     upgrade_lead_days: int | None = None
     upgrade_lead_by_sku: Mapping[str, int] = field(default_factory=dict)
     replacement: Replacement | None = None
-    notes: str | None = None
+    # Reviewer commentary (conflicts, older values); never read by a rule. None on derived entries.
+    notes: tuple[str, ...] | None = ()
     sources: tuple[str, ...] = ()
     released: dt.date | None = None
     deprecation_status: str | None = None
@@ -232,6 +234,7 @@ def _version(model: dict[str, Any], e: dict[str, Any], sources: Mapping[str, Sou
         training_retirement=date_field(tuned, "training_retirement", source, f"{where} > fine_tuned"),
         deployment_retirement=date_field(tuned, "deployment_retirement", source, f"{where} > fine_tuned"),
         date_status=tuned.get("date_status"),
+        training_status=tuned.get("training_status"),
     )
     return VersionInfo(
         model=model["name"],
@@ -248,12 +251,19 @@ def _version(model: dict[str, Any], e: dict[str, Any], sources: Mapping[str, Sou
         upgrade_lead_days=lead if isinstance(lead, int) else None,
         upgrade_lead_by_sku=dict(lead) if isinstance(lead, dict) else {},
         replacement=Replacement(replacement["name"], replacement.get("version")) if replacement else None,
-        notes=e.get("notes"),
+        notes=_notes(e.get("notes")),
         sources=tuple(e.get("sources") or ()),
         released=date("released"),
         deprecation_status=e.get("deprecation_status"),
         fine_tuned=fine_tuned,
     )
+
+
+def _notes(value: str | list[str] | None) -> tuple[str, ...]:
+    """``notes`` is free text or (since the Dec-2026 catalog) a list of texts; one shape for readers."""
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)
 
 
 def _dates_to_text(value: Any) -> Any:
@@ -292,6 +302,8 @@ def _expected(error: jsonschema.ValidationError) -> str:
     schema = error.schema if isinstance(error.schema, dict) else {}
     if error.validator == "required":
         return error.message
+    if list(error.absolute_path)[-1:] == ["notes"] and error.validator in ("anyOf", "type"):
+        return "free text, or a list of non-empty texts without surrounding whitespace"
     if error.validator == "additionalProperties":
         return f"only known keys ({error.message})"
     if "pattern" in schema and "preview" in str(schema["pattern"]):
