@@ -30,6 +30,7 @@ from versionguard.cli.options import (
     parse_as_of,
     parse_outputs,
     runner_options,
+    show_catalog_age,
     show_errors,
     show_runs,
     stack_names,
@@ -73,6 +74,7 @@ def check(
     except InputError as e:
         raise fail(e) from None
     show_runs(report.runs)
+    show_catalog_age(report.catalog_as_of, report.as_of)
     emit_all(report, fmt, outputs)
     show_errors([r.error for r in report.errors if r.error])
     raise typer.Exit(report.exit_code)

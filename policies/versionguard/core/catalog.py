@@ -188,6 +188,14 @@ def dated_by(catalog: Catalog, as_of: dt.date) -> Catalog:
     return catalog
 
 
+def catalog_age_line(catalog_as_of: dt.date, as_of: dt.date) -> str:
+    """The one line about the catalog's age that check, forecast and audit print (stderr: stdout
+    stays the report). Whether the age is acceptable is ``catalog-freshness``'s verdict, not this line's."""
+    age = (as_of - catalog_as_of).days
+    return (f"the catalog was last checked against its sources on {catalog_as_of}, {age} day{'' if age == 1 else 's'} "
+            f"before the as-of date {as_of}.")
+
+
 @functools.cache
 def _schema() -> dict[str, Any]:
     text = resources.files("versionguard").joinpath("data/catalog.schema.json").read_text("utf-8")
