@@ -307,7 +307,7 @@ def test_readme_adopter_sample_is_what_check_prints(tmp_path: Path, monkeypatch:
     from versionguard.cli import app
 
     readme = (ROOT / "README.md").read_text("utf-8")
-    command = "$ ../.venv/bin/versionguard check -s dev --as-of 2026-11-29\n"
+    command = "$ ../.venv/bin/versionguard check -s dev --as-of 2026-12-07\n"
     shown = readme[readme.index(command) + len(command):]
     shown = shown[:shown.index("\n$ ")] + "\n"
     infra = tmp_path / "adopt" / "infra"
@@ -315,6 +315,6 @@ def test_readme_adopter_sample_is_what_check_prints(tmp_path: Path, monkeypatch:
     (tmp_path / "adopt" / ".venv").symlink_to(ROOT / ".venv")
     monkeypatch.chdir(infra)
     clean = {k: None for k in os.environ if k.startswith("VERSIONGUARD_")}
-    result = CliRunner().invoke(app, ["check", "-s", "dev", "--as-of", "2026-11-29"], env=clean)
+    result = CliRunner().invoke(app, ["check", "-s", "dev", "--as-of", "2026-12-07"], env=clean)
     assert result.exit_code == 1, result.output
     assert result.output == shown
