@@ -69,8 +69,11 @@ def test_hostile_values_load_as_given_or_name_the_entry(field: str, value: Any) 
         return
     # loaded: the value is what was written, never something else
     if field == "notes":
-        assert v.notes == (() if value is None else (value,) if isinstance(value, str) else tuple(value))
-        assert all(isinstance(n, str) and n == n.strip() and n for n in v.notes) or isinstance(value, str)
+        if value is None or isinstance(value, str):
+            assert v.notes == value
+        else:  # a list: every item non-empty text without surrounding whitespace, joined by newlines
+            assert all(isinstance(n, str) and n and n == n.strip() for n in value)
+            assert v.notes == ("\n".join(value) if value else None)
     elif field == "lifecycle":
         assert value in ("preview", "ga", "deprecated", "retired", "legacy") and v.lifecycle == value
     elif field == "replacement":

@@ -29,13 +29,15 @@ def _load(data: dict[str, Any]) -> Any:
 
 def test_notes_as_a_list_are_kept_in_order() -> None:
     v = _load(_one(notes=["CONFLICT: a says 2026-10-01, b says 2026-12-09", "earliest applied"]))
-    assert v.notes == ("CONFLICT: a says 2026-10-01, b says 2026-12-09", "earliest applied")
+    assert v.notes == "CONFLICT: a says 2026-10-01, b says 2026-12-09\nearliest applied"
+    assert v.notes.splitlines() == ["CONFLICT: a says 2026-10-01, b says 2026-12-09", "earliest applied"]
 
 
 def test_notes_as_text_still_load_as_one_note() -> None:
-    assert _load(_one(notes="free text")).notes == ("free text",)
-    assert _load(_one(notes=None)).notes == ()
-    assert _load(_one()).notes == ()
+    assert _load(_one(notes="free text")).notes == "free text"
+    assert _load(_one(notes=None)).notes is None
+    assert _load(_one()).notes is None
+    assert _load(_one(notes=[])).notes is None
 
 
 @pytest.mark.parametrize("bad", [5, True, {"a": "b"}, [1], ["ok", None], [["nested"]], [{"x": 1}]])

@@ -242,7 +242,7 @@ def test_bundled_decisions(bundled: Any) -> None:
     # a two-model replacement cell records no replacement, both names in notes
     rerank = bundled.lookup("Cohere-rerank-v3.5", "1", "Cohere")
     assert rerank.replacement is None
-    assert any("Cohere-rerank-v4.0-pro, Cohere-rerank-v4.0-fast" in n for n in rerank.notes or ())
+    assert "Cohere-rerank-v4.0-pro, Cohere-rerank-v4.0-fast" in (rerank.notes or "")
     assert str(bundled.lookup("sora-2", "2025-10-06").replacement) == "sora-2 2025-12-08"
 
 

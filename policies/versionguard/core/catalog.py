@@ -74,8 +74,9 @@ class VersionInfo:
     upgrade_lead_days: int | None = None
     upgrade_lead_by_sku: Mapping[str, int] = field(default_factory=dict)
     replacement: Replacement | None = None
-    # Reviewer commentary (conflicts, older values); never read by a rule. None on derived entries.
-    notes: tuple[str, ...] | None = ()
+    # Reviewer commentary (conflicts, older values); never read by a rule. A list in the file is kept
+    # as one text, items joined by newlines, so readers keep treating notes as text.
+    notes: str | None = None
     sources: tuple[str, ...] = ()
     released: dt.date | None = None
     deprecation_status: str | None = None
@@ -267,11 +268,12 @@ def _version(model: dict[str, Any], e: dict[str, Any], sources: Mapping[str, Sou
     )
 
 
-def _notes(value: str | list[str] | None) -> tuple[str, ...]:
-    """``notes`` is free text or (since the Dec-2026 catalog) a list of texts; one shape for readers."""
-    if value is None:
-        return ()
-    return (value,) if isinstance(value, str) else tuple(value)
+def _notes(value: str | list[str] | None) -> str | None:
+    """``notes`` is free text or (since the Dec-2026 catalog) a list of texts: one text for readers,
+    the items joined by newlines."""
+    if value is None or isinstance(value, str):
+        return value
+    return "\n".join(value) if value else None
 
 
 def _dates_to_text(value: Any) -> Any:
