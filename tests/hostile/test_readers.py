@@ -28,7 +28,7 @@ from versionguard.cli import app
 
 ROOT = Path(__file__).resolve().parents[2]
 FIX = ROOT / "tests" / "fixtures"
-AS_OF = ["--as-of", "2026-11-22"]
+AS_OF = ["--as-of", "2026-12-07"]  # on or after the bundled catalog (2026-12-04)
 LIVE = str(FIX / "arm" / "deployments-seed.json")
 
 
@@ -55,8 +55,8 @@ def _load(path: Path) -> Any:
 
 
 WAIVERS = {"waivers": [{"policy": "retired-model-version", "resource": "aif-contoso-prod-swc/prod-chat",
-                        "stacks": ["live"], "reason": "CHG-1 migration booked", "granted": "2026-11-01",
-                        "expires": "2026-12-01"}]}
+                        "stacks": ["live"], "reason": "CHG-1 migration booked", "granted": "2026-12-01",
+                        "expires": "2026-12-20"}]}
 READERS = [
     Reader("catalog", "yaml", _load(FIX / "catalog.yaml"), "catalog.yaml",
            lambda p: ["audit", LIVE, *AS_OF, "--catalog", str(p)]),
