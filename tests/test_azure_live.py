@@ -27,7 +27,7 @@ from versionguard.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]
 ARM = ROOT / "tests" / "fixtures" / "arm"
-PIN = ["--as-of", "2026-05-01"]
+PIN = ["--as-of", "2026-12-07"]
 SUB_A, SUB_B = "11111111-2222-3333-4444-555555555555", "99999999-8888-7777-6666-555555555555"
 
 

@@ -19,7 +19,7 @@ HOSTILE = {"VERSIONGUARD_CATALOG": "/nonexistent/catalog.yaml", "VERSIONGUARD_WA
 
 
 @pytest.mark.parametrize("test", [
-    "tests/test_check.py::test_shipped_stacks_pass_with_the_bundled_catalog",
+    "tests/test_check.py::test_shipped_stacks_on_the_bundled_catalog",
     "tests/test_check.py::test_expired_waiver_silences_nothing_and_fails_hygiene",
     "tests/test_reporters.py::test_json_matches_the_design_shape",
 ])
@@ -34,8 +34,9 @@ def test_the_e2e_offline_helper_ignores_the_shell(monkeypatch: pytest.MonkeyPatc
     from tests.e2e.test_pulumi_engine import offline
 
     args = ("--project", str(ROOT), "--stack", "dev")
-    clean = offline(*args)
+    as_of = "2027-04-05"  # 122 days after the bundled catalog's as_of (2026-12-04): stale, advisory in dev
+    clean = offline(*args, as_of=as_of)
     for key, value in HOSTILE.items():
         monkeypatch.setenv(key, value)
     assert ("catalog-freshness", "(stack)", "advisory") in clean  # the bundled catalog, not the hostile one
-    assert offline(*args) == clean
+    assert offline(*args, as_of=as_of) == clean
