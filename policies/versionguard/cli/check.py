@@ -74,7 +74,8 @@ def check(
     except InputError as e:
         raise fail(e) from None
     show_runs(report.runs)
-    show_catalog_age(report.catalog_as_of, report.as_of)
+    if not report.errors:  # a stack that could not be judged: its error is the first line, not the age
+        show_catalog_age(report.catalog_as_of, report.as_of)
     emit_all(report, fmt, outputs)
     show_errors([r.error for r in report.errors if r.error])
     raise typer.Exit(report.exit_code)
