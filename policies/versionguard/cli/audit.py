@@ -24,6 +24,7 @@ from versionguard.cli.options import (
     note,
     parse_as_of,
     parse_outputs,
+    show_catalog_age,
 )
 from versionguard.commands.audit import LiveProgress, audit_files, audit_live
 from versionguard.core.errors import InputError
@@ -87,6 +88,7 @@ def audit(
         raise fail(e) from None
     for message in run.notes:
         note(message)
+    show_catalog_age(run.report.catalog_as_of, run.report.as_of)
     emit_all(run.report, fmt, outputs)
     raise typer.Exit(run.report.exit_code)
 
