@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tests.support import AS_OF, ROOT
+from tests.support import ROOT
 from versionguard.cli import app
 
 FIX = ROOT / "tests" / "fixtures"
