@@ -479,7 +479,7 @@ def test_notes_may_be_a_list_of_text_in_any_catalog(tmp_path):
         return {"schema": 1, "as_of": "2026-09-02", "models": [{"name": "m", "versions": [
             {"version": "1", "lifecycle": "ga", "notes": notes}]}]}
 
-    assert catalog_from_data(data(["one.", "two."]), "x.yaml").versions[0].notes == "one. two."
+    assert catalog_from_data(data(["one.", "two."]), "x.yaml").versions[0].notes == "one.\ntwo."
     assert catalog_from_data(data("free text"), "x.yaml").versions[0].notes == "free text"
     for bad in ([1], {"a": "b"}, [["nested"]]):
         with pytest.raises(InputError, match="notes"):

@@ -213,6 +213,18 @@ def merge(sightings: Sequence[Sighting], as_of: dt.date | None = None) -> dict[s
     return entry
 
 
+def models_section(versions: Iterable[tuple[str, str, dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The catalog's ``models`` list from (name, format, version entry) triples, in their order: one model
+    per (name, format) compared case-insensitively, ``format`` written only when it is not OpenAI."""
+    models: dict[tuple[str, str], dict[str, Any]] = {}
+    for name, model_format, entry in versions:
+        model = models.setdefault((name.casefold(), model_format.casefold()),
+                                  {"name": name, **({} if model_format.casefold() == OPENAI.casefold()
+                                                    else {"format": model_format}), "versions": []})
+        model["versions"].append(entry)
+    return list(models.values())
+
+
 def build_catalog_data(sightings: Sequence[Sighting], sources: dict[str, dict[str, str]], as_of: dt.date,
                        previous: Catalog | None = None) -> dict[str, Any]:
     """Catalog data (docs/catalog.md) from sightings, not yet validated; ``sources`` maps a source id
@@ -222,18 +234,8 @@ def build_catalog_data(sightings: Sequence[Sighting], sources: dict[str, dict[st
     grouped: dict[tuple[str, str, str], list[Sighting]] = {}
     for s in sightings:
         grouped.setdefault((s.name.casefold(), s.format.casefold(), s.version.casefold()), []).append(s)
-    models: dict[tuple[str, str], dict[str, Any]] = {}
-    for (name_key, format_key, _), group in sorted(grouped.items()):
-        first = group[0]
-        model = models.setdefault((name_key, format_key), {"name": first.name, "format": first.format, "versions": []})
-        model["versions"].append(merge(group, as_of))
-    out_models = []
-    for model in models.values():
-        entry: dict[str, Any] = {"name": model["name"]}
-        if model["format"].casefold() != OPENAI.casefold():
-            entry["format"] = model["format"]
-        entry["versions"] = model["versions"]
-        out_models.append(entry)
+    out_models = models_section((group[0].name, group[0].format, merge(group, as_of))
+                                for _, group in sorted(grouped.items()))
     data = {
         "schema": 1,
         "as_of": as_of,

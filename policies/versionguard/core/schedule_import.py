@@ -32,7 +32,7 @@ from pathlib import PurePath
 from typing import Any
 
 from .catalog import Catalog
-from .catalog_merge import KEY_ORDER, OPENAI, PREVIOUS_SOURCE, STAGE_ORDER
+from .catalog_merge import KEY_ORDER, OPENAI, PREVIOUS_SOURCE, STAGE_ORDER, models_section
 from .errors import InputError
 
 # --- what the adapter hands over ------------------------------------------------------------------
@@ -461,18 +461,8 @@ def build_schedule_data(pages: Sequence[SchedulePage], as_of: dt.date, previous:
                              "in a model table of the page", f"{r.name} {r.version}")
         _fine_tuned(entries[base], group)
     entries = {key: {k: e[k] for k in KEY_ORDER if k in e} for key, e in entries.items()}
-    models: dict[tuple[str, str], dict[str, Any]] = {}
-    for key in sorted(entries, key=lambda k: (k[1], k[0], k[2])):
-        first = rows[key][0]
-        model = models.setdefault((key[1], key[0]), {"name": first.name, "format": first.format, "versions": []})
-        model["versions"].append(entries[key])
-    out_models = []
-    for model in models.values():
-        item: dict[str, Any] = {"name": model["name"]}
-        if model["format"].casefold() != OPENAI.casefold():
-            item["format"] = model["format"]
-        item["versions"] = model["versions"]
-        out_models.append(item)
+    out_models = models_section((rows[key][0].name, rows[key][0].format, entries[key])
+                                for key in sorted(entries, key=lambda k: (k[1], k[0], k[2])))
     sources: dict[str, dict[str, Any]] = {}
     for page in pages:
         sources[page.source_id] = {"title": page.title, **({"url": page.url} if page.url else {}),
