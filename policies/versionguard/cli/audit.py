@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -25,8 +25,10 @@ from versionguard.cli.options import (
     parse_as_of,
     parse_outputs,
 )
-from versionguard.commands.audit import LiveProgress, audit_files, audit_live
 from versionguard.core.errors import InputError
+
+if TYPE_CHECKING:
+    from versionguard.commands.audit import LiveProgress
 
 
 def audit(
@@ -61,6 +63,9 @@ def audit(
 ) -> None:
     """Judge deployments as they exist in Azure (live, or ARM JSON exports) with the same rules and waivers
     as check."""
+    # Imported here: check need not load the ARM and Resource Graph readers.
+    from versionguard.commands.audit import audit_files, audit_live
+
     try:
         choose_format(fmt)
         outputs = parse_outputs(fmt, output)
