@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from versionguard.adapters.azure.sdk_clients import DEFAULT_CONCURRENCY, MAX_CONCURRENCY
-from versionguard.adapters.evaluation_inputs import waivers_file
 from versionguard.cli.options import (
     ArmEndpointOpt,
     AsOf,
@@ -64,6 +63,7 @@ def audit(
     """Judge deployments as they exist in Azure (live, or ARM JSON exports) with the same rules and waivers
     as check."""
     # Imported here: check need not load the ARM and Resource Graph readers.
+    from versionguard.adapters.evaluation_inputs import waivers_file
     from versionguard.commands.audit import audit_files, audit_live
 
     try:
