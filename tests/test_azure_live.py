@@ -30,7 +30,7 @@ from versionguard.adapters.azure.resource_graph import ACCOUNTS_QUERY, DEPLOYMEN
 from versionguard.cli import app
 
 ARM = ROOT / "tests" / "fixtures" / "arm"
-PIN = ["--as-of", "2026-05-01"]
+PIN = ["--as-of", "2026-12-07"]
 SUB_A, SUB_B = "11111111-2222-3333-4444-555555555555", "99999999-8888-7777-6666-555555555555"
 TENANT = "72f988bf-0000-0000-0000-000000000000"
 

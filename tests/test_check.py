@@ -32,22 +32,34 @@ def active(report: dict) -> set[tuple[str, str, str]]:
     return {(f["policy"], f["resource"], f["level"]) for f in report["findings"] if not f["waived"]}
 
 
-def test_shipped_stacks_pass_with_the_bundled_catalog() -> None:
-    code, report = findings(*BASE, "--all")
-    assert code == 0
+def test_shipped_stacks_on_the_bundled_catalog() -> None:
+    """Re-judged on the 2026-12-04 catalog (2026-09-02 schedule) on 2026-12-07: prod fails, honestly."""
+    code, report = findings("--as-of", "2026-12-07", "--project", str(ROOT), "--all")
+    assert code == 1
     assert report["stacks"] == ["dev", "prod", "staging"]
-    assert report["summary"]["mandatory"] == 0
-    assert report["summary"]["deployments"] == 11
-    # The bundled catalog was last checked 2026-04-23: an honest, advisory-only staleness note; gpt-4.1
-    # 2025-04-14 and gpt-4o-mini 2024-07-18 are closed to new customers (advisory).
-    assert {(policy, level) for policy, _, level in active(report)} == {
-        ("catalog-freshness", "advisory"), ("deprecated-model-version", "advisory")}
-    # prod-embed (text-embedding-3-large 1, OnceCurrentVersionExpired) has no upgrade target before it
-    # retires on 2027-04-15, inside prod's 180-day window: the shipped waiver records the accepted risk.
-    [waived] = [f for f in report["findings"] if f["waived"]]
-    assert (waived["stack"], waived["policy"], waived["resource"]) == ("prod", "auto-upgrade-needs-target",
-                                                                        "prod-embed")
-    assert waived["waiver"]["expires"] == "2027-01-15"
+    assert report["summary"] == {"mandatory": 5, "advisory": 8, "waived": 0, "deployments": 11, "errors": 0}
+    # gpt-4.1 2025-04-14 (Legacy) and gpt-4o-mini 2024-07-18 now retire 2027-04-14 (the April catalog:
+    # 2027-10-14 / 2027-10-01), inside prod's 180-day windows; neither has a newer version or a named
+    # replacement. The catalog is 3 days old: no catalog-freshness finding.
+    assert active(report) == {
+        ("auto-upgrade-needs-target", "prod-chat", "mandatory"),
+        ("auto-upgrade-needs-target", "prod-chat-failover", "mandatory"),
+        ("auto-upgrade-needs-target", "prod-chat-mini", "mandatory"),
+        ("no-auto-upgrade-near-retirement", "prod-chat-ptu", "mandatory"),
+        ("provisioned-migration-due", "prod-chat-ptu", "mandatory"),
+        ("deprecated-model-version", "prod-chat-mini", "advisory"),
+        ("deprecated-model-version", "staging-chat-mini", "advisory"),
+        ("deprecated-model-version", "dev-chat-next", "advisory"),  # gpt-5.1 deprecated since 2026-11-13
+        # gpt-4.1 2025-04-14 is Legacy in the 2026-09-02 schedule: newer models exist, plan the migration
+        ("legacy-model-version", "dev-chat", "advisory"),
+        ("legacy-model-version", "prod-chat", "advisory"),
+        ("legacy-model-version", "prod-chat-failover", "advisory"),
+        ("legacy-model-version", "prod-chat-ptu", "advisory"),
+        ("legacy-model-version", "staging-chat", "advisory"),
+    }
+    # prod-embed (text-embedding-3-large 1) now retires 2028-02-09: no finding, and no waiver is shipped.
+    assert not any(f["resource"] == "prod-embed" for f in report["findings"])
+    assert not any(f["waived"] for f in report["findings"])
 
 
 def test_compliant_fixture_is_clean() -> None:
@@ -267,9 +279,9 @@ def test_audit_takes_the_waivers_of_the_current_directory(tmp_path: Path, monkey
     (tmp_path / "policies").mkdir()
     (tmp_path / "policies" / "waivers.yaml").write_text(
         "waivers:\n  - policy: retired-model-version\n    resource: aif-contoso-prod/legacy\n"
-        "    reason: decommissioned this week\n    expires: 2026-05-20\n")
+        "    reason: decommissioned this week\n    expires: 2026-12-20\n")
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(app, ["audit", str(FIX / "arm" / "resource-graph-az.json"), "--as-of", "2026-05-01",
+    result = CliRunner().invoke(app, ["audit", str(FIX / "arm" / "resource-graph-az.json"), "--as-of", "2026-12-07",
                                       "--format", "json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["summary"]["waived"] == 2

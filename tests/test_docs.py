@@ -316,13 +316,13 @@ def test_readme_adopter_sample_is_what_check_prints(tmp_path: Path, monkeypatch:
     from versionguard.cli import app
 
     readme = (ROOT / "README.md").read_text("utf-8")
-    command = "$ ../.venv/bin/versionguard check -s dev --as-of 2026-11-29\n"
+    command = "$ ../.venv/bin/versionguard check -s dev --as-of 2026-12-07\n"
     shown = readme[readme.index(command) + len(command):]
     shown = shown[:shown.index("\n$ ")] + "\n"
     infra = tmp_path / "adopt" / "infra"
     shutil.copytree(ROOT / "tests" / "fixtures" / "programs" / "readme_adopter", infra)
     (tmp_path / "adopt" / ".venv").symlink_to(ROOT / ".venv")
     monkeypatch.chdir(infra)
-    result = CliRunner().invoke(app, ["check", "-s", "dev", "--as-of", "2026-11-29"])
+    result = CliRunner().invoke(app, ["check", "-s", "dev", "--as-of", "2026-12-07"])
     assert result.exit_code == 1, result.output
     assert result.output == shown

@@ -23,7 +23,7 @@ BUNDLED = ROOT / "policies" / "versionguard" / "data" / "catalog.yaml"
 
 
 @pytest.mark.parametrize("test", [
-    "tests/test_check.py::test_shipped_stacks_pass_with_the_bundled_catalog",
+    "tests/test_check.py::test_shipped_stacks_on_the_bundled_catalog",
     "tests/test_check.py::test_expired_waiver_silences_nothing_and_fails_hygiene",
     "tests/test_reporters.py::test_json_matches_the_design_shape",
     "tests/test_env_isolation.py::test_the_e2e_offline_helper_judges_with_the_defaults",
@@ -40,9 +40,11 @@ def test_tests_pass_with_hostile_variables_in_the_shell(test: str) -> None:
 def test_the_e2e_offline_helper_judges_with_the_defaults() -> None:
     """The e2e comparison's ``offline`` helper judges with the bundled catalog and the project's waivers."""
     args = ("--project", str(ROOT), "--stack", "dev")
-    found = offline(*args)
+    as_of = "2027-04-05"  # 122 days after the bundled catalog's as_of (2026-12-04): stale, advisory in dev
+    found = offline(*args, as_of=as_of)
     assert ("catalog-freshness", "(stack)", "advisory") in found  # the bundled catalog, not a shell's
-    assert offline(*args, "--catalog", str(BUNDLED), "--waivers", str(ROOT / "policies" / "waivers.yaml")) == found
+    assert offline(*args, "--catalog", str(BUNDLED), "--waivers", str(ROOT / "policies" / "waivers.yaml"),
+                   as_of=as_of) == found
 
 
 def test_no_versionguard_variable_but_the_tool_cache_reaches_a_test() -> None:

@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tests.support import AS_OF, ROOT
+from tests.support import ROOT
 from versionguard.cli import app
 
 FIX = ROOT / "tests" / "fixtures"
 LIVE = FIX / "arm" / "deployments-seed.json"
 MODELS = FIX / "arm" / "models-list-spec.json"
 VIOLATIONS = ["check", "-s", "violations", "--project", str(ROOT), "--stack-dir", str(FIX / "stacks"),
-              "--as-of", AS_OF]
+              "--as-of", "2026-12-07"]
 
 
 def invoke(*args: str) -> tuple[int, str, str]:
@@ -46,18 +46,18 @@ def test_padded_model_names_and_sku_keys_are_errors(tmp_path: Path, padded: str)
     key, value = padded.split(": ")
     replacement = f"'{key} ': {value}" if key == "Standard" else f"{key}: ' {value}'"
     catalog.write_text((FIX / "catalog.yaml").read_text("utf-8").replace(padded, replacement))
-    code, _, err = invoke("audit", str(LIVE), "--as-of", AS_OF, "--catalog", str(catalog))
+    code, _, err = invoke("audit", str(LIVE), "--as-of", "2026-12-07", "--catalog", str(catalog))
     assert code == 2 and err.startswith(f"versionguard: error: {catalog}: models[")
 
 
 @pytest.mark.parametrize("command", [["check", "--all", "--project", str(ROOT)], ["audit", str(LIVE)],
                                      ["forecast", "--all", "--project", str(ROOT)]])
 def test_a_catalog_dated_after_the_as_of_date_is_an_error(command: list[str]) -> None:
-    """A future as_of kept catalog-freshness quiet for ever (the bundled catalog is as of 2026-04-23)."""
+    """A future as_of kept catalog-freshness quiet for ever (the bundled catalog is as of 2026-12-04)."""
     code, _, err = invoke(*command, "--as-of", "2026-01-01")
     assert code == 2
     assert err == ("versionguard: error: bundled catalog: as_of: expected a date on or before the as-of date "
-                   "2026-01-01, got '2026-04-23'\n")
+                   "2026-01-01, got '2026-12-04'\n")
 
 
 # --- explicit paths ----------------------------------------------------------------------------------------
@@ -81,7 +81,7 @@ MISSING = "/nonexistent/versionguard-input"
     ["catalog", "diff", "@bundled", MISSING],
 ], ids=lambda args: "-".join(a for a in args if a.startswith("-") or a.isalpha())[:60])
 def test_an_explicit_path_that_does_not_exist_is_an_error(args: list[str]) -> None:
-    code, _, err = invoke(*args, "--as-of", AS_OF) if args[0] != "catalog" or args[1] == "import" \
+    code, _, err = invoke(*args, "--as-of", "2026-12-07") if args[0] != "catalog" or args[1] == "import" \
         else invoke(*args)
     assert code == 2
     assert err.startswith("versionguard: error: ") and MISSING in err
@@ -101,11 +101,11 @@ def _unwritable(tmp_path: Path) -> list[Path]:
 
 
 @pytest.mark.parametrize("command", [
-    ["check", "-s", "dev", "--project", str(ROOT), "--as-of", AS_OF],
-    ["audit", str(LIVE), "--as-of", AS_OF],
-    ["forecast", "-s", "dev", "--project", str(ROOT), "--as-of", AS_OF],
+    ["check", "-s", "dev", "--project", str(ROOT), "--as-of", "2026-12-07"],
+    ["audit", str(LIVE), "--as-of", "2026-12-07"],
+    ["forecast", "-s", "dev", "--project", str(ROOT), "--as-of", "2026-12-07"],
     ["catalog", "diff", "@bundled", "@bundled"],
-    ["catalog", "import", str(MODELS), "--as-of", AS_OF],
+    ["catalog", "import", str(MODELS), "--as-of", "2026-12-07"],
 ], ids=["check", "audit", "forecast", "diff", "import"])
 def test_an_unwritable_output_is_exit_2_naming_it(tmp_path: Path, command: list[str]) -> None:
     for target in _unwritable(tmp_path):
@@ -117,7 +117,7 @@ def test_an_unwritable_output_is_exit_2_naming_it(tmp_path: Path, command: list[
 def test_an_unwritable_chart_is_exit_2_naming_it(tmp_path: Path) -> None:
     (tmp_path / "a-file").write_text("x")
     target = tmp_path / "a-file" / "chart.svg"
-    code, _, err = invoke("forecast", "-s", "dev", "--project", str(ROOT), "--as-of", AS_OF, "--chart",
+    code, _, err = invoke("forecast", "-s", "dev", "--project", str(ROOT), "--as-of", "2026-12-07", "--chart",
                           str(target))
     assert code == 2 and err.startswith(f"versionguard: error: {target}: --chart: expected a writable file path")
 
@@ -140,7 +140,7 @@ def test_reports_and_charts_share_one_output_writer(tmp_path: Path) -> None:
 
 # --- dates at the calendar's edge ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("args", [["--as-of", "9999-12-31"], ["--as-of", AS_OF, "--horizon", "10" * 20],
+@pytest.mark.parametrize("args", [["--as-of", "9999-12-31"], ["--as-of", "2026-12-07", "--horizon", "10" * 20],
                                   ["--as-of", "9999-12-01", "--horizon", "100"]],
                          ids=["last-day", "huge-horizon", "past-the-end"])
 def test_forecast_at_the_calendars_edge_is_a_clean_result(tmp_path: Path, args: list[str]) -> None:

@@ -9,42 +9,14 @@ The fixture catalog (tests/fixtures/fix/catalog.yaml) and ``--as-of 2026-11-22``
 
 from __future__ import annotations
 
-import json
-import shutil
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from tests.support.cli import ROOT, clean_env
+from tests.support import ROOT
+from tests.support.fix_project import EDITED, FIX, GOLDEN, check, fix, make_project
 from versionguard.cli import app
-
-FIX = ROOT / "tests" / "fixtures" / "fix"
-GOLDEN = FIX / "golden"
-AS_OF = "2026-11-22"
-PINNED = ["--as-of", AS_OF, "--catalog", str(FIX / "catalog.yaml")]
-EDITED = ("stacks/Pulumi.alpha.yaml", "stacks/Pulumi.beta.yaml", "__main__.py", "fleet/defaults.py")
-
-
-def make_project(tmp_path: Path) -> Path:
-    project = tmp_path / "project"
-    shutil.copytree(FIX / "project", project)
-    spec = project / "Pulumi.yaml"
-    spec.write_text(spec.read_text().replace("VENV_PLACEHOLDER", str(ROOT / ".venv")))
-    return project
-
-
-def fix(project: Path, *args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(app, ["fix", *PINNED, "--project", str(project), *args], env=clean_env())
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result.exit_code, result.stdout, result.stderr
-
-
-def check(project: Path, *args: str) -> tuple[int, dict]:
-    result = CliRunner().invoke(app, ["check", *PINNED, "--project", str(project), "--format", "json", *args],
-                                env=clean_env())
-    return result.exit_code, json.loads(result.stdout)
 
 
 def snapshot(project: Path) -> dict[str, bytes]:
@@ -181,7 +153,7 @@ def test_the_readme_shows_a_real_dry_run() -> None:
     before = Path.cwd()
     os.chdir(ROOT)
     try:
-        result = CliRunner().invoke(app, ["fix", *args], env=clean_env())
+        result = CliRunner().invoke(app, ["fix", *args])
     finally:
         os.chdir(before)
     assert result.exit_code == 1

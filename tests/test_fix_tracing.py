@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 from tests.support.cli import ROOT
-from tests.test_fix import fix
+from tests.support.fix_project import fix
 
 EDGE = ROOT / "tests" / "fixtures" / "fix" / "edge"
 

@@ -51,7 +51,7 @@ def test_bad_outputs_exit_2_before_anything_runs(tmp_path, monkeypatch, outputs,
 
 def test_audit_takes_several_outputs_too(tmp_path):
     result = CliRunner().invoke(app, ["audit", str(FIXTURES / "arm" / "resource-graph-az.json"), "--as-of",
-                                      "2026-05-01", "-o", f"junit={tmp_path}/a.xml", "-o", f"sarif={tmp_path}/a.sarif"])
+                                      "2026-12-07", "-o", f"junit={tmp_path}/a.xml", "-o", f"sarif={tmp_path}/a.sarif"])
     assert result.exit_code == 1
     assert (tmp_path / "a.xml").read_text().startswith("<?xml") and json.loads((tmp_path / "a.sarif").read_text())
 
@@ -92,7 +92,7 @@ def test_sarif_points_at_the_real_stack_file_relative_to_the_repository_root(tmp
 def test_audit_sarif_has_logical_locations_only(tmp_path):
     """Live deployments are in no file of the repository: no invented stacks/Pulumi.live.yaml."""
     result = CliRunner().invoke(app, ["audit", str(FIXTURES / "arm" / "resource-graph-az.json"), "--as-of",
-                                      "2026-05-01", "-o", f"sarif={tmp_path}/a.sarif"])
+                                      "2026-12-07", "-o", f"sarif={tmp_path}/a.sarif"])
     assert result.exit_code == 1
     locations = _locations(tmp_path / "a.sarif")
     assert all("physicalLocation" not in loc and loc["logicalLocations"] for loc in locations)

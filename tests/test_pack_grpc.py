@@ -15,11 +15,13 @@ from tests.support.analyzer_grpc import NAMES, NATIVE, configure, request
 from tests.support.pack_process import PackProcess, PackStartError, start_pack
 from versionguard.core.rules import RULES
 
-AS_OF_ENV = {"VERSIONGUARD_AS_OF": "2026-09-01"}
+# 122 days after the bundled catalog (2026-12-04): stale; gpt-4o 2024-11-20 and gpt-4.1 retire 9 days later.
+AS_OF_ENV = {"VERSIONGUARD_AS_OF": "2027-04-05"}
 
 
-def props(option: str | None, sku: str = "GlobalStandard", version: str = "2024-11-20") -> struct_pb2.Struct:
-    body: dict[str, object] = {"model": {"format": "OpenAI", "name": "gpt-4o", "version": version}}
+def props(option: str | None, sku: str = "GlobalStandard", version: str = "2024-11-20",
+          model: str = "gpt-4o") -> struct_pb2.Struct:
+    body: dict[str, object] = {"model": {"format": "OpenAI", "name": model, "version": version}}
     if option is not None:
         body["versionUpgradeOption"] = option
     s = struct_pb2.Struct()
@@ -58,7 +60,7 @@ def test_rejects_no_auto_upgrade_retiring_next_month_and_passes_upgrade_on_expir
     hits = {(d.policyName, NAMES[d.enforcementLevel]) for d in bad.diagnostics}
     assert ("no-auto-upgrade-near-retirement", "mandatory") in hits
     message = next(d.message for d in bad.diagnostics if d.policyName == "no-auto-upgrade-near-retirement")
-    assert "retires on 2026-10-01" in message and "stops working" in message
+    assert "retires on 2027-04-14" in message and "stops working" in message
     # gpt-4o 2024-11-20 is newer than the default, but the catalog names a replacement (another model):
     # Azure moves it there (Oct-2026 policy), which prod's config makes a mandatory cross-model-upgrade
     moved = pack.stub.Analyze(request("prod-chat", props("OnceCurrentVersionExpired")))
@@ -66,8 +68,15 @@ def test_rejects_no_auto_upgrade_retiring_next_month_and_passes_upgrade_on_expir
             if d.enforcementLevel == analyzer_pb2.MANDATORY} == {("cross-model-upgrade", "mandatory")}
     cross = next(d.message for d in moved.diagnostics if d.policyName == "cross-model-upgrade")
     assert "a different model" in cross and "Test the application against" in cross
-    # 2024-05-13 retires 2027-03-31, outside prod's 180-day windows
-    good = pack.stub.Analyze(request("prod-chat", props("OnceCurrentVersionExpired", version="2024-05-13")))
+    # gpt-4.1 2025-04-14 (2027-04-14) has no newer version and no named replacement: upgrade-on-expiry
+    # has no target either
+    stuck = pack.stub.Analyze(request("prod-chat", props("OnceCurrentVersionExpired", model="gpt-4.1",
+                                                         version="2025-04-14")))
+    assert {(d.policyName, NAMES[d.enforcementLevel]) for d in stuck.diagnostics
+            if d.enforcementLevel == analyzer_pb2.MANDATORY} == {("auto-upgrade-needs-target", "mandatory")}
+    # gpt-5.6-sol retires 2028-01-11, outside prod's 180-day windows
+    good = pack.stub.Analyze(request("prod-chat", props("OnceCurrentVersionExpired", model="gpt-5.6-sol",
+                                                        version="2026-07-09")))
     assert not [d for d in good.diagnostics if d.enforcementLevel == analyzer_pb2.MANDATORY]
 
 
@@ -105,7 +114,7 @@ def test_analyze_stack_reports_stale_catalog(pack: PackProcess) -> None:
     resp = pack.stub.AnalyzeStack(analyzer_pb2.AnalyzeStackRequest(resources=[
         analyzer_pb2.AnalyzerResource(type=NATIVE, properties=props("NoAutoUpgrade"), urn="urn:x", name="x")]))
     assert [d.policyName for d in resp.diagnostics] == ["catalog-freshness"]
-    assert "131 days ago" in resp.diagnostics[0].message
+    assert "122 days ago" in resp.diagnostics[0].message
 
 
 def test_broken_catalog_stops_the_pack_naming_the_entry(tmp_path: Path) -> None:
@@ -144,7 +153,7 @@ def test_secret_inputs_are_shown_as_secret_over_grpc(pack: PackProcess) -> None:
         body = d.message.split("\n", 1)[-1]  # after CrossGuard's prefix, the policy's fixed description
         assert "gpt-4o" not in body and "noautoupgrade" not in body.casefold(), body
     near = next(d.message for d in diags if d.policyName == "no-auto-upgrade-near-retirement")
-    assert "[secret] 2024-11-20 retires on 2026-10-01" in near
+    assert "[secret] 2024-11-20 retires on 2027-04-14" in near
 
 
 @pytest.mark.parametrize(("variable", "text", "where"), [

@@ -51,7 +51,7 @@ def test_pack_path_is_inside_the_installed_package(venv):
 
 def test_the_installed_pack_starts_and_lists_every_policy(venv):
     pack = Path(run(venv, "pack-path").stdout.strip())
-    proc = start_pack(python=str(venv / "bin" / "python"), pack_dir=pack, env={"VERSIONGUARD_AS_OF": "2026-05-01"})
+    proc = start_pack(python=str(venv / "bin" / "python"), pack_dir=pack, env={"VERSIONGUARD_AS_OF": "2026-12-07"})
     try:
         info = proc.stub.GetAnalyzerInfo(empty_pb2.Empty())
     finally:
@@ -61,14 +61,14 @@ def test_the_installed_pack_starts_and_lists_every_policy(venv):
 
 
 def test_the_installed_cli_audits_with_the_bundled_catalog(venv):
-    done = run(venv, "audit", str(GRAPH), "--as-of", "2026-05-01", "-f", "json")
+    done = run(venv, "audit", str(GRAPH), "--as-of", "2026-12-07", "-f", "json")
     assert done.returncode == 1, done.stderr
     data = json.loads(done.stdout)
-    assert data["catalog_as_of"] == "2026-04-23" and data["summary"]["mandatory"] == 2
+    assert data["catalog_as_of"] == "2026-12-04" and data["summary"]["mandatory"] == 2
 
 
 def test_without_the_azure_extra_live_commands_say_how_to_install_it(venv):
-    done = run(venv, "audit", "--resource-graph", "--as-of", "2026-05-01")
+    done = run(venv, "audit", "--resource-graph", "--as-of", "2026-12-07")
     assert done.returncode == 2 and "pip install 'versionguard[azure]'" in done.stderr
     assert "Traceback" not in done.stderr
 

@@ -17,20 +17,37 @@ from tests.support.cli import offline
 FIXTURE_CATALOG = {"VERSIONGUARD_CATALOG": str(FIXTURES / "catalog.yaml")}
 
 
+# The bundled catalog is as of 2026-12-04 (the 2026-09-02 schedule): judged three days later. prod fails,
+# honestly: gpt-4.1 2025-04-14 and gpt-4o-mini 2024-07-18 retire 2027-04-14, inside its 180-day windows.
+SHIPPED_AS_OF = "2026-12-07"
+PROD_MANDATORY = {
+    ("auto-upgrade-needs-target", "prod-chat", "mandatory"),
+    ("auto-upgrade-needs-target", "prod-chat-failover", "mandatory"),
+    ("auto-upgrade-needs-target", "prod-chat-mini", "mandatory"),
+    ("no-auto-upgrade-near-retirement", "prod-chat-ptu", "mandatory"),
+    ("provisioned-migration-due", "prod-chat-ptu", "mandatory"),
+}
+
+
 @pytest.mark.parametrize("stack", ["dev", "staging", "prod"])
-def test_shipped_stack_preview_passes_with_its_policy_config(shipped: Pulumi, stack: str) -> None:
+def test_shipped_stack_preview_with_its_policy_config(shipped: Pulumi, stack: str) -> None:
     shipped.stack_init(stack)
-    result = shipped.with_pack("preview", stack, PACK / "config" / f"{stack}.json")
-    assert result.code == 0, result.output
+    result = shipped.with_pack("preview", stack, PACK / "config" / f"{stack}.json",
+                               env={"VERSIONGUARD_AS_OF": SHIPPED_AS_OF})
     found = violations(result)
-    assert all(level == "advisory" for _, _, level in found), found
-    # The bundled catalog is older than 120 days on the pinned date: the pack says so, advisory.
-    assert ("catalog-freshness", "(stack)", "advisory") in found
+    if stack == "prod":
+        assert result.code != 0, result.output
+        assert {f for f in found if f[2] == "mandatory"} == PROD_MANDATORY, found
+    else:
+        assert result.code == 0, result.output
+        assert all(level == "advisory" for _, _, level in found), found
+    # The catalog is three days old: no catalog-freshness finding.
+    assert not {f for f in found if f[0] == "catalog-freshness"}
     if stack == "staging":  # the app calls its deployment over the v1 API: judged, nothing to report
         assert "staging-chat-api" in result.output and not {f for f in found if f[1] == "staging-chat-api"}
     assert "versionguard" in result.output
     # Parity with the offline check on the same stack, catalog and config.
-    assert found == offline("--project", str(ROOT), "--stack", stack)
+    assert found == offline("--project", str(ROOT), "--stack", stack, as_of=SHIPPED_AS_OF)
 
 
 def test_noncompliant_raw_stack_fails_preview_with_the_expected_policies(raw: Pulumi) -> None:

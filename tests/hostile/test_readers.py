@@ -24,11 +24,11 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from tests.hostile.strategies import dump, families, forbidden, mutation
-from tests.support import AS_OF, ROOT
+from tests.support import ROOT
 from versionguard.cli import app
 
 FIX = ROOT / "tests" / "fixtures"
-AS_OF_ARGS = ["--as-of", AS_OF]
+AS_OF_ARGS = ["--as-of", "2026-12-07"]  # on or after the bundled catalog (2026-12-04)
 LIVE = str(FIX / "arm" / "deployments-seed.json")
 
 
@@ -55,8 +55,8 @@ def _load(path: Path) -> Any:
 
 
 WAIVERS = {"waivers": [{"policy": "retired-model-version", "resource": "aif-contoso-prod-swc/prod-chat",
-                        "stacks": ["live"], "reason": "CHG-1 migration booked", "granted": "2026-11-01",
-                        "expires": "2026-12-01"}]}
+                        "stacks": ["live"], "reason": "CHG-1 migration booked", "granted": "2026-12-01",
+                        "expires": "2026-12-20"}]}
 SECRET_PROJECT = FIX / "programs" / "secret_config"
 PROJECT_CONFIG = {"team": "platform", "window": {"type": "integer", "default": 90},
                   "labels": ["a", "b"], "azure-native:location": {"value": "swedencentral"}}

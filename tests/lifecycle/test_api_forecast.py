@@ -65,7 +65,7 @@ def test_cli_forecast_lists_the_app_event() -> None:
                                       "--catalog", str(FIXTURES / "catalog.yaml"), "--as-of", CLI_AS_OF,
                                       "--horizon", "30", "--format", "json"])
     assert result.exit_code == 0, result.output
-    events = [e for e in json.loads(result.output)["events"] if e["kind"].startswith("api-version")]
+    events = [e for e in json.loads(result.stdout)["events"] if e["kind"].startswith("api-version")]
     assert [(e["deployment"], e["version"], e["kind"], e["date"]) for e in events] == [
         ("raw-web-app", "2024-02-15-preview", UNSUPPORTED, "2024-07-01")]
     table = CliRunner().invoke(cli, ["forecast", "--project", str(FIXTURES / "raw_project"), "--all", "--catalog",
@@ -74,8 +74,8 @@ def test_cli_forecast_lists_the_app_event() -> None:
 
 
 def test_shipped_stacks_have_no_api_version_events() -> None:
-    result = CliRunner().invoke(cli, ["forecast", "--all", "--as-of", "2026-11-29", "--horizon", "3650",
+    result = CliRunner().invoke(cli, ["forecast", "--all", "--as-of", "2026-12-07", "--horizon", "3650",
                                       "--format", "json"])
     assert result.exit_code == 0, result.output
-    assert not [e for e in json.loads(result.output)["events"] if e["kind"].startswith("api-version")]
-    assert dt.date.fromisoformat(json.loads(result.output)["as_of"]) == dt.date(2026, 11, 29)
+    assert not [e for e in json.loads(result.stdout)["events"] if e["kind"].startswith("api-version")]
+    assert dt.date.fromisoformat(json.loads(result.stdout)["as_of"]) == dt.date(2026, 12, 7)

@@ -15,7 +15,8 @@ from versionguard.reporters import FORMATS
 SEED = ARM / "deployments-seed.json"
 CRAFTED = ARM / "deployments-crafted.json"
 AZ = ARM / "deployments-az.json"
-PIN = ["--as-of", "2026-05-01"]
+PIN = ["--as-of", "2026-05-01"]  # the small catalog (as of 2026-04-20)
+BUNDLED_PIN = ["--as-of", "2026-12-07"]  # on or after the bundled catalog (2026-12-04)
 SMALL = [*PIN, "--catalog", str(SMALL_CATALOG)]
 SEED_ID = ("/subscriptions/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeeb/resourceGroups/az-test-openai/providers/"
            "Microsoft.CognitiveServices/accounts/aztestopenai001/deployments/gpt-35-turbo")
@@ -34,10 +35,10 @@ def triples(data: dict) -> set[tuple[str, str, str]]:
 def test_seed_example_with_bundled_catalog(runner, tmp_path):
     waivers = tmp_path / "waivers.yaml"
     waivers.write_text("waivers: []\n", "utf-8")
-    code, data = audit_json(runner, str(SEED), *PIN, "--waivers", str(waivers))
+    code, data = audit_json(runner, str(SEED), *BUNDLED_PIN, "--waivers", str(waivers))
     assert code == 1
     assert set(data) == {"as_of", "catalog_as_of", "stacks", "findings", "summary", "runs"}  # check's JSON shape
-    assert data["stacks"] == ["live"] and data["as_of"] == "2026-05-01"
+    assert data["stacks"] == ["live"] and data["as_of"] == "2026-12-07"
     [finding] = data["findings"]
     assert finding["policy"] == "retired-model-version" and finding["level"] == "mandatory"
     assert finding["resource"] == "aztestopenai001/gpt-35-turbo"
@@ -252,6 +253,7 @@ def test_malformed_input_exits_2_naming_file_and_path(runner, tmp_path, text, wh
 
 def test_bad_options_exit_2(runner, tmp_path):
     assert runner.invoke(app, ["audit", str(SEED), "--as-of", "2026-13-01"]).exit_code == 2
-    assert runner.invoke(app, ["audit", str(SEED), *PIN, "--format", "yaml"]).exit_code == 2
-    assert runner.invoke(app, ["audit", str(SEED), *PIN, "--catalog", str(tmp_path / "none.yaml")]).exit_code == 2
-    assert runner.invoke(app, ["audit", str(tmp_path / "missing.json"), *PIN]).exit_code == 2
+    assert runner.invoke(app, ["audit", str(SEED), *BUNDLED_PIN, "--format", "yaml"]).exit_code == 2
+    missing_catalog = str(tmp_path / "none.yaml")
+    assert runner.invoke(app, ["audit", str(SEED), *BUNDLED_PIN, "--catalog", missing_catalog]).exit_code == 2
+    assert runner.invoke(app, ["audit", str(tmp_path / "missing.json"), *BUNDLED_PIN]).exit_code == 2

@@ -56,36 +56,44 @@ def violations(catalog: Catalog, rec: Any, as_of: str, policy: str, window: int 
     return [j.outcome.message for j in judge([rec], ctx, rules=[BY_ID[policy]]) if isinstance(j.outcome, Violation)]
 
 
-# --- 1. automatic upgrades need a target (o3 2025-04-16) ------------------------------------------------
+# --- 1. automatic upgrades need a target (o4-mini 2025-04-16) -------------------------------------------
+# The bundled 2026-12-04 catalog: o4-mini 2025-04-16 (the only o4-mini version, Deprecated, retires
+# 2026-10-16, no replacement) is the case o3 was on the April catalog. o3 now retires 2026-10-21 with the
+# replacement gpt-5.6-sol, whose upgrade the issue-18-semantics branch implements.
 
 @pytest.mark.parametrize("option", [EXPIRY, None, AUTO], ids=["on-expiry", "arm-null", "auto-update"])
-def test_o3_with_an_upgrading_option_stops_working_on_its_retirement_day(bundled: Catalog, option: str | None) -> None:
-    """o3 2025-04-16: the only o3 version, retires 2026-10-16, no default. As of 2026-06-01:
-    June 29 + July 31 + August 31 + September 30 + 16 = 137 days. Deprecation (2026-04-16) is past.
-    Before: "Upgraded to the then-default version" (upgrade-on-expiry)."""
-    found = events(bundled, native("o3", "2025-04-16", "GlobalStandard", option), "2026-06-01")
+def test_o4_mini_with_an_upgrading_option_stops_working_on_its_retirement_day(bundled: Catalog,
+                                                                               option: str | None) -> None:
+    """o4-mini 2025-04-16: the only o4-mini version, retires 2026-10-16, no default, no replacement. As
+    of 2026-06-01: June 29 + July 31 + August 31 + September 30 + 16 = 137 days. Deprecation
+    (2026-04-16) is past. Before: "Upgraded to the then-default version" (upgrade-on-expiry)."""
+    found = events(bundled, native("o4-mini", "2025-04-16", "GlobalStandard", option), "2026-06-01")
     assert timeline(found) == [("2026-10-16", "stops-working", 137)]
-    assert "upgrades only to a newer default version of o3, and the catalog records none" in found[0].detail
+    assert "upgrades only to a newer default version of o4-mini, and the catalog records none" in found[0].detail
 
 
 @pytest.mark.parametrize("option", [EXPIRY, None, AUTO], ids=["on-expiry", "arm-null", "auto-update"])
-def test_o3_rule_names_the_day_and_the_replacement(bundled: Catalog, option: str | None) -> None:
-    """As of 2026-08-01 o3 retires in 76 days (30 + 30 + 16), inside the default 90-day window."""
-    [message] = violations(bundled, native("o3", "2025-04-16", "GlobalStandard", option), "2026-08-01",
+def test_o4_mini_rule_names_the_day_and_the_replacement(bundled: Catalog, option: str | None) -> None:
+    """As of 2026-08-01 o4-mini retires in 76 days (30 + 30 + 16), inside the default 90-day window."""
+    [message] = violations(bundled, native("o4-mini", "2025-04-16", "GlobalStandard", option), "2026-08-01",
                            "auto-upgrade-needs-target")
-    assert message.startswith("o3 2025-04-16 retires on 2026-10-16 for the GlobalStandard deployment type (in 76 "
-                              "days, window 90) and relies on an automatic upgrade")
+    assert message.startswith("o4-mini 2025-04-16 retires on 2026-10-16 for the GlobalStandard deployment type "
+                              "(in 76 days, window 90) and relies on an automatic upgrade")
     assert "so the deployment stops working" not in message
     assert "the deployment stops working on 2026-10-16. Microsoft names replacements about 90–120 days before " \
            "retirement; with 76 days left and none named, expect none." in message
-    # a named replacement (o1 -> gpt-5.6-sol, another model) is a target: tests/lifecycle/test_oct2026_semantics.py
+    # o1 2024-12-17 (retires 2026-10-21, 81 days after 2026-08-01): the schedule names gpt-5.6-sol, which
+    # the Oct-2026 policy makes the upgrade target: a target, so this rule is silent (cross-model-upgrade
+    # reports the move: tests/lifecycle/test_oct2026_semantics.py)
+    assert violations(bundled, native("o1", "2024-12-17", "Standard", option), "2026-08-01",
+                      "auto-upgrade-needs-target") == []
 
 
-def test_o3_passes_outside_the_window_and_on_no_auto_upgrade(bundled: Catalog) -> None:
-    rec = native("o3", "2025-04-16", "GlobalStandard", EXPIRY)
+def test_o4_mini_passes_outside_the_window_and_on_no_auto_upgrade(bundled: Catalog) -> None:
+    rec = native("o4-mini", "2025-04-16", "GlobalStandard", EXPIRY)
     assert violations(bundled, rec, "2026-07-17", "auto-upgrade-needs-target") == []  # 91 days
     assert len(violations(bundled, rec, "2026-07-18", "auto-upgrade-needs-target")) == 1  # 90 days
-    assert violations(bundled, native("o3", "2025-04-16", "GlobalStandard", NOAUTO), "2026-08-01",
+    assert violations(bundled, native("o4-mini", "2025-04-16", "GlobalStandard", NOAUTO), "2026-08-01",
                       "auto-upgrade-needs-target") == []
 
 
@@ -193,13 +201,17 @@ def test_preview_moves_to_the_next_preview_two_weeks_after_its_release(hand: Cat
 
 # --- 4. deprecation -------------------------------------------------------------------------------------
 
-def test_gpt_4_1_deprecation(bundled: Catalog) -> None:
-    """gpt-4.1 2025-04-14: deprecated 2026-04-14 (44 days after 2026-03-01), retires 2027-10-14."""
-    assert timeline(events(bundled, native("gpt-4.1", "2025-04-14", "GlobalStandard", EXPIRY), "2026-03-01")) == [
-        ("2026-04-14", "deprecation", 44)]
-    [message] = violations(bundled, native("gpt-4.1", "2025-04-14", "GlobalStandard", EXPIRY), "2026-11-29",
+def test_gpt_4o_mini_deprecation(bundled: Catalog) -> None:
+    """gpt-4o-mini 2024-07-18: deprecated 2025-07-18 (Dec-2025 table; Deprecated in the 2026-09-02
+    schedule), retires 2027-04-14. gpt-4.1 2025-04-14 is Legacy, not deprecated (its April deprecation
+    date 2026-04-14 was dropped); semantics: legacy-model-version reports it (issue-18-semantics)."""
+    assert timeline(events(bundled, native("gpt-4o-mini", "2024-07-18", "GlobalStandard", NOAUTO), "2025-06-01",
+                           horizon=60)) == [("2025-07-18", "deprecation", 47)]
+    [message] = violations(bundled, native("gpt-4o-mini", "2024-07-18", "GlobalStandard", EXPIRY), "2026-12-07",
                            "deprecated-model-version")
-    assert message.startswith("gpt-4.1 2025-04-14 has been deprecated since 2026-04-14")
+    assert message.startswith("gpt-4o-mini 2024-07-18 has been deprecated since 2025-07-18")
+    assert violations(bundled, native("gpt-4.1", "2025-04-14", "GlobalStandard", EXPIRY), "2026-12-07",
+                      "deprecated-model-version") == []
 
 
 def test_tentative_deprecation_is_marked(bundled: Catalog) -> None:
@@ -214,16 +226,17 @@ def test_tentative_deprecation_is_marked(bundled: Catalog) -> None:
 @pytest.mark.parametrize(("name", "version"), [("gpt-4o-mini-2024-07-18.ft-0e208ba1c7f5", "1"),
                                                ("gpt-4o-mini.ft-0e208ba1c7f5", "2024-07-18")])
 def test_fine_tuned_deployment_retires_on_the_published_date(bundled: Catalog, name: str, version: str) -> None:
-    """Fine-tuned gpt-4o-mini 2024-07-18 deployments retire 2027-03-31 (not the base's 2027-10-01); a
-    fine-tuned model has no newer version to be upgraded to. As of 2026-11-29: 122 days."""
-    [e] = events(bundled, native(name, version, "Standard", EXPIRY), "2026-11-29")
-    assert timeline([e]) == [("2027-03-31", "stops-working", 122)]
+    """Fine-tuned gpt-4o-mini 2024-07-18 deployments retire 2027-10-01 (2026-09-02 fine-tuned table; not
+    the base's 2027-04-14); a fine-tuned model has no newer version to be upgraded to. As of 2027-06-01:
+    29 + 31 + 31 + 30 + 1 = 122 days. Training retires "no earlier than" 2027-04-01, already past."""
+    [e] = events(bundled, native(name, version, "Standard", EXPIRY), "2027-06-01")
+    assert timeline([e]) == [("2027-10-01", "stops-working", 122)]
     assert (e.model, e.version) == (name, version)
-    [message] = violations(bundled, native(name, version, "Standard", EXPIRY), "2026-11-29",
+    [message] = violations(bundled, native(name, version, "Standard", EXPIRY), "2027-06-01",
                            "auto-upgrade-needs-target", window=180)
-    assert message.startswith(f"{name} {version} (fine-tuned from gpt-4o-mini 2024-07-18) retires on 2027-03-31")
-    [retired] = violations(bundled, native(name, version, "Standard", EXPIRY), "2027-03-31", "retired-model-version")
-    assert retired.startswith(f"{name} {version} (fine-tuned from gpt-4o-mini 2024-07-18) retired on 2027-03-31")
+    assert message.startswith(f"{name} {version} (fine-tuned from gpt-4o-mini 2024-07-18) retires on 2027-10-01")
+    [retired] = violations(bundled, native(name, version, "Standard", EXPIRY), "2027-10-01", "retired-model-version")
+    assert retired.startswith(f"{name} {version} (fine-tuned from gpt-4o-mini 2024-07-18) retired on 2027-10-01")
 
 
 def test_fine_tuned_training_retirement_is_shown(hand: Catalog) -> None:
@@ -243,7 +256,7 @@ def test_fine_tuned_training_retirement_is_shown(hand: Catalog) -> None:
     ("ProvisionedManaged", "Azure does not upgrade ProvisionedManaged deployments automatically"),
 ])
 def test_non_standard_types_say_what_azure_documents(bundled: Catalog, sku: str, text: str) -> None:
-    [e] = events(bundled, native("o3", "2025-04-16", sku, AUTO), "2026-06-01")
+    [e] = events(bundled, native("o4-mini", "2025-04-16", sku, AUTO), "2026-06-01")
     assert (e.kind, e.date) == ("migration-required", D("2026-10-16"))
     assert text in e.detail and "never upgrades" not in e.detail
 
@@ -263,23 +276,23 @@ def test_non_openai_format_is_looked_up_by_format_and_hedged(hand: Catalog) -> N
 # --- 7. the staleness warning: check, forecast and audit say the same ----------------------------------
 
 def test_forecast_and_audit_print_the_catalog_freshness_warning(runner: Any, bundled: Catalog, tmp_path: Path) -> None:
-    expected = catalog_staleness(bundled, D("2026-11-29"), 120)
-    assert expected == "the catalog (bundled catalog) was last checked on 2026-04-23, 220 days ago (limit 120)."
-    result = runner.invoke(app, ["forecast", "--project", str(ROOT), "--stack", "dev", "--as-of", "2026-11-29"])
+    expected = catalog_staleness(bundled, D("2027-05-01"), 120)
+    assert expected == "the catalog (bundled catalog) was last checked on 2026-12-04, 148 days ago (limit 120)."
+    result = runner.invoke(app, ["forecast", "--project", str(ROOT), "--stack", "dev", "--as-of", "2027-05-01"])
     assert result.exit_code == 0, result.output
     assert f"warning: {expected}" in result.stdout.replace("\n", " ")
     data = json.loads(runner.invoke(app, ["forecast", "--project", str(ROOT), "--stack", "dev", "--as-of",
-                                          "2026-11-29", "-f", "json"]).stdout)
+                                          "2027-05-01", "-f", "json"]).stdout)
     assert data["warnings"] == [expected]
-    md = runner.invoke(app, ["forecast", "--project", str(ROOT), "--stack", "dev", "--as-of", "2026-11-29", "-f",
+    md = runner.invoke(app, ["forecast", "--project", str(ROOT), "--stack", "dev", "--as-of", "2027-05-01", "-f",
                              "markdown"]).stdout
     assert f"> **Warning:** {expected}" in md
     waivers = tmp_path / "w.yaml"
     waivers.write_text("waivers: []\n", "utf-8")
     seed = str(ARM / "deployments-seed.json")
-    audit = runner.invoke(app, ["audit", seed, "--as-of", "2026-11-29", "--waivers", str(waivers), "-f", "json"])
+    audit = runner.invoke(app, ["audit", seed, "--as-of", "2027-05-01", "--waivers", str(waivers), "-f", "json"])
     messages = {f["policy"]: f["message"] for f in json.loads(audit.stdout)["findings"]}
     assert messages["catalog-freshness"] == expected
     fresh = json.loads(runner.invoke(app, ["forecast", "--project", str(ROOT), "--stack", "dev", "--as-of",
-                                           "2026-05-01", "-f", "json"]).stdout)
+                                           "2026-12-07", "-f", "json"]).stdout)
     assert fresh["warnings"] == []

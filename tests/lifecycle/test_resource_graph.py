@@ -12,7 +12,7 @@ from versionguard.cli import app
 
 AZ = ARM / "resource-graph-az.json"
 REST = ARM / "resource-graph-rest.json"
-PIN = ["--as-of", "2026-05-01"]
+PIN = ["--as-of", "2026-12-07"]
 SUB_A = "11111111-2222-3333-4444-555555555555"
 SUB_B = "99999999-8888-7777-6666-555555555555"
 
@@ -40,9 +40,11 @@ def test_findings_carry_arm_id_subscription_and_resource_group(runner):
                                  "Microsoft.CognitiveServices/accounts/aif-contoso-prod/deployments/legacy")
     assert retired[0]["urn"] != retired[1]["urn"]
     assert retired[0]["type"] == "microsoft.cognitiveservices/accounts/deployments"  # as the row wrote it
-    # advisories: the missing option, and two deployments on versions closed to new customers
-    # (gpt-4.1 2025-04-14, gpt-4o 2024-08-06: deprecated-model-version)
-    assert data["summary"] == {"mandatory": 2, "advisory": 3, "waived": 0, "deployments": 4, "errors": 0}
+    # advisories: the missing option, and gpt-4o 2024-08-06, closed to new customers
+    # (deprecated-model-version); gpt-4.1 2025-04-14 is Legacy in the 2026-09-02 schedule, not deprecated
+    assert data["summary"] == {"mandatory": 2, "advisory": 2, "waived": 0, "deployments": 4, "errors": 0}
+    assert sorted(f["policy"] for f in data["findings"] if f["level"] == "advisory") == [
+        "deprecated-model-version", "upgrade-option-explicit"]
 
 
 def test_table_and_markdown_show_subscription_and_resource_group(runner):

@@ -60,9 +60,9 @@ def check_process(*args: str, cwd: Path = ROOT) -> Outcome:
     return Outcome(done.returncode, done.stdout, done.stderr)
 
 
-def offline(*args: str) -> set[tuple[str, str, str]]:
+def offline(*args: str, as_of: str = AS_OF) -> set[tuple[str, str, str]]:
     """(policy, resource, level) of every unwaived finding of ``versionguard check`` in process: what the
     e2e tests compare the Pulumi engine's findings with (the engine side gets no VERSIONGUARD_* either)."""
-    result = CliRunner().invoke(app, ["check", "--as-of", AS_OF, "--format", "json", *args])
+    result = CliRunner().invoke(app, ["check", "--as-of", as_of, "--format", "json", *args])
     assert result.exit_code in (0, 1), result.output
     return {(f["policy"], f["resource"], f["level"]) for f in json.loads(result.stdout)["findings"] if not f["waived"]}

@@ -51,20 +51,26 @@ def test_bundled_versions_are_unique(bundled: Any) -> None:
     assert len(keys) == len(set(keys))
 
 
-@pytest.mark.parametrize(("model", "version", "retires"), [
-    ("gpt-4o", "2024-05-13", dt.date(2027, 3, 31)),
-    ("gpt-4o", "2024-08-06", dt.date(2027, 10, 1)),
-    ("gpt-4o-mini", "2024-07-18", dt.date(2027, 10, 1)),
+@pytest.mark.parametrize(("model", "version", "retires", "noted"), [
+    # 2026-09-02 schedule 2026-10-01 vs the Oct-2026 lifecycle page's 2026-12-09: the earliest applies
+    ("gpt-4o", "2024-05-13", dt.date(2026, 10, 1), "CONFLICT between the newest sources"),
+    ("gpt-4o", "2024-08-06", dt.date(2027, 4, 14), "retirement 2027-10-01"),
+    ("gpt-4o-mini", "2024-07-18", dt.date(2027, 4, 14), "retirement 2027-10-01"),
+    # duplicated schedule rows (2027-04-06 and 2026-09-21): the earliest applies
+    ("gpt-realtime-mini", "2025-10-06", dt.date(2026, 9, 21), "lists this version 2 times"),
+    ("gpt-realtime-mini", "2025-12-15", dt.date(2026, 12, 15), "lists this version 2 times"),
 ])
-def test_gpt_4o_dates_follow_the_newest_source(bundled: Any, model: str, version: str, retires: dt.date) -> None:
-    """The Apr-2026 schedule gives one date per version; the Dec-2025 regional-Standard date
-    (2026-03-31) has no newer support, so no per-SKU override or lead days remain (docs/catalog.md)."""
+def test_dates_follow_the_newest_source(bundled: Any, model: str, version: str, retires: dt.date,
+                                        noted: str) -> None:
+    """The 2026-09-02 schedule gives one date per version (no per-SKU override or lead days); the
+    conflicts and the April values are in the version's notes (docs/catalog.md)."""
     v = bundled.lookup(model, version)
     assert v is not None
     assert v.retirement_by_sku == {} and v.upgrade_lead_days is None and v.upgrade_lead_by_sku == {}
     for sku in ("Standard", "standard", "GlobalStandard", "ProvisionedManaged", None):
         assert v.retirement_for(sku) == retires
-    assert "newest source wins" in (v.notes or "")
+    assert "sched-2026-09" in v.sources
+    assert noted in (v.notes or ""), v.notes
 
 
 def test_bundled_default_of_gpt_4o(bundled: Any) -> None:

@@ -147,24 +147,29 @@ def test_not_fine_tuned_names(bundled: Any) -> None:
     assert resolve(bundled, "OpenAI", "gpt-4o-mini-2024-07-18", "1") is None
 
 
-@pytest.mark.parametrize(("name", "version"), [
-    ("gpt-4o-mini-2024-07-18.ft-0e20", "1"), ("gpt-4o-mini.ft-0e20", "2024-07-18"), ("gpt-4o-2024-08-06.ft-0e20", "1"),
+@pytest.mark.parametrize(("name", "version", "retires"), [
+    ("gpt-4o-mini-2024-07-18.ft-0e20", "1", "2027-10-01"), ("gpt-4o-mini.ft-0e20", "2024-07-18", "2027-10-01"),
+    ("gpt-4o-2024-08-06.ft-0e20", "1", "2027-10-01"), ("gpt-4.1-2025-04-14.ft-abc", "1", "2027-10-14"),
+    ("gpt-4.1-nano-2025-04-14.ft-abc", "1", "2027-10-14"), ("o4-mini-2025-04-16.ft-abc", "1", "2027-10-16"),
 ])
-def test_fine_tuned_deployments_get_the_published_deployment_retirement(bundled: Any, name: str, version: str) -> None:
-    """gpt-4o 2024-08-06 and gpt-4o-mini 2024-07-18 fine-tuned deployments retire 2027-03-31 (Dec-2025
-    fine-tune table), not on the base versions' own 2027-10-01."""
+def test_fine_tuned_deployments_get_the_published_deployment_retirement(bundled: Any, name: str, version: str,
+                                                                        retires: str) -> None:
+    """Fine-tuned deployments retire on the 2026-09-02 fine-tuned table's date (gpt-4o and gpt-4o-mini
+    2027-10-01, the gpt-4.1 family 2027-10-14, o4-mini 2027-10-16), not on the base versions' own dates
+    (2027-04-14; o4-mini retired 2026-10-16)."""
     v = resolve(bundled, "OpenAI", name, version)
     assert v is not None and v.base is not None
-    assert v.retirement_for("Standard") == D("2027-03-31") and v.retirement_for(None) == D("2027-03-31")
+    assert v.retirement_for("Standard") == D(retires) and v.retirement_for(None) == D(retires)
     assert (v.model, v.version) == (name, version)
     assert v.label == f"{name} {version} (fine-tuned from {v.base.label})"
     assert v.deprecation is None and v.replacement is None and not v.default
+    assert v.date_status is None  # the deployment date is firm; only training is "No earlier than"
 
 
 def test_fine_tuned_base_without_published_dates_is_unknown(bundled: Any) -> None:
-    # gpt-4.1: deployments retire one year after training retirement, which is not recorded
-    assert bundled.lookup("gpt-4.1", "2025-04-14").fine_tuned is None
-    assert resolve(bundled, "OpenAI", "gpt-4.1-2025-04-14.ft-abc", "1") is None
+    # gpt-4.5-preview (carried over from the April catalog) has no fine-tuned row in any source
+    assert bundled.lookup("gpt-4.5-preview", "2025-02-27").fine_tuned is None
+    assert resolve(bundled, "OpenAI", "gpt-4.5-preview-2025-02-27.ft-abc", "1") is None
 
 
 # --- ordering and upgrade targets -----------------------------------------------------------------------
@@ -220,21 +225,34 @@ def test_bundled_decisions(bundled: Any) -> None:
     assert not t0125.default and t0125.default_since is None  # retired 2025-11-14: no longer a default
     assert [v.label for v in bundled.versions if v.default] == ["gpt-4o 2024-08-06"]
     gpt52 = bundled.lookup("gpt-5.2", "2025-12-11")
+    # the Dec-2025 "no earlier than" deprecation falls after the 2026-09-02 schedule: kept, tentative
     assert gpt52.deprecation == D("2026-12-12") and gpt52.deprecation_status == "tentative"
-    assert gpt52.date_status is None  # the retirement itself is stated without qualifier (Apr-2026)
-    for model, version in (("gpt-4o", "2024-08-06"), ("gpt-4o-mini", "2024-07-18")):
+    assert gpt52.retirement == D("2027-06-08") and gpt52.date_status is None
+    for model, version, training, deployment in (("gpt-4o", "2024-08-06", "2027-04-01", "2027-10-01"),
+                                                 ("gpt-4o-mini", "2024-07-18", "2027-04-01", "2027-10-01"),
+                                                 ("gpt-4.1", "2025-04-14", "2027-04-14", "2027-10-14"),
+                                                 ("o4-mini", "2025-04-16", "2027-04-16", "2027-10-16")):
         tuned = bundled.lookup(model, version).fine_tuned
         assert tuned is not None
-        assert (tuned.training_retirement, tuned.deployment_retirement) == (None, D("2027-03-31"))
+        assert (tuned.training_retirement, tuned.deployment_retirement) == (D(training), D(deployment))
+        assert (tuned.training_status, tuned.date_status) == ("tentative", None)
+    # Legacy is not deprecated: the Dec-2025 deprecation date that had passed by 2026-09-02 is dropped
+    gpt41 = bundled.lookup("gpt-4.1", "2025-04-14")
+    assert (gpt41.lifecycle, gpt41.deprecation) == ("legacy", None)
+    # a two-model replacement cell records no replacement, both names in notes
+    rerank = bundled.lookup("Cohere-rerank-v3.5", "1", "Cohere")
+    assert rerank.replacement is None
+    assert "Cohere-rerank-v4.0-pro, Cohere-rerank-v4.0-fast" in (rerank.notes or "")
+    assert str(bundled.lookup("sora-2", "2025-10-06").replacement) == "sora-2 2025-12-08"
 
 
 def test_staleness_warning_is_the_catalog_freshness_message(bundled: Any) -> None:
-    as_of = D("2026-11-29")
+    as_of = D("2027-04-04")
     text = catalog_staleness(bundled, as_of, 120)
-    assert text == ("the catalog (bundled catalog) was last checked on 2026-04-23, 220 days ago (limit 120).")
+    assert text == ("the catalog (bundled catalog) was last checked on 2026-12-04, 121 days ago (limit 120).")
     (violation,) = check_stack(Context(as_of, bundled, RuleSettings()))
     assert violation.message == text
-    assert catalog_staleness(bundled, D("2026-08-21"), 120) is None  # 120 days: still fresh
+    assert catalog_staleness(bundled, D("2027-04-03"), 120) is None  # 120 days: still fresh
 
 
 def test_catalog_import_carries_the_new_fields_from_the_previous_catalog(bundled: Any) -> None:

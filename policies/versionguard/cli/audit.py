@@ -23,6 +23,7 @@ from versionguard.cli.options import (
     note,
     parse_as_of,
     parse_outputs,
+    show_catalog_age,
 )
 from versionguard.core.errors import InputError
 
@@ -92,6 +93,7 @@ def audit(
         raise fail(e) from None
     for message in run.notes:
         note(message)
+    show_catalog_age(run.report.catalog_as_of, run.report.as_of)
     emit_all(run.report, fmt, outputs)
     raise typer.Exit(run.report.exit_code)
 

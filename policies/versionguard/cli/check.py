@@ -31,6 +31,7 @@ from versionguard.cli.options import (
     parse_outputs,
     require_policy_config_dir,
     runner_options,
+    show_catalog_age,
     show_errors,
     show_runs,
     stack_names,
@@ -72,6 +73,8 @@ def check(
     except InputError as e:
         raise fail(e) from None
     show_runs(report.runs)
+    if not report.errors:  # a stack that could not be judged: its error is the first line, not the age
+        show_catalog_age(report.catalog_as_of, report.as_of)
     emit_all(report, fmt, outputs)
     show_errors([r.error for r in report.errors if r.error])
     raise typer.Exit(report.exit_code)

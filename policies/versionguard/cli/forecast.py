@@ -27,6 +27,7 @@ from versionguard.cli.options import (
     fail,
     parse_as_of,
     runner_options,
+    show_catalog_age,
     show_errors,
     show_runs,
     stack_names,
@@ -78,6 +79,7 @@ def forecast(
     except InputError as e:
         raise fail(e) from None
     show_runs([*outcome.runs, *outcome.failures])
+    show_catalog_age(result.catalog_as_of, result.as_of)
     write_text(render(result, fmt, color=output is None and fmt == "table" and sys.stdout.isatty()), output,
                render(result, "table", color=sys.stderr.isatty()) if fmt != "table" else "")
     if chart is not None:

@@ -13,6 +13,7 @@ import typer
 
 from versionguard.adapters.files.output_file import write_output
 from versionguard.adapters.program.project import Project
+from versionguard.core.catalog import catalog_age_line
 from versionguard.core.dates import parse_date
 from versionguard.core.errors import InputError
 from versionguard.core.findings import Report, StackRun
@@ -79,6 +80,11 @@ def fail(error: InputError | str) -> typer.Exit:
 def note(text: str) -> None:
     """A note for the person at the terminal (paged input, duplicates); never part of the report."""
     typer.echo(inert_line(f"versionguard: note: {text}"), err=True)
+
+
+def show_catalog_age(catalog_as_of: dt.date, as_of: dt.date) -> None:
+    """The catalog's age, one line on stderr for every format (machine formats keep stdout clean)."""
+    note(catalog_age_line(catalog_as_of, as_of))
 
 
 def parse_as_of(value: str | None) -> dt.date | None:

@@ -51,7 +51,8 @@ class FineTuned:
 
     training_retirement: dt.date | None = None
     deployment_retirement: dt.date | None = None
-    date_status: str | None = None
+    date_status: str | None = None  # qualifies deployment_retirement (and training_retirement without training_status)
+    training_status: str | None = None  # qualifies training_retirement alone ("No earlier than" -> tentative)
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,8 @@ class VersionInfo:
     # deployments are moved to the replacement (a fact the API reports; no rule reads it yet).
     auto_upgrade_start: dt.date | None = None
     replacement: Replacement | None = None
+    # Reviewer commentary (conflicts, older values); never read by a rule. A list in the file is kept
+    # as one text, items joined by newlines, so readers keep treating notes as text.
     notes: str | None = None
     sources: tuple[str, ...] = ()
     released: dt.date | None = None
@@ -187,6 +190,14 @@ def dated_by(catalog: Catalog, as_of: dt.date) -> Catalog:
     return catalog
 
 
+def catalog_age_line(catalog_as_of: dt.date, as_of: dt.date) -> str:
+    """The one line about the catalog's age that check, forecast and audit print (stderr: stdout
+    stays the report). Whether the age is acceptable is ``catalog-freshness``'s verdict, not this line's."""
+    age = (as_of - catalog_as_of).days
+    return (f"the catalog was last checked against its sources on {catalog_as_of}, {age} day{'' if age == 1 else 's'} "
+            f"before the as-of date {as_of}.")
+
+
 @functools.cache
 def _schema() -> dict[str, Any]:
     text = resources.files("versionguard").joinpath("data/catalog.schema.json").read_text("utf-8")
@@ -235,6 +246,7 @@ def _version(model: dict[str, Any], e: dict[str, Any], sources: Mapping[str, Sou
         training_retirement=date_field(tuned, "training_retirement", source, f"{where} > fine_tuned"),
         deployment_retirement=date_field(tuned, "deployment_retirement", source, f"{where} > fine_tuned"),
         date_status=tuned.get("date_status"),
+        training_status=tuned.get("training_status"),
     )
     return VersionInfo(
         model=model["name"],
@@ -252,7 +264,7 @@ def _version(model: dict[str, Any], e: dict[str, Any], sources: Mapping[str, Sou
         upgrade_lead_by_sku=dict(lead) if isinstance(lead, dict) else {},
         auto_upgrade_start=date("auto_upgrade_start"),
         replacement=Replacement(replacement["name"], replacement.get("version")) if replacement else None,
-        notes=_notes_text(e.get("notes")),
+        notes=_notes(e.get("notes")),
         sources=tuple(e.get("sources") or ()),
         released=date("released"),
         deprecation_status=e.get("deprecation_status"),
@@ -260,11 +272,12 @@ def _version(model: dict[str, Any], e: dict[str, Any], sources: Mapping[str, Sou
     )
 
 
-def _notes_text(notes: str | list[str] | None) -> str | None:
-    """``notes`` as one text: a free-text string, or a list of notes (one per fact, as importers write them)."""
-    if isinstance(notes, list):
-        return " ".join(notes) or None
-    return notes
+def _notes(value: str | list[str] | None) -> str | None:
+    """``notes`` is free text or (since the Dec-2026 catalog) a list of texts: one text for readers,
+    the items joined by newlines."""
+    if value is None or isinstance(value, str):
+        return value
+    return "\n".join(value) if value else None
 
 
 def _dates_to_text(value: Any) -> Any:
@@ -303,6 +316,8 @@ def _expected(error: Any) -> str:  # a jsonschema.ValidationError
     schema = error.schema if isinstance(error.schema, dict) else {}
     if error.validator == "required":
         return error.message
+    if list(error.absolute_path)[-1:] == ["notes"] and error.validator in ("anyOf", "type"):
+        return "free text, or a list of non-empty texts without surrounding whitespace"
     if error.validator == "additionalProperties":
         return f"only known keys ({error.message})"
     if "pattern" in schema and "preview" in str(schema["pattern"]):

@@ -152,7 +152,7 @@ def version_changes(a: VersionInfo, b: VersionInfo) -> list[Change]:
         old, new = getattr(a, name), getattr(b, name)
         if old != new:
             changes.append(Change(name, old, new, _moved(old, new)))
-    for name in ("training_retirement", "deployment_retirement", "date_status"):  # fine-tuned dates
+    for name in ("training_retirement", "deployment_retirement", "date_status", "training_status"):  # fine-tuned
         old, new = (getattr(v.fine_tuned, name) if v.fine_tuned else None for v in (a, b))
         if old != new:
             changes.append(Change(f"fine_tuned.{name}", old, new, _moved(old, new)))

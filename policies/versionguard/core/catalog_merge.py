@@ -281,7 +281,8 @@ def carry_over(data: dict[str, Any], previous: Catalog) -> None:
                 ft = prev.fine_tuned
                 entry["fine_tuned"] = {k: v for k, v in (("training_retirement", ft.training_retirement),
                                                          ("deployment_retirement", ft.deployment_retirement),
-                                                         ("date_status", ft.date_status)) if v is not None}
+                                                         ("date_status", ft.date_status),
+                                                         ("training_status", ft.training_status)) if v is not None}
                 carried.append("fine_tuned dates")
             if not carried:
                 continue

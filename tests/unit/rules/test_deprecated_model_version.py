@@ -124,16 +124,21 @@ def test_unknown_sku_is_not_needed_without_per_sku_dates(make_pack: Any) -> None
     assert diag.message.startswith("dep past has been deprecated since")
 
 
-@pytest.mark.parametrize(("as_of", "fires"), [(dt.date(2026, 4, 13), False), (dt.date(2026, 4, 14), True),
-                                              (dt.date(2026, 11, 29), True)])
-def test_bundled_gpt_4_1_is_deprecated_from_2026_04_14(make_pack: Any, as_of: dt.date, fires: bool) -> None:
-    """The issue's case: gpt-4.1 2025-04-14 (deprecated 2026-04-14 per the Dec-2025 table) passed silently."""
-    pack = make_pack(catalog=load_catalog(), as_of=as_of)
-    found = pack.flavour("native", POLICY, model="gpt-4.1", version="2025-04-14", sku="GlobalStandard")
-    assert len(found) == int(fires)
-    if fires:
-        assert found[0].message.startswith("gpt-4.1 2025-04-14 has been deprecated since 2026-04-14")
-        assert "retires on 2027-10-14 for the GlobalStandard deployment type" in found[0].message
+@pytest.mark.parametrize(("model", "version", "since", "retires"), [
+    # Legacy in the 2026-09-02 schedule: not deprecated. Its Dec-2025 deprecation date (2026-04-14), which
+    # the April catalog had, passed before the schedule still called it GA/Legacy, so it was dropped.
+    ("gpt-4.1", "2025-04-14", None, None),
+    ("gpt-4o-mini", "2024-07-18", "2025-07-18", "2027-04-14"),  # Deprecated in the schedule
+    ("model-router", "2025-11-18", "2026-11-18", "2027-05-20"),  # GA on 2026-09-02; deprecated from 2026-11-18
+])
+def test_bundled_deprecations_on_2026_12_07(make_pack: Any, model: str, version: str, since: str | None,
+                                            retires: str | None) -> None:
+    pack = make_pack(catalog=load_catalog(), as_of=dt.date(2026, 12, 7))
+    found = pack.flavour("native", POLICY, model=model, version=version, sku="GlobalStandard")
+    assert len(found) == (0 if since is None else 1)
+    if since is not None:
+        assert found[0].message.startswith(f"{model} {version} has been deprecated since {since}")
+        assert f"retires on {retires} for the GlobalStandard deployment type" in found[0].message
 
 
 def test_levels(make_pack: Any) -> None:
