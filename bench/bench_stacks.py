@@ -8,6 +8,11 @@ check … -f json -o FILE``), so it includes interpreter start-up, imports and e
 ``--repo`` points at another checkout (for example a snapshot of main, to measure "before"): its
 ``policies/`` is put first on PYTHONPATH and its project is checked. ``--jobs`` values are only
 passed when that checkout's ``check`` has the flag; otherwise one row is printed with "-".
+
+The floor, measured in the same run: as many fresh interpreters as stacks, each only importing
+``pulumi`` (what every stack's program must pay before it runs, since each stack gets an interpreter
+of its own), ``jobs`` at a time. ``x floor`` is the best time over the best floor: what the load of
+a shared machine moves less than the seconds.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,6 +45,14 @@ def cli(repo: Path, args: list[str], out: Path) -> float:
     if done.returncode not in (0, 1):
         raise SystemExit(f"check failed ({done.returncode}):\n{done.stderr[-3000:]}")
     return elapsed
+
+
+def floor(count: int, jobs: int) -> float:
+    """``count`` fresh interpreters importing ``pulumi``, ``jobs`` at a time."""
+    t0 = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        list(pool.map(lambda _: subprocess.run([sys.executable, "-c", "import pulumi"], check=True), range(count)))
+    return time.perf_counter() - t0
 
 
 def has_jobs(repo: Path) -> bool:
@@ -64,16 +78,22 @@ def main() -> None:
         for i in range(args.stacks):
             write_stack(stack_dir, f"gen{i:02d}", args.deployments)
         out = Path(tmp) / "report.json"
-        cases = {"shipped (--all)": ["--all"],
-                 f"{args.stacks} generated x {args.deployments} deployments": ["--all", "--stack-dir", str(stack_dir)]}
+        shipped = len(list((repo / "stacks").glob("Pulumi.*.yaml")))
+        cases = {"shipped (--all)": (["--all"], shipped),
+                 f"{args.stacks} generated x {args.deployments} deployments":
+                 (["--all", "--stack-dir", str(stack_dir)], args.stacks)}
         print(f"repo {repo}")
-        print(f"{'case':<36} {'jobs':>4} {'best s':>7} {'runs s':>24}")
-        for name, case in cases.items():
+        print(f"{'case':<36} {'jobs':>4} {'best s':>7} {'floor s':>7} {'x floor':>7} {'runs s':>24}")
+        for name, (case, count) in cases.items():
             for n in jobs:
                 extra = ["--jobs", str(n)] if n is not None else []
-                times = [cli(repo, [*case, *extra], out) for _ in range(args.repeat)]
+                times, floors = [], []
+                for _ in range(args.repeat):  # interleaved, so both see the same load
+                    times.append(cli(repo, [*case, *extra], out))
+                    floors.append(floor(count, n or 1))
                 shown = " ".join(f"{t:.2f}" for t in times)
-                print(f"{name:<36} {n if n is not None else '-':>4} {min(times):>7.2f} {shown:>24}")
+                print(f"{name:<36} {n if n is not None else '-':>4} {min(times):>7.2f} {min(floors):>7.2f} "
+                      f"{min(times) / min(floors):>7.2f} {shown:>24}")
 
 
 if __name__ == "__main__":

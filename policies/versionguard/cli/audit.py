@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from versionguard.adapters.azure.sdk_clients import DEFAULT_CONCURRENCY, MAX_CONCURRENCY
-from versionguard.adapters.evaluation_inputs import waivers_file
 from versionguard.cli.options import (
     ArmEndpointOpt,
     AsOf,
@@ -26,8 +25,10 @@ from versionguard.cli.options import (
     parse_outputs,
     show_catalog_age,
 )
-from versionguard.commands.audit import LiveProgress, audit_files, audit_live
 from versionguard.core.errors import InputError
+
+if TYPE_CHECKING:
+    from versionguard.commands.audit import LiveProgress
 
 
 def audit(
@@ -62,6 +63,10 @@ def audit(
 ) -> None:
     """Judge deployments as they exist in Azure (live, or ARM JSON exports) with the same rules and waivers
     as check."""
+    # Imported here: check need not load the ARM and Resource Graph readers.
+    from versionguard.adapters.evaluation_inputs import waivers_file
+    from versionguard.commands.audit import audit_files, audit_live
+
     try:
         choose_format(fmt)
         outputs = parse_outputs(fmt, output)

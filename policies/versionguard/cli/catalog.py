@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from versionguard.adapters.files.catalog_file import BUNDLED
 from versionguard.cli.options import (
     ArmEndpointOpt,
     Output,
@@ -19,9 +20,7 @@ from versionguard.cli.options import (
     parse_as_of,
     write_text,
 )
-from versionguard.commands.catalog import BUNDLED, diff, fetch_models, import_docs, import_models
 from versionguard.core.errors import InputError
-from versionguard.reporters.catalog_diff import DIFF_FORMATS, headline, render
 from versionguard.reporters.inert import inert_line
 
 CatalogOutput = Annotated[Path | None, typer.Option("--output", "-o", help="Write the catalog here (default: "
@@ -40,6 +39,9 @@ def catalog_import(
         "(the API does not report them).")] = None,
 ) -> None:
     """Build a catalog (docs/catalog.md format) from Models-List data; several regions are merged."""
+    # Imported here: the other commands (check) need not load the importers, the web client and the diff.
+    from versionguard.commands.catalog import import_models
+
     try:
         result = import_models(files, parse_as_of(as_of), previous)
     except InputError as e:
@@ -68,6 +70,10 @@ def catalog_fetch(
     """Build a catalog from the Models-List API of each region (DefaultAzureCredential), as catalog import
     does from files, and print what changed against the previous catalog."""
     status = live_progress("Models - List")
+    # Imported here: the other commands (check) need not load the importers, the web client and the diff.
+    from versionguard.commands.catalog import fetch_models
+    from versionguard.reporters.catalog_diff import headline
+
     try:
         result = fetch_models(location, subscription, arm_endpoint, parse_as_of(as_of), previous,
                               progress=None if status is None else lambda region, n: status(f"{region}: {n} models"))
@@ -100,6 +106,10 @@ def catalog_import_docs(
 ) -> None:
     """Build a catalog from Microsoft's published Model retirement schedule (Markdown) and print what
     changed against the previous catalog, as catalog diff does."""
+    # Imported here: the other commands (check) need not load the importers, the web client and the diff.
+    from versionguard.commands.catalog import import_docs
+    from versionguard.reporters.catalog_diff import render
+
     try:
         if not timeout > 0:
             raise InputError("--timeout", "--timeout", "a number of seconds > 0", timeout)
@@ -128,6 +138,10 @@ def catalog_diff(
     fail_on_change: Annotated[bool, typer.Option("--fail-on-change", help="Exit 1 when the catalogs differ.")] = False,
 ) -> None:
     """Versions added and removed, and changed dates, lifecycle, default and replacement per version."""
+    # Imported here: the other commands (check) need not load the importers, the web client and the diff.
+    from versionguard.commands.catalog import diff
+    from versionguard.reporters.catalog_diff import DIFF_FORMATS, render
+
     try:
         choose_format(fmt, DIFF_FORMATS)
         result = diff(old, new)

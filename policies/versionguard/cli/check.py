@@ -64,7 +64,7 @@ def check(
         proj = load_project(project.resolve(), stack_dir)
         config_dir = policy_config_dir or proj.root / "policies" / "config"
         names = stack_names(all_stacks, stack, proj.stacks(), proj.stack_dir)
-        runner = runner_options(proj, python, stack_outputs, timeout, jobs)
+        runner = runner_options(proj, python, stack_outputs, timeout, jobs, prime=len(names))
         # Imported here: it loads Pulumi, which the other commands (a fleet audit) need not pay for.
         from versionguard.commands.check import check_stacks
 

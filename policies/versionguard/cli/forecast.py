@@ -34,7 +34,6 @@ from versionguard.cli.options import (
     write_text,
 )
 from versionguard.core.errors import InputError
-from versionguard.reporters.forecast import FORECAST_FORMATS, render
 from versionguard.reporters.inert import inert_line
 
 
@@ -55,6 +54,8 @@ def forecast(
     jobs: JobsOpt = DEFAULT_JOBS,
 ) -> None:
     """Dated lifecycle events ahead of each deployment: auto-upgrades, upgrades on expiry, retirements."""
+    from versionguard.reporters.forecast import FORECAST_FORMATS, render  # imported here: check need not load it
+
     try:
         choose_format(fmt, FORECAST_FORMATS)
         if horizon < 0:

@@ -113,17 +113,25 @@ def require_policy_config_dir(given: Path | None) -> None:
 
 
 def runner_options(project: Project, python: Path | None, stack_outputs: list[str] | None, timeout: float | None,
-                   jobs: int) -> RunOptions:
-    """How each stack's program runs: which Python, stack reference outputs, time limit, parallelism."""
+                   jobs: int, prime: int = 0) -> RunOptions:
+    """How each stack's program runs: which Python, stack reference outputs, time limit, parallelism.
+    ``prime``: the number of stacks about to run; their first interpreters start now (see
+    ``interpreters.prime``), before this process loads Pulumi, gRPC, the pack and the catalog."""
+    from versionguard.adapters.program import interpreters
     from versionguard.adapters.program.project_python import find_python
-    from versionguard.adapters.program.stack_runner import DEFAULT_TIMEOUT, RunOptions, load_stack_outputs
 
-    timeout = DEFAULT_TIMEOUT if timeout is None else timeout
-    if not timeout > 0:
+    if timeout is not None and not timeout > 0:
         raise InputError("--timeout", "--timeout", "a number of seconds > 0", timeout)
     if jobs < 1:
         raise InputError("--jobs", "--jobs", "a number of stacks >= 1", jobs)
-    return RunOptions(find_python(project, python), timeout, load_stack_outputs(stack_outputs or []), jobs)
+    program_python = find_python(project, python)
+    if prime:
+        interpreters.prime(program_python.executable, project.root,
+                           interpreters.program_environment(project.name, program_python.venv), prime, jobs)
+    from versionguard.adapters.program.stack_runner import DEFAULT_TIMEOUT, RunOptions, load_stack_outputs
+
+    timeout = DEFAULT_TIMEOUT if timeout is None else timeout
+    return RunOptions(program_python, timeout, load_stack_outputs(stack_outputs or []), jobs)
 
 
 def show_runs(runs: Sequence[StackRun | ProgramRun | StackFailure]) -> None:

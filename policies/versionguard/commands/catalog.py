@@ -21,7 +21,7 @@ from versionguard.adapters.azure.models_list import (
     sightings_of,
     source_ids,
 )
-from versionguard.adapters.files.catalog_file import load_catalog
+from versionguard.adapters.files.catalog_file import BUNDLED, load_catalog
 from versionguard.adapters.files.env_vars import as_of_from_env
 from versionguard.adapters.files.schedule_page import parse_page_bytes, read_page_file
 from versionguard.adapters.web import https_fetch
@@ -29,8 +29,6 @@ from versionguard.core.catalog import Catalog, catalog_from_data
 from versionguard.core.catalog_diff import CatalogDiff, diff_catalogs
 from versionguard.core.errors import InputError
 from versionguard.core.schedule_import import SchedulePage, build_schedule_data
-
-BUNDLED = "@bundled"
 
 
 def load_named_catalog(name: str) -> Catalog:

@@ -15,8 +15,6 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-import jsonschema
-
 from .api_catalog import ApiVersions, api_versions_from_data
 from .catalog_fields import check_sources, date_at, date_field
 from .dates import parse_date
@@ -211,6 +209,8 @@ def catalog_from_data(data: Any, source: str) -> Catalog:
     if not isinstance(data, dict):
         raise InputError(source, "(top level)", "a mapping with schema, as_of and models", type(data).__name__)
     data = _dates_to_text(data)
+    import jsonschema  # here: a CLI run starts its program interpreters before it pays for this import
+
     validator = jsonschema.Draft202012Validator(_schema())
     error = jsonschema.exceptions.best_match(validator.iter_errors(data))
     if error is not None:
@@ -312,7 +312,7 @@ def _entry_path(data: Any, path: list[Any]) -> str:
     return " > ".join(parts) or "(top level)"
 
 
-def _expected(error: jsonschema.ValidationError) -> str:
+def _expected(error: Any) -> str:  # a jsonschema.ValidationError
     schema = error.schema if isinstance(error.schema, dict) else {}
     if error.validator == "required":
         return error.message

@@ -8,6 +8,8 @@ from pathlib import Path
 from versionguard.adapters.files.safe_load import decode_text, parse_yaml, read_text
 from versionguard.core.catalog import BUNDLED_CATALOG, Catalog, catalog_from_data
 
+BUNDLED = "@bundled"  # how a command line names the bundled catalog where a catalog file is expected
+
 
 def load_catalog(path: str | Path | None = None) -> Catalog:
     """Load and validate a catalog file; ``None`` loads the bundled one."""

@@ -14,6 +14,7 @@ a file and read back whole: 0.9 GB of peak memory for 400 MiB printed).
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import json
 import os
@@ -138,6 +139,7 @@ class Interpreters:
 
     def __init__(self, python: Path, cwd: Path, env: Mapping[str, str], count: int, spare: int) -> None:
         self._python, self._cwd, self._env = python, cwd, env
+        self.key = (str(python), str(cwd), tuple(sorted(env.items())), count, max(1, spare))
         self._left, self._spare = count, max(1, spare)
         self._ready: list[Interpreter] = []
         self._lock = threading.Lock()
@@ -158,6 +160,19 @@ class Interpreters:
             with self._lock:
                 self._ready.append(started)
 
+    def start_ahead(self) -> None:
+        """Start the first interpreters now (as many as ``take`` would keep ready)."""
+        while True:
+            with self._lock:
+                if len(self._ready) >= min(self._left, self._spare):
+                    return
+            try:
+                started = self._start()
+            except InputError:  # left to the take() that needs it, which reports it for its own stack
+                return
+            with self._lock:
+                self._ready.append(started)
+
     def close(self) -> None:
         with self._lock:
             ready, self._ready = self._ready, []
@@ -166,3 +181,52 @@ class Interpreters:
 
     def _start(self) -> Interpreter:
         return Interpreter(self._python, self._cwd, self._env)
+
+
+def program_environment(project_name: str, venv: Path | None) -> dict[str, str]:
+    """The environment of every program of a project (each stack's own part comes with its task)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PULUMI_") and k != "PYTHONHOME"}
+    env.update({"PULUMI_PROJECT": project_name, "PULUMI_DRY_RUN": "true", "PYTHONUNBUFFERED": "1"})
+    if venv is not None:  # activated, as Pulumi's toolchains run the program
+        env["VIRTUAL_ENV"] = str(venv)
+        env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
+    return env
+
+
+_primed: list[Interpreters] = []
+_primed_lock = threading.Lock()
+
+
+def prime(python: Path, cwd: Path, env: Mapping[str, str], count: int, spare: int) -> None:
+    """Start the first interpreters of a coming run now, so they import ``pulumi`` while the caller still
+    loads its own modules, the catalog and the waivers (on a small machine, half of a short check).
+    The run :func:`claim` s them when its arguments are the same; one never claimed is stopped at exit
+    (it would end by itself anyway: an interpreter reading end-of-file on stdin exits)."""
+    pool = Interpreters(python, cwd, env, count, spare)
+    pool.start_ahead()
+    with _primed_lock:
+        stale, _primed[:] = list(_primed), [pool]
+    for old in stale:
+        old.close()
+
+
+def claim(python: Path, cwd: Path, env: Mapping[str, str], count: int, spare: int) -> Interpreters:
+    """The primed interpreters if they were started for exactly this run, else a new pool."""
+    wanted = Interpreters(python, cwd, env, count, spare)
+    with _primed_lock:
+        primed, _primed[:] = list(_primed), []
+    found = None
+    for pool in primed:
+        if found is None and pool.key == wanted.key:
+            found = pool
+        else:
+            pool.close()
+    return found or wanted
+
+
+@atexit.register
+def _close_primed() -> None:
+    with _primed_lock:
+        primed, _primed[:] = list(_primed), []
+    for pool in primed:
+        pool.close()

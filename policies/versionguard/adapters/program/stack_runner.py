@@ -11,7 +11,6 @@ still run. Whatever the program prints is kept apart from the report (``ProgramR
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -20,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from versionguard.adapters.files.safe_load import read_json
-from versionguard.adapters.program.interpreters import Interpreters
+from versionguard.adapters.program.interpreters import Interpreters, claim, program_environment
 from versionguard.adapters.program.preview_monitor import PreviewMonitor, serve
 from versionguard.adapters.program.project import Project, StackConfig
 from versionguard.adapters.program.project_python import ProgramPython
@@ -65,8 +64,8 @@ class StackFailure:
 def run_stacks(project: Project, stacks: Sequence[str], options: RunOptions) -> Iterator[ProgramRun | StackFailure]:
     """Every stack's outcome, in the order given; up to ``options.jobs`` programs run at once."""
     jobs = max(1, options.jobs)
-    interpreters = Interpreters(options.python.executable, project.root, _environment(project, options.python),
-                                count=len(stacks), spare=jobs)
+    interpreters = claim(options.python.executable, project.root, _environment(project, options.python),
+                         count=len(stacks), spare=jobs)
     try:
         with ThreadPoolExecutor(max_workers=jobs) as pool:
             pending = [pool.submit(_outcome, project, stack, options, interpreters) for stack in stacks]
@@ -170,13 +169,7 @@ def _require_registrations(run: ProgramRun) -> None:
 
 
 def _environment(project: Project, python: ProgramPython) -> dict[str, str]:
-    """The environment of every program of the project (each stack's own part comes with its task)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PULUMI_") and k != "PYTHONHOME"}
-    env.update({"PULUMI_PROJECT": project.name, "PULUMI_DRY_RUN": "true", "PYTHONUNBUFFERED": "1"})
-    if python.venv is not None:  # activated, as Pulumi's toolchains run the program
-        env["VIRTUAL_ENV"] = str(python.venv)
-        env["PATH"] = f"{python.venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
-    return env
+    return program_environment(project.name, python.venv)
 
 
 def _with(output: str, messages: Sequence[str]) -> str:
