@@ -59,11 +59,10 @@ def test_offline_check_judges_the_staging_app_without_findings() -> None:
     result = CliRunner().invoke(app, ["check", "-s", "staging", "--as-of", "2026-12-07", "-f", "json"])
     assert result.exit_code == 0, result.output
     findings = json.loads(result.stdout)["findings"]
-    # Only the deployment on a version closed to new customers (gpt-4o-mini 2024-07-18; gpt-4.1
-    # 2025-04-14 is Legacy since the 2026-09-02 schedule, and the catalog is fresh): nothing about the
-    # app or its api-version.
+    # Only the deployments: gpt-4o-mini 2024-07-18 is closed to new customers and gpt-4.1 2025-04-14 is
+    # Legacy since the 2026-09-02 schedule (the catalog is fresh): nothing about the app or its api-version.
     assert sorted((f["policy"], f["resource"]) for f in findings) == [
-        ("deprecated-model-version", "staging-chat-mini")]
+        ("deprecated-model-version", "staging-chat-mini"), ("legacy-model-version", "staging-chat")]
 
 
 # --- stack config: apps --------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ WEB_APP = "azure-native:web:WebApp"
 
 @pytest.fixture(scope="module")
 def pack() -> Iterator[PackProcess]:
-    proc = start_pack(env={"VERSIONGUARD_AS_OF": "2026-11-29"}, stack="prod")
+    proc = start_pack(env={"VERSIONGUARD_AS_OF": "2026-12-07"}, stack="prod")  # on or after the bundled catalog
     yield proc
     proc.close()
 

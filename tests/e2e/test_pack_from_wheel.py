@@ -21,7 +21,8 @@ def test_preview_with_the_pack_of_the_installed_wheel(cli_bin: Path, tmp_path: P
     (project / "Pulumi.yaml").write_text(text)
     pulumi = Pulumi(project, pulumi_env(cli_bin, tmp_path / "home", tmp_path / "state"), tmp_path)
     pulumi.stack_init("dev")
-    result = pulumi.run("preview", "--stack", "dev", "--policy-pack", str(pack))
+    result = pulumi.run("preview", "--stack", "dev", "--policy-pack", str(pack),
+                        env={"VERSIONGUARD_AS_OF": "2026-12-07"})  # on or after the bundled catalog
     assert result.code != 0, result.output  # mandatory violations fail the preview
     found = violations(result)
     assert ("retired-model-version", "legacy-chat", "mandatory") in found, result.output

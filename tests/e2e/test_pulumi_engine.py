@@ -87,7 +87,7 @@ def test_fixture_stacks_parity_with_offline_check(shipped: Pulumi, stack: str) -
 
 def test_malformed_stack_fails_naming_file_and_key(shipped: Pulumi) -> None:
     shipped.stack_init("malformed")
-    result = shipped.with_pack("preview", "malformed")
+    result = shipped.with_pack("preview", "malformed", env={"VERSIONGUARD_AS_OF": SHIPPED_AS_OF})
     assert result.code != 0
     assert "stacks/Pulumi.malformed.yaml: foundry-deployments:accounts[0].deployments[0].model.version" in result.output
 

@@ -111,6 +111,6 @@ def test_a_dense_export_is_exit_2_naming_the_file(tmp_path, monkeypatch: pytest.
     monkeypatch.setattr(fast_json, "MAX_PARSE_MEMORY", 2**20)
     path = tmp_path / "dense.json"
     path.write_bytes(b"[" + b"[]," * 50_000 + b"[]]")
-    result = CliRunner().invoke(app, ["audit", str(path), "--as-of", "2026-05-01"])
+    result = CliRunner().invoke(app, ["audit", str(path), "--as-of", "2026-12-07"])
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert result.stderr.startswith(f"versionguard: error: {path}: (file): expected JSON whose parse builds")

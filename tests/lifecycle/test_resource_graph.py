@@ -42,9 +42,10 @@ def test_findings_carry_arm_id_subscription_and_resource_group(runner):
     assert retired[0]["type"] == "microsoft.cognitiveservices/accounts/deployments"  # as the row wrote it
     # advisories: the missing option, and gpt-4o 2024-08-06, closed to new customers
     # (deprecated-model-version); gpt-4.1 2025-04-14 is Legacy in the 2026-09-02 schedule, not deprecated
-    assert data["summary"] == {"mandatory": 2, "advisory": 2, "waived": 0, "deployments": 4, "errors": 0}
+    # (legacy-model-version)
+    assert data["summary"] == {"mandatory": 2, "advisory": 3, "waived": 0, "deployments": 4, "errors": 0}
     assert sorted(f["policy"] for f in data["findings"] if f["level"] == "advisory") == [
-        "deprecated-model-version", "upgrade-option-explicit"]
+        "deprecated-model-version", "legacy-model-version", "upgrade-option-explicit"]
 
 
 def test_table_and_markdown_show_subscription_and_resource_group(runner):
