@@ -14,7 +14,7 @@ each in a fresh process, best of --repeat:
 
 - the floor: ``json.load`` of every file in one process, keeping the data (interpreter start included);
   and for reference the same dropping each file's data before the next;
-- ``versionguard audit FILES -f json -o OUT --as-of 2026-11-29`` (interpreter start, imports, bundled
+- ``versionguard audit FILES -f json -o OUT --as-of 2026-12-07`` (interpreter start, imports, bundled
   catalog, read, judge, JSON report written).
 
 Peak memory is the child's maximum resident set size (``wait4``), compared with the files' total
@@ -43,7 +43,7 @@ from bench.generate import live_properties  # noqa: E402
 from versionguard.adapters.files.catalog_file import load_catalog  # noqa: E402
 from versionguard.core.vocabulary import KNOWN_SKUS  # noqa: E402
 
-AS_OF = "2026-11-29"
+AS_OF = "2026-12-07"  # on or after the bundled catalog's date (an audit refuses an earlier as-of)
 SUBSCRIPTIONS = 200
 # The floor: json.load of every file in one process, keeping what it loaded (as a reader of the fleet
 # must); and, for reference, the same with each file's data dropped before the next.
@@ -123,11 +123,14 @@ def best(argv: list[str], repeat: int) -> tuple[float, int, int, float]:
 def levers(paths: list[str]) -> None:
     """What each lever buys, in one process on the same files (CPU seconds, so that other work on the
     cores matters less; memory as traced allocations): the parser, and writing the report in pieces."""
+    import gc
     import tracemalloc
+
+    import msgspec
 
     from versionguard.adapters.azure.arm_deployments import listing_of, read_items
     from versionguard.adapters.files.fast_json import read_export
-    from versionguard.adapters.files.safe_load import MAX_EXPORT_BYTES, parse_json, read_text
+    from versionguard.adapters.files.safe_load import MAX_EXPORT_BYTES, depth_within_limit, parse_json, read_text
     from versionguard.commands.audit import audit_files
     from versionguard.reporters.json_report import pieces, render
 
@@ -142,7 +145,27 @@ def levers(paths: list[str]) -> None:
     fast = read_all(lambda p: read_export(p, "JSON file"))
     print(f"lever: parser   read + check + normalize, stdlib json (strict hooks) {strict:6.2f} s CPU, "
           f"msgspec (fast_json) {fast:6.2f} s CPU: {strict / fast:.1f}x")
+    scans = {"the text": 0.0, "compact": 0.0}
+    for path in paths:
+        data = Path(path).read_bytes()
+        compact = msgspec.json.encode(msgspec.json.decode(data))
+        for label, text in (("the text", data), ("compact", compact)):
+            start = time.process_time()
+            depth_within_limit(text)
+            scans[label] += time.process_time() - start
+    print(f"lever: nesting  scan of the text as read {scans['the text']:6.2f} s CPU, of the compact re-encoding "
+          f"{scans['compact']:6.2f} s CPU")
     report = audit_files([Path(p) for p in paths], as_of=None).report
+    gc.disable()  # as in the CLI run: the findings were made with the collector waiting
+    start = time.process_time()
+    as_dicts = [json.dumps([f.to_json() for f in report.sorted()])]
+    took = time.process_time() - start
+    start = time.process_time()
+    formatted = list(pieces(report))
+    print(f"lever: report   findings encoded as dictionaries by json.dumps {took:6.2f} s CPU, formatted "
+          f"(pieces) {time.process_time() - start:6.2f} s CPU (both sort the findings)")
+    del as_dicts, formatted
+    gc.enable()
     sink = Path(tempfile.mkdtemp()) / "r.json"
     for label, write in (("whole string", lambda: sink.write_text(render(report), "utf-8")),
                          ("in pieces", lambda: sink.open("w", encoding="utf-8").writelines(pieces(report)))):

@@ -3,7 +3,8 @@
 - Rules judge a record's content, never its identity (name, URN, account): ``audit`` judges each
   distinct content once and copies the outcome to every deployment that has it.
 - The JSON report cuts the C encoder's compact list between findings: nothing inside a finding may
-  be cut, whatever its strings hold.
+  be cut, whatever its strings hold; a file gets each finding formatted without a dictionary, and
+  the bytes must be ``json.dumps``' own, whatever the strings, waivers and scope hold.
 """
 
 from __future__ import annotations
@@ -76,3 +77,21 @@ def test_json_report_cuts_only_between_findings(texts):
     assert "".join(pieces(report)) == text  # what a file gets, written a chunk at a time
     lines = text.splitlines()
     assert len([line for line in lines if line.startswith('    {"stack": ')]) == len(findings)
+
+
+optional = st.one_of(st.none(), tricky)
+
+
+@settings(derandomize=True, database=None, deadline=None, max_examples=200)
+@given(rows=st.lists(st.tuples(tricky, tricky, tricky, optional, optional, st.booleans(), optional,
+                               st.one_of(st.none(), st.dates())), max_size=6))
+def test_json_report_formatted_findings_are_json_dumps_bytes(rows):
+    """Waived findings (reason and expiry or not), findings with and without a scope, non-ASCII and
+    escapes: the file's text is the encoder's, byte for byte."""
+    findings = [Finding(stack, "p\u00e9", "mandatory", resource, "t", resource + "/u", message, waived, reason,
+                        expires, subscription, group)
+                for stack, resource, message, subscription, group, waived, reason, expires in rows]
+    findings.append(Finding("s", "p", "advisory", "(stack)", "", "", "stack-wide"))
+    report = Report(AS_OF, AS_OF, ["s"], findings, command="audit")
+    assert "".join(pieces(report)) == render(report)
+    assert json.loads(render(report))["findings"] == [f.to_json() for f in report.sorted()]

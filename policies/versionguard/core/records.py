@@ -10,6 +10,7 @@ its value, as the pack judges it; showing it is the adapters' concern (they reda
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from operator import attrgetter
@@ -130,6 +131,7 @@ def judged_content(rec: DeploymentRecord) -> tuple[Any, ...] | None:
     return key
 
 
+@functools.lru_cache(maxsize=256)  # a fleet audit asks 100,000 times about the same type token
 def deployment_flavour(resource_type: str) -> Flavour | None:
     """The flavour of a resource type token, or None when versionguard does not judge it."""
     if resource_type == CLASSIC_TYPE:

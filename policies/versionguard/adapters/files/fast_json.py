@@ -11,8 +11,9 @@ call per object) and shows, cheaply, that the strict reader would have returned 
 - **Duplicate keys**: msgspec keeps the last value of a repeated key. Every key is followed by one
   ``:`` and no escape sequence can hide one when the text has no ``\\u`` escape, so the text holds a
   duplicate exactly when it has more colons than the value re-encoded (strings keep theirs).
-- **Nesting**: the strict reader's pre-scan runs first (msgspec's own recursion guard counts arrays
-  and objects differently, so it cannot stand in for :data:`safe_load.MAX_DEPTH`).
+- **Nesting**: the strict reader's nesting scan runs over the value re-encoded compactly (the same
+  brackets, fewer bytes); msgspec's own recursion guard (about 1,000 levels) only keeps its parse safe,
+  it cannot stand in for :data:`safe_load.MAX_DEPTH`.
 
 Anything the fast path cannot vouch for (an error, a ``\\u`` escape, a colon count that differs) is
 parsed again by :func:`safe_load.parse_json`, whose error names the file and the line or key.
@@ -54,14 +55,17 @@ def parse_export(data: bytes, source: str) -> Any:
     data = _checked_bytes(data, source)
     if len(data) > SCREEN_FROM:
         screen(data, source)
-    # The strict reader's nesting pre-scan first (in C over the bytes), then msgspec.
+    # msgspec first (its own recursion guard refuses nesting past about 1,000 levels), then the strict
+    # reader's nesting scan over the value re-encoded compactly: the same brackets as the text (the
+    # value's nesting), in about three quarters of the bytes, and the same text the colon count needs.
     value = _NOT_SHOWN
-    if safe_load.depth_within_limit(data):
-        with suppress(msgspec.DecodeError, msgspec.ValidationError, RecursionError, ValueError):
-            value = msgspec.json.decode(data)
-    if value is _NOT_SHOWN or b"\\u" in data or data.count(b":") != msgspec.json.encode(value).count(b":"):
-        return safe_load.parse_json(safe_load.decode_text(data, source), source)  # raises naming the line/key
-    return value
+    with suppress(msgspec.DecodeError, msgspec.ValidationError, RecursionError, ValueError):
+        value = msgspec.json.decode(data)
+    if value is not _NOT_SHOWN and b"\\u" not in data:
+        compact = msgspec.json.encode(value)
+        if data.count(b":") == compact.count(b":") and safe_load.depth_within_limit(compact):
+            return value
+    return safe_load.parse_json(safe_load.decode_text(data, source), source)  # raises naming the line/key
 
 
 _NOT_SHOWN = object()
