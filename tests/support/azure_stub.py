@@ -29,17 +29,17 @@ answers 401 (an ARM ``AuthenticationFailed`` error) to everything. Every request
 from __future__ import annotations
 
 import json
-import ssl
 import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-import trustme
 from azure.core.credentials import AccessToken
+
+from tests.support.tls_server import TlsServer
 
 
 @dataclass
@@ -247,25 +247,17 @@ class Running:
     """Start the stub on 127.0.0.1 (a free port) over TLS; stop it on exit."""
 
     def __init__(self, stub: ArmStub, directory: Path) -> None:
-        ca = trustme.CA()
-        cert = ca.issue_cert("127.0.0.1", "localhost")
         stub.ca_file = directory / "stub-ca.pem"
-        ca.cert_pem.write_to_path(str(stub.ca_file))
-        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        cert.configure_cert(context)
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(stub))
-        self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
-        stub.url = f"https://127.0.0.1:{self.server.server_address[1]}"
+        self.tls = TlsServer(_handler(stub), stub.ca_file)
+        stub.url = self.tls.url
         self.stub = stub
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def __enter__(self) -> ArmStub:
-        self.thread.start()
+        self.tls.__enter__()
         return self.stub
 
     def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self.tls.__exit__(*exc)
 
 
 class StaticCredential:

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import ssl
-import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
-import trustme
+from tests.support.tls_server import TlsServer
 
 
 @dataclass
@@ -61,23 +60,14 @@ class Serving:
     """Serve ``server`` on 127.0.0.1 (a free port) over TLS until the block ends."""
 
     def __init__(self, server: PageServer, directory: Path) -> None:
-        ca = trustme.CA()
-        cert = ca.issue_cert("127.0.0.1", "localhost")
         server.ca_file = directory / "page-ca.pem"
-        ca.cert_pem.write_to_path(str(server.ca_file))
-        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        cert.configure_cert(context)
-        self.http = ThreadingHTTPServer(("127.0.0.1", 0), _handler(server))
-        self.http.daemon_threads = True
-        self.http.socket = context.wrap_socket(self.http.socket, server_side=True)
-        server.url = f"https://127.0.0.1:{self.http.server_address[1]}"
+        self.tls = TlsServer(_handler(server), server.ca_file)
+        server.url = self.tls.url
         self.server = server
-        self.thread = threading.Thread(target=self.http.serve_forever, daemon=True)
 
     def __enter__(self) -> PageServer:
-        self.thread.start()
+        self.tls.__enter__()
         return self.server
 
     def __exit__(self, *exc: object) -> None:
-        self.http.shutdown()
-        self.http.server_close()
+        self.tls.__exit__(*exc)
