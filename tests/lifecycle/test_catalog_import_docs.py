@@ -484,3 +484,23 @@ def test_notes_may_be_a_list_of_text_in_any_catalog(tmp_path):
     for bad in ([1], {"a": "b"}, [["nested"]]):
         with pytest.raises(InputError, match="notes"):
             catalog_from_data(data(bad), "x.yaml")
+
+
+@pytest.mark.parametrize("carry", ["models-list", "schedule"])
+def test_both_carry_overs_keep_a_tentative_training_date_tentative(carry: str) -> None:
+    """The previous catalog's ``fine_tuned.training_status`` travels with the dates (a "No earlier than"
+    training date must not become a firm one on refresh)."""
+    from versionguard.core.catalog import catalog_from_data
+    from versionguard.core.catalog_merge import carry_over
+    from versionguard.core.schedule_import import carry_over_docs
+
+    previous = catalog_from_data({"schema": 1, "as_of": "2026-09-01", "models": [{"name": "x", "versions": [
+        {"version": "1", "lifecycle": "ga", "fine_tuned": {"training_retirement": "2027-01-01",
+                                                           "deployment_retirement": "2027-06-01",
+                                                           "training_status": "tentative"}}]}]}, "previous.yaml")
+    data: dict[str, Any] = {"schema": 1, "as_of": D("2026-09-02"), "sources": {"s": {"title": "t"}},
+                            "models": [{"name": "x", "versions": [{"version": "1", "lifecycle": "ga",
+                                                                   "sources": ["s"]}]}]}
+    (carry_over if carry == "models-list" else carry_over_docs)(data, previous)
+    assert data["models"][0]["versions"][0]["fine_tuned"]["training_status"] == "tentative"
+    assert "previous-catalog" in data["sources"]

@@ -11,12 +11,12 @@ copies from a previous catalog what the source does not report.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any, TypeVar
 
-from .catalog import Catalog
+from .catalog import Catalog, FineTuned, VersionInfo
 from .vocabulary import KNOWN_SKUS
 
 T = TypeVar("T")
@@ -262,41 +262,57 @@ def carry_over(data: dict[str, Any], previous: Catalog) -> None:
     date, with its ``deprecation_status``), ``released`` and the ``fine_tuned`` dates. Each carried
     value is noted and cites the previous catalog as a source."""
     used = False
+    for model, i, entry, prev in previous_versions(data, previous):
+        carried = []
+        if entry.get("default") and prev.default and prev.default_since:
+            entry["default_since"] = prev.default_since
+            carried.append(f"default_since {prev.default_since}")
+        if prev.deprecation:
+            entry["deprecation"] = prev.deprecation
+            carried.append(f"deprecation {prev.deprecation}")
+            if prev.deprecation_status:
+                entry["deprecation_status"] = prev.deprecation_status
+        if prev.released:
+            entry["released"] = prev.released
+            carried.append(f"released {prev.released}")
+        if prev.fine_tuned:
+            entry["fine_tuned"] = fine_tuned_data(prev.fine_tuned)
+            carried.append("fine_tuned dates")
+        if not carried:
+            continue
+        used = True
+        note = (f"{' and '.join(carried)} carried over from the previous catalog ({previous.origin}, as of "
+                f"{previous.as_of}); the API does not report {'them' if len(carried) > 1 else 'it'}.")
+        entry["notes"] = f"{entry['notes']} {note}" if entry.get("notes") else note
+        entry["sources"] = [*entry["sources"], PREVIOUS_SOURCE]
+        model["versions"][i] = {k: entry[k] for k in KEY_ORDER if k in entry}
+    if used:
+        cite_previous(data, previous)
+
+
+def previous_versions(data: dict[str, Any], previous: Catalog) -> Iterator[tuple[dict[str, Any], int, dict[str, Any],
+                                                                               VersionInfo]]:
+    """(model, index, version entry, the previous catalog's entry) for every version of ``data`` that
+    ``previous`` also has: what both carry-overs (Models-List and schedule import) walk."""
     for model in data["models"]:
         for i, entry in enumerate(model["versions"]):
             prev = previous.lookup(model["name"], entry["version"], model.get("format") or OPENAI)
-            if prev is None:
-                continue
-            carried = []
-            if entry.get("default") and prev.default and prev.default_since:
-                entry["default_since"] = prev.default_since
-                carried.append(f"default_since {prev.default_since}")
-            if prev.deprecation:
-                entry["deprecation"] = prev.deprecation
-                carried.append(f"deprecation {prev.deprecation}")
-                if prev.deprecation_status:
-                    entry["deprecation_status"] = prev.deprecation_status
-            if prev.released:
-                entry["released"] = prev.released
-                carried.append(f"released {prev.released}")
-            if prev.fine_tuned:
-                ft = prev.fine_tuned
-                entry["fine_tuned"] = {k: v for k, v in (("training_retirement", ft.training_retirement),
-                                                         ("deployment_retirement", ft.deployment_retirement),
-                                                         ("date_status", ft.date_status),
-                                                         ("training_status", ft.training_status)) if v is not None}
-                carried.append("fine_tuned dates")
-            if not carried:
-                continue
-            used = True
-            note = (f"{' and '.join(carried)} carried over from the previous catalog ({previous.origin}, as of "
-                    f"{previous.as_of}); the API does not report {'them' if len(carried) > 1 else 'it'}.")
-            entry["notes"] = f"{entry['notes']} {note}" if entry.get("notes") else note
-            entry["sources"] = [*entry["sources"], PREVIOUS_SOURCE]
-            model["versions"][i] = {k: entry[k] for k in KEY_ORDER if k in entry}
-    if used:
-        data["sources"][PREVIOUS_SOURCE] = {"title": f"previous catalog ({PurePath(previous.origin).name})",
-                                            "date": previous.as_of}
+            if prev is not None:
+                yield model, i, entry, prev
+
+
+def fine_tuned_data(ft: FineTuned) -> dict[str, Any]:
+    """A catalog's ``fine_tuned`` block as catalog data (the fields it sets)."""
+    return {k: v for k, v in (("training_retirement", ft.training_retirement),
+                              ("deployment_retirement", ft.deployment_retirement),
+                              ("date_status", ft.date_status),
+                              ("training_status", ft.training_status)) if v is not None}
+
+
+def cite_previous(data: dict[str, Any], previous: Catalog) -> None:
+    """Define the source id every carried value cites."""
+    data["sources"][PREVIOUS_SOURCE] = {"title": f"previous catalog ({PurePath(previous.origin).name})",
+                                        "date": previous.as_of}
 
 
 # --- helpers -------------------------------------------------------------------------------------

@@ -28,11 +28,19 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import PurePath
 from typing import Any
 
 from .catalog import Catalog
-from .catalog_merge import KEY_ORDER, OPENAI, PREVIOUS_SOURCE, STAGE_ORDER, models_section
+from .catalog_merge import (
+    KEY_ORDER,
+    OPENAI,
+    PREVIOUS_SOURCE,
+    STAGE_ORDER,
+    cite_previous,
+    fine_tuned_data,
+    models_section,
+    previous_versions,
+)
 from .errors import InputError
 
 # --- what the adapter hands over ------------------------------------------------------------------
@@ -483,56 +491,48 @@ def carry_over_docs(data: dict[str, Any], previous: Catalog) -> None:
     lead days, the auto-upgrade start and ``fine_tuned`` (when the page has no fine-tuned row for it).
     Each carried value is noted and cites the previous catalog as a source."""
     used = False
-    for model in data["models"]:
-        for i, entry in enumerate(model["versions"]):
-            prev = previous.lookup(model["name"], entry["version"], model.get("format") or OPENAI)
-            if prev is None:
-                continue
-            carried = []
-            retired = entry["lifecycle"] == "retired" or (
-                entry.get("retirement") is not None and entry["retirement"] <= data["as_of"])
-            if prev.default and not retired:  # a retired version is no default (docs/catalog.md rule 8)
-                entry["default"] = True
-                carried.append("default")
-                if prev.default_since:
-                    entry["default_since"] = prev.default_since
-                    carried.append(f"default_since {prev.default_since}")
-            if prev.released:
-                entry["released"] = prev.released
-                carried.append(f"released {prev.released}")
-            if prev.deprecation and "deprecation" not in entry:
-                entry["deprecation"] = prev.deprecation
-                carried.append(f"deprecation {prev.deprecation}")
-                if prev.deprecation_status:
-                    entry["deprecation_status"] = prev.deprecation_status
-            by_sku = {sku: day for sku, day in prev.retirement_by_sku.items() if day != entry.get("retirement")}
-            if by_sku:
-                entry["retirement_by_sku"] = by_sku
-                carried.append("per-SKU retirement dates " + ", ".join(f"{k} {d}" for k, d in by_sku.items()))
-            lead: int | dict[str, int] | None = dict(prev.upgrade_lead_by_sku) or prev.upgrade_lead_days
-            if lead is not None:
-                entry["upgrade_lead_days"] = lead
-                carried.append("upgrade_lead_days")
-            if prev.auto_upgrade_start:
-                entry["auto_upgrade_start"] = prev.auto_upgrade_start
-                carried.append(f"auto_upgrade_start {prev.auto_upgrade_start}")
-            if prev.fine_tuned and "fine_tuned" not in entry:
-                ft = prev.fine_tuned
-                entry["fine_tuned"] = {k: v for k, v in (("training_retirement", ft.training_retirement),
-                                                         ("deployment_retirement", ft.deployment_retirement),
-                                                         ("date_status", ft.date_status)) if v is not None}
-                carried.append("fine_tuned dates")
-            if not carried:
-                continue
-            used = True
-            entry.setdefault("notes", []).append(
-                f"{', '.join(carried)} carried over from the previous catalog ({previous.origin}, as of "
-                f"{previous.as_of}); the schedule does not state {'them' if len(carried) > 1 else 'it'}.")
-            entry["sources"] = [*entry["sources"], PREVIOUS_SOURCE]
-            model["versions"][i] = {k: entry[k] for k in KEY_ORDER if k in entry}
+    for model, i, entry, prev in previous_versions(data, previous):
+        carried = []
+        retired = entry["lifecycle"] == "retired" or (
+            entry.get("retirement") is not None and entry["retirement"] <= data["as_of"])
+        if prev.default and not retired:  # a retired version is no default (docs/catalog.md rule 8)
+            entry["default"] = True
+            carried.append("default")
+            if prev.default_since:
+                entry["default_since"] = prev.default_since
+                carried.append(f"default_since {prev.default_since}")
+        if prev.released:
+            entry["released"] = prev.released
+            carried.append(f"released {prev.released}")
+        if prev.deprecation and "deprecation" not in entry:
+            entry["deprecation"] = prev.deprecation
+            carried.append(f"deprecation {prev.deprecation}")
+            if prev.deprecation_status:
+                entry["deprecation_status"] = prev.deprecation_status
+        by_sku = {sku: day for sku, day in prev.retirement_by_sku.items() if day != entry.get("retirement")}
+        if by_sku:
+            entry["retirement_by_sku"] = by_sku
+            carried.append("per-SKU retirement dates " + ", ".join(f"{k} {d}" for k, d in by_sku.items()))
+        lead: int | dict[str, int] | None = dict(prev.upgrade_lead_by_sku) or prev.upgrade_lead_days
+        if lead is not None:
+            entry["upgrade_lead_days"] = lead
+            carried.append("upgrade_lead_days")
+        if prev.auto_upgrade_start:
+            entry["auto_upgrade_start"] = prev.auto_upgrade_start
+            carried.append(f"auto_upgrade_start {prev.auto_upgrade_start}")
+        if prev.fine_tuned and "fine_tuned" not in entry:
+            entry["fine_tuned"] = fine_tuned_data(prev.fine_tuned)
+            carried.append("fine_tuned dates")
+        if not carried:
+            continue
+        used = True
+        entry.setdefault("notes", []).append(
+            f"{', '.join(carried)} carried over from the previous catalog ({previous.origin}, as of "
+            f"{previous.as_of}); the schedule does not state {'them' if len(carried) > 1 else 'it'}.")
+        entry["sources"] = [*entry["sources"], PREVIOUS_SOURCE]
+        model["versions"][i] = {k: entry[k] for k in KEY_ORDER if k in entry}
     if used:
-        data["sources"][PREVIOUS_SOURCE] = {"title": f"previous catalog ({PurePath(previous.origin).name})",
-                                            "date": previous.as_of}
+        cite_previous(data, previous)
     _carry_api_versions(data, previous)
 
 
