@@ -40,7 +40,7 @@ from versionguard.core.records import normalize  # noqa: E402
 from versionguard.core.rules.base import Context  # noqa: E402
 
 NATIVE = "azure-native:cognitiveservices:Deployment"
-AS_OF = "2026-11-22"
+AS_OF = "2026-12-07"
 
 
 def catalog_load(repeat: int = 30) -> tuple[float, float]:

@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.generate import write_stack  # noqa: E402
 
-AS_OF = "2026-11-22"
+AS_OF = "2026-12-07"
 
 
 def cli(repo: Path, args: list[str], out: Path) -> float:
