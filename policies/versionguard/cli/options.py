@@ -127,7 +127,8 @@ def runner_options(project: Project, python: Path | None, stack_outputs: list[st
     program_python = find_python(project, python)
     if prime:
         interpreters.prime(program_python.executable, project.root,
-                           interpreters.program_environment(project.name, program_python.venv), prime, jobs)
+                           interpreters.program_environment(project.name, program_python.venv), prime, jobs,
+                           project.program)
     from versionguard.adapters.program.stack_runner import DEFAULT_TIMEOUT, RunOptions, load_stack_outputs
 
     timeout = DEFAULT_TIMEOUT if timeout is None else timeout

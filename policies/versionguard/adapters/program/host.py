@@ -371,20 +371,18 @@ def skip_alias_urns(resource_module: Any, runtime_resource: Any) -> None:
     resource_module.collapse_alias_to_urn = alias_as_given
 
 
-def main() -> NoReturn:
-    if sys.path and os.path.abspath(sys.path[0] or os.curdir) == HERE:
-        sys.path.pop(0)  # versionguard's adapters must not shadow the program's modules
+def import_pulumi() -> ImportError | None:
+    """Import ``pulumi`` (what every program needs first); the error if this Python lacks it."""
     try:
         import pulumi
-        import pulumi.runtime
+        import pulumi.runtime  # noqa: F401
     except ImportError as exc:
-        missing: ImportError | None = exc
-    else:
-        missing = None
-    line = sys.stdin.readline()
-    if not line:  # versionguard needed no more interpreters
-        os._exit(0)
-    task = json.loads(line)
+        return exc
+    return None
+
+
+def run_task(task: dict[str, Any], missing: ImportError | None) -> NoReturn:
+    """Run one stack's program as a preview and write its outcome to ``task["result"]``; never returns."""
 
     def finish(record: dict[str, Any]) -> NoReturn:
         with open(task["result"], "w", encoding="utf-8") as handle:
@@ -397,6 +395,9 @@ def main() -> NoReturn:
 
     if missing is not None:
         finish({"status": "no-pulumi", "message": str(missing)})
+    import pulumi
+    import pulumi.runtime
+
     os.environ.update(task["env"])
     set_config(pulumi.runtime)
     pulumi.runtime.configure(settings(pulumi.runtime, task))
@@ -423,6 +424,16 @@ def main() -> NoReturn:
     except BaseException as exc:
         finish(failure(exc, os.path.abspath(task["root"])))
     finish({"status": "ok", "sources": own_sources(program)})
+
+
+def main() -> NoReturn:
+    if sys.path and os.path.abspath(sys.path[0] or os.curdir) == HERE:
+        sys.path.pop(0)  # versionguard's adapters must not shadow the program's modules
+    missing = import_pulumi()
+    line = sys.stdin.readline()
+    if not line:  # versionguard needed no more interpreters
+        os._exit(0)
+    run_task(json.loads(line), missing)
 
 
 if __name__ == "__main__":

@@ -65,7 +65,7 @@ def run_stacks(project: Project, stacks: Sequence[str], options: RunOptions) -> 
     """Every stack's outcome, in the order given; up to ``options.jobs`` programs run at once."""
     jobs = max(1, options.jobs)
     interpreters = claim(options.python.executable, project.root, _environment(project, options.python),
-                         count=len(stacks), spare=jobs)
+                         count=len(stacks), spare=jobs, program=project.program)
     try:
         with ThreadPoolExecutor(max_workers=jobs) as pool:
             pending = [pool.submit(_outcome, project, stack, options, interpreters) for stack in stacks]
@@ -100,7 +100,7 @@ def run_program(project: Project, stack: str, options: RunOptions,
     own = interpreters is None
     if interpreters is None:
         interpreters = Interpreters(options.python.executable, project.root, _environment(project, options.python),
-                                    count=1, spare=1)
+                                    count=1, spare=1, program=project.program)
     interpreter = interpreters.take()
     try:
         with serve(monitor) as address:
