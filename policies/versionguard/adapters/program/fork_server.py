@@ -77,7 +77,7 @@ def program_sources(program: str) -> Iterator[tuple[str, ast.Module]]:
                 continue
             with open(path, encoding="utf-8") as handle:
                 tree = ast.parse(handle.read())
-        except (OSError, UnicodeDecodeError, SyntaxError, ValueError, RecursionError):
+        except (OSError, UnicodeDecodeError, SyntaxError, ValueError, RecursionError, MemoryError):
             continue  # the program's own run reports what is wrong with it
         yield path, tree
         for node in ast.walk(tree):

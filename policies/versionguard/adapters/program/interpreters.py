@@ -36,8 +36,23 @@ from versionguard.core.errors import InputError
 
 HOST = Path(__file__).with_name("host.py")
 SERVER = Path(__file__).with_name("fork_server.py")
-# A forking server needs fork and descriptor passing over a Unix packet socket (Linux).
-FORKING = hasattr(os, "fork") and hasattr(socket, "send_fds") and hasattr(socket, "SOCK_SEQPACKET")
+
+
+def _can_fork_server() -> bool:
+    """A fork server needs fork and descriptor passing over a Unix packet socket (Linux has both;
+    macOS names SOCK_SEQPACKET but refuses it for Unix sockets, Windows has neither)."""
+    if not (hasattr(os, "fork") and hasattr(socket, "send_fds") and hasattr(socket, "SOCK_SEQPACKET")):
+        return False
+    try:
+        ends = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    except OSError:
+        return False
+    for end in ends:
+        end.close()
+    return True
+
+
+FORKING = _can_fork_server()
 OUTPUT_KEEP = 512 * 1024  # bytes kept of the start and of the end of a program's output
 _CHUNK = 64 * 1024
 
@@ -74,6 +89,10 @@ class CappedOutput:
             self._tail_size += len(chunk)
             while self._tail_size - len(self._tail[0]) >= self._keep:
                 self._tail_size -= len(self._tail.popleft())
+
+    def ended(self) -> bool:
+        """Whether the stream reached its end (every writer closed it)."""
+        return not self._thread.is_alive()
 
     def text(self, timeout: float = 5.0) -> str:
         """What was kept, as text; waits for the stream's end (a grandchild holding it open: ``timeout``)."""
@@ -268,19 +287,21 @@ class ForkedInterpreter:
         finally:
             os.close(write)  # the child holds it now: end of output is the child's (and its children's) end
 
-    def wait(self, timeout: float) -> int:
-        """The exit code (as ``Popen.returncode``; -9 if the server ended without reporting it); raises
+    def wait(self, timeout: float) -> int | None:
+        """The exit code (as ``Popen.returncode``; None if the server ended without reporting it); raises
         subprocess.TimeoutExpired after stopping the child's process group."""
         assert self._child is not None
         if not self._child.exited.wait(timeout):
             self.stop()
             raise subprocess.TimeoutExpired("program", timeout)
-        return -signal.SIGKILL if self._child.code is None else self._child.code
+        return self._child.code
 
     def stop(self) -> None:
         child = self._child
-        if child is None or child.exited.is_set():
+        if child is None or child.code is not None:  # not started, or reaped (its pid may be reused)
             return
+        if child.exited.is_set() and (self._output is None or self._output.ended()):
+            return  # the server ended, and so did the child and all it started: nothing holds its output
         child.started.wait(5.0)
         if child.pid is not None:
             for kill in (os.killpg, os.kill):  # its group; the child alone if it has not made one yet

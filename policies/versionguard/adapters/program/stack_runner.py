@@ -121,7 +121,8 @@ def run_program(project: Project, stack: str, options: RunOptions,
         if own:
             interpreters.close()
     if outcome is None:
-        how = f"was killed by signal {-code}" if code < 0 else f"ended the interpreter itself (exit code {code})"
+        how = ("could not be followed to its end (versionguard's program host stopped)" if code is None
+               else f"was killed by signal {-code}" if code < 0 else f"ended the interpreter itself (exit code {code})")
         raise _Failed(f"the program {how} before it finished; what it would register is unknown", output)
     _raise_for(outcome, project, stack, config, options.python, output)
     if monitor.log.errors:
