@@ -9,10 +9,16 @@ check … -f json -o FILE``), so it includes interpreter start-up, imports and e
 ``policies/`` is put first on PYTHONPATH and its project is checked. ``--jobs`` values are only
 passed when that checkout's ``check`` has the flag; otherwise one row is printed with "-".
 
-The floor, measured in the same run: as many fresh interpreters as stacks, each only importing
-``pulumi`` (what every stack's program must pay before it runs, since each stack gets an interpreter
-of its own), ``jobs`` at a time. ``x floor`` is the best time over the best floor: what the load of
-a shared machine moves less than the seconds.
+Two floors, measured in the same run (interleaved with the runs, so that all see the same load):
+
+- ``floor``: as many fresh interpreters as stacks, each only importing ``pulumi``, ``jobs`` at a
+  time: what a check paid when every stack had an interpreter of its own (before the fork server);
+- ``warm``: one fresh interpreter importing ``pulumi`` and the provider SDK modules the program
+  names (``fork_server.warm_up``, of this checkout): what any check of the program pays before its
+  first stack runs, with or without a fork server.
+
+``x floor`` and ``x warm`` are the best time over the best floor: what the load of a shared machine
+moves less than the seconds.
 """
 
 from __future__ import annotations
@@ -55,6 +61,16 @@ def floor(count: int, jobs: int) -> float:
     return time.perf_counter() - t0
 
 
+def warm(program: Path) -> float:
+    """One fresh interpreter importing ``pulumi`` and the provider SDK modules ``program`` names."""
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); import pulumi, fork_server; "
+            "fork_server.warm_up(sys.argv[2])")
+    server_dir = ROOT / "policies" / "versionguard" / "adapters" / "program"
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code, str(server_dir), str(program)], check=True)
+    return time.perf_counter() - t0
+
+
 def has_jobs(repo: Path) -> bool:
     env = {**os.environ, "PYTHONPATH": str(repo / "policies")}
     done = subprocess.run([sys.executable, "-m", "versionguard", "check", "--help"], cwd=repo, env=env,
@@ -83,17 +99,20 @@ def main() -> None:
                  f"{args.stacks} generated x {args.deployments} deployments":
                  (["--all", "--stack-dir", str(stack_dir)], args.stacks)}
         print(f"repo {repo}")
-        print(f"{'case':<36} {'jobs':>4} {'best s':>7} {'floor s':>7} {'x floor':>7} {'runs s':>24}")
+        print(f"{'case':<36} {'jobs':>4} {'best s':>7} {'floor s':>7} {'x floor':>7} {'warm s':>7} {'x warm':>7} "
+              f"{'runs s':>29}")
         for name, (case, count) in cases.items():
             for n in jobs:
                 extra = ["--jobs", str(n)] if n is not None else []
-                times, floors = [], []
-                for _ in range(args.repeat):  # interleaved, so both see the same load
+                times, floors, warms = [], [], []
+                for _ in range(args.repeat):  # interleaved, so all see the same load
                     times.append(cli(repo, [*case, *extra], out))
                     floors.append(floor(count, n or 1))
+                    warms.append(warm(repo))
                 shown = " ".join(f"{t:.2f}" for t in times)
-                print(f"{name:<36} {n if n is not None else '-':>4} {min(times):>7.2f} {min(floors):>7.2f} "
-                      f"{min(times) / min(floors):>7.2f} {shown:>24}")
+                best = min(times)
+                print(f"{name:<36} {n if n is not None else '-':>4} {best:>7.2f} {min(floors):>7.2f} "
+                      f"{best / min(floors):>7.2f} {min(warms):>7.2f} {best / min(warms):>7.2f} {shown:>29}")
 
 
 if __name__ == "__main__":

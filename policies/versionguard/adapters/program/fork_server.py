@@ -230,6 +230,7 @@ def serve(control_fd: int, program: str) -> NoReturn:
             os.close(stdin)
             with open(message["task"], encoding="utf-8") as handle:
                 task = json.load(handle)
+            sys.argv[:] = [os.path.join(HERE, "host.py")]  # what the program saw in an interpreter of its own
         except BaseException:
             traceback.print_exc()
             os._exit(70)

@@ -1,8 +1,9 @@
 """Run each stack's program offline, in its own process and the project's own Python, as a preview.
 
-For every stack a fresh interpreter (``program.host`` run by the project's Python) executes the
-program against a fresh :class:`~versionguard.adapters.program.preview_monitor.PreviewMonitor`, so nothing
-(modules, config, globals) carries over from one stack to the next. Fails closed: a program that
+For every stack a fresh process of the project's Python (a child of the run's fork server, else an
+interpreter of its own: see ``interpreters``) executes the program (``host.run_task``) against a
+fresh :class:`~versionguard.adapters.program.preview_monitor.PreviewMonitor`, so nothing (modules,
+config, globals) carries over from one stack to the next. Fails closed: a program that
 raises, exits (``sys.exit`` with any code, ``os._exit``), logs an error, outlives ``timeout`` or
 registers nothing a check could judge is a :class:`StackFailure` naming the stack; the other stacks
 still run. Whatever the program prints is kept apart from the report (``ProgramRun.output``).
@@ -93,7 +94,7 @@ class _Failed(Exception):
 
 def run_program(project: Project, stack: str, options: RunOptions,
                 interpreters: Interpreters | None = None) -> ProgramRun:
-    """Run one stack's program in a fresh interpreter; raises InputError (config) or _Failed (program)."""
+    """Run one stack's program in a fresh process; raises InputError (config) or _Failed (program)."""
     name = project.stack_name(stack)
     config = project.stack_config(stack)
     monitor = PreviewMonitor(project.name, name.name, options.stack_outputs)
