@@ -39,8 +39,8 @@ SERVER = Path(__file__).with_name("fork_server.py")
 
 
 def _can_fork_server() -> bool:
-    """A fork server needs fork and descriptor passing over a Unix packet socket (Linux has both;
-    macOS names SOCK_SEQPACKET but refuses it for Unix sockets, Windows has neither)."""
+    """A fork server needs fork and descriptor passing over a Unix packet socket: Linux has both;
+    Windows has neither; where the socket pair is refused (macOS, as far as we know), no server."""
     if not (hasattr(os, "fork") and hasattr(socket, "send_fds") and hasattr(socket, "SOCK_SEQPACKET")):
         return False
     try:
