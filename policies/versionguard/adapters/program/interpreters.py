@@ -225,20 +225,23 @@ class ForkServer:
                 data = b""
             if not data:
                 break
-            message = json.loads(data)
+            try:
+                message = json.loads(data)
+            except ValueError:
+                message = None
+            if not isinstance(message, dict):  # not the server speaking: gone, so that no stack waits forever
+                break
             with self._lock:
                 if "ready" in message:
                     self.warm = list(message.get("warm") or [])
                     self._ready = True
                     self._settled.set()
-                elif "started" in message:
-                    child = self._runs.pop(message["started"])
-                    child.pid = message["pid"]
+                elif (child := self._runs.pop(message.get("started"), None)) is not None:
+                    child.pid = message.get("pid")
                     self._by_pid[child.pid] = child
                     child.started.set()
-                elif "exited" in message:
-                    child = self._by_pid.pop(message["exited"])
-                    child.code = message["code"]
+                elif (child := self._by_pid.pop(message.get("exited"), None)) is not None:
+                    child.code = message.get("code")
                     child.exited.set()
         with self._lock:  # it ended: no child of it will be reported any more
             self._settled.set()
