@@ -28,7 +28,7 @@ from versionguard.adapters.program.project_python import find_python  # noqa: E4
 from versionguard.adapters.program.stack_runner import RunOptions, run_program  # noqa: E402
 from versionguard.commands.check import check_stacks  # noqa: E402
 
-AS_OF = dt.date(2026, 11, 22)
+AS_OF = dt.date(2026, 12, 7)  # on or after the bundled catalog's date
 
 
 def main() -> None:
