@@ -169,13 +169,17 @@ def parse_outputs(fmt: str, outputs: list[str] | None) -> list[tuple[str, Path]]
     return parsed
 
 
-def emit_all(report: Report, fmt: str, outputs: list[tuple[str, Path]]) -> None:
-    """Every requested file, the terminal getting the verdict once; without files stdout gets the report."""
+def emit_all(report: Report, fmt: str, outputs: list[tuple[str, Path]],
+             json_findings: Sequence[str] | None = None) -> None:
+    """Every requested file, the terminal getting the verdict once; without files stdout gets the report.
+    ``json_findings``: the findings already encoded for the JSON report (then every format is json)."""
     if not outputs:
-        typer.echo(render(report, fmt, color=fmt == "table" and sys.stdout.isatty()), nl=False)
+        text = (render(report, fmt, color=fmt == "table" and sys.stdout.isatty()) if json_findings is None
+                else "".join(render_pieces(report, fmt, json_findings)))
+        typer.echo(text, nl=False)
         return
     for out_fmt, path in outputs:
-        write_file(path, render_pieces(report, out_fmt))
+        write_file(path, render_pieces(report, out_fmt, json_findings))
     # The terminal gets the verdict only: a table of thousands of findings belongs in the file.
     from rich.console import Console
 

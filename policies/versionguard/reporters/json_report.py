@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from json.encoder import encode_basestring_ascii as _escape  # json.dumps' own escaper (C), ensure_ascii
 from typing import Any
@@ -17,19 +17,28 @@ def render(report: Report) -> str:
     return dumps_listing(report.to_json(), "findings")
 
 
-def pieces(report: Report) -> Iterator[str]:
+def pieces(report: Report, finding_texts: Sequence[str] | None = None) -> Iterator[str]:
     """The text of :func:`render` in pieces, findings made and encoded a chunk at a time: a file
-    writer never holds a fleet report's findings as data and text at once (the same text, byte for byte)."""
+    writer never holds a fleet report's findings as data and text at once (the same text, byte for byte).
+    ``finding_texts``: the findings already encoded (:func:`finding_texts`), in report order."""
     head = dumps_listing(report.to_json(findings=False), "findings")
     before, _, after = head.partition('"findings": []')
     yield before + '"findings": '
-    findings = iter(report.sorted())
+    if finding_texts is None:
+        text_of = _FindingText()
+        texts: Iterator[str] = map(text_of, report.sorted())
+    else:
+        texts = iter(finding_texts)
     first = True
-    text_of = _FindingText()
-    while chunk := [text_of(f) for f in islice(findings, _CHUNK)]:
+    while chunk := list(islice(texts, _CHUNK)):
         yield ("[\n    " if first else ",\n    ") + ",\n    ".join(chunk)
         first = False
     yield ("[]" if first else "\n  ]") + after
+
+
+def finding_texts(findings: Iterable[Finding]) -> list[str]:
+    """Each finding as the JSON report writes it (what :func:`pieces` joins)."""
+    return list(map(_FindingText(), findings))
 
 
 class _FindingText:
