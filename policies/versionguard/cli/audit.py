@@ -40,7 +40,7 @@ def default_jobs() -> int:
 
 
 def audit(
-    files: Annotated[list[Path] | None, typer.Argument(
+    files: Annotated[list[str] | None, typer.Argument(
         help="ARM Deployments-List responses, `az cognitiveservices account deployment list` output or Azure "
         "Resource Graph results (`az graph query`, REST) as JSON.", show_default=False)] = None,
     as_of: AsOf = None,
@@ -78,7 +78,7 @@ def audit(
     # Imported here: check need not load the ARM and Resource Graph readers.
     from versionguard.adapters.evaluation_inputs import waivers_file
     from versionguard.commands.audit import audit_files, audit_live
-    from versionguard.reporters.json_report import finding_texts
+    from versionguard.reporters.json_report import encode_judged
 
     try:
         choose_format(fmt)
@@ -105,9 +105,10 @@ def audit(
         else:
             # Worker processes encode the findings for the JSON report too when nothing else is written.
             json_only = all(f == "json" for f, _ in outputs) if outputs else fmt == "json"
-            run = audit_files(files or [], parse_as_of(as_of), catalog, waivers, stack_label.strip(), policy_config,
-                              allow_partial, default_jobs() if jobs is None else jobs,
-                              finding_texts if json_only else None)
+            # Strings, made paths here: typer's own coercion of 2,000 paths costs a fifth of a second.
+            run = audit_files([Path(f) for f in files or ()], parse_as_of(as_of), catalog, waivers,
+                              stack_label.strip(), policy_config, allow_partial,
+                              default_jobs() if jobs is None else jobs, encode_judged if json_only else None)
     except InputError as e:
         raise fail(e) from None
     for message in run.notes:

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from versionguard.adapters.files.output_file import write_output
-from versionguard.adapters.program.project import Project
 from versionguard.core.catalog import catalog_age_line
 from versionguard.core.dates import parse_date
 from versionguard.core.errors import InputError
@@ -22,6 +21,7 @@ from versionguard.reporters.inert import inert, inert_line
 from versionguard.reporters.table import summary_line
 
 if TYPE_CHECKING:  # the runner loads Pulumi: the commands that run programs import it when they run
+    from versionguard.adapters.program.project import Project
     from versionguard.adapters.program.stack_runner import ProgramRun, RunOptions, StackFailure
 
 Format = Annotated[str, typer.Option("--format", "-f", help="Output format: " + " | ".join(FORMATS))]
