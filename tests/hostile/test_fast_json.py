@@ -56,8 +56,8 @@ def texts(draw: st.DrawFn) -> bytes:
     text = json.dumps(value, indent=draw(st.sampled_from([None, 2])), ensure_ascii=draw(st.booleans()),
                       separators=draw(st.sampled_from([None, (",", ":"), (" , ", " : ")])))
     edit = draw(st.sampled_from(["none", "duplicate", "deep", "nan", "big", "control", "escape-key", "bom"]))
-    if edit == "duplicate" and '{"' in text:  # a key repeated, first or last, spelled plain or escaped
-        at = text.index('{"') + 1
+    if edit == "duplicate" and '{"' in text:  # a key repeated at any depth, first or last, plain or escaped
+        at = draw(st.sampled_from([i for i in range(len(text)) if text.startswith('{"', i)])) + 1
         key = draw(st.sampled_from(['"k"', '"\\u006b"']))
         text = text[:at] + f"{key}: 1, {key}: {draw(st.sampled_from(['2', '1', '[]', '{}']))}, " + text[at:]
     elif edit == "deep":
@@ -77,6 +77,47 @@ def texts(draw: st.DrawFn) -> bytes:
 @given(data=texts())
 def test_fast_reader_returns_what_the_strict_reader_returns(data: bytes) -> None:
     same(data)
+
+
+# Strings that trip a bracket count: brackets, quotes and backslashes inside them, escaped every way.
+tricky = st.lists(st.sampled_from(['[', ']', '{', '}', '"', '\\', ':', 'a', '\n', '\u0022', '\\"']),
+                  max_size=6).map("".join)
+nested = st.recursive(tricky | st.integers(), lambda inner: st.lists(inner, max_size=3)
+                      | st.dictionaries(tricky, inner, max_size=3), max_leaves=12)
+
+
+def deepest(value: Any) -> int:
+    if isinstance(value, list):
+        return 1 + max(map(deepest, value), default=0)
+    if isinstance(value, dict):
+        return 1 + max(map(deepest, value.values()), default=0)
+    return 0
+
+
+@SEEDED
+@given(value=nested, wrap=st.integers(0, 70), ensure_ascii=st.booleans(), indent=st.sampled_from([None, 1]))
+def test_nesting_scan_measures_the_value_whatever_its_strings_hold(value: Any, wrap: int, ensure_ascii: bool,
+                                                                  indent: int | None) -> None:
+    """The depth of brackets outside strings, exactly at and around the limit (64), whatever brackets,
+    quotes and escapes the strings hold: the scan agrees with the value's own depth; and both readers
+    agree on the text."""
+    for _ in range(wrap):
+        value = [value] if wrap % 2 else {"[{\\": value}
+    text = json.dumps(value, ensure_ascii=ensure_ascii, indent=indent).encode()
+    assert safe_load.depth_within_limit(text) == (deepest(value) <= safe_load.MAX_DEPTH)
+    same(text)
+
+
+@pytest.mark.parametrize("depth", [63, 64, 65, 66, 200])
+def test_nesting_exactly_at_and_over_the_limit(depth: int) -> None:
+    # A string holding brackets, an escaped backslash and an escaped quote; outside it, the levels given.
+    brackets_in_a_string = rb'"]]}}\\\"[[' + b"[" * depth + rb'\\"'
+    for text, levels in ((b"[" * depth + b"]" * depth, depth), (b'{"a":' * depth + b"1" + b"}" * depth, depth),
+                         (b'[{"x": ' + brackets_in_a_string + b"}]", 2),
+                         (b"[" * (depth - 1) + brackets_in_a_string + b"]" * (depth - 1), depth - 1)):
+        assert json.loads(text) is not None
+        assert safe_load.depth_within_limit(text) == (levels <= safe_load.MAX_DEPTH), text
+        same(text)
 
 
 @SEEDED

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from versionguard.adapters.files.output_file import write_output
-from versionguard.adapters.program.project import Project
 from versionguard.core.catalog import catalog_age_line
 from versionguard.core.dates import parse_date
 from versionguard.core.errors import InputError
@@ -22,6 +21,7 @@ from versionguard.reporters.inert import inert, inert_line
 from versionguard.reporters.table import summary_line
 
 if TYPE_CHECKING:  # the runner loads Pulumi: the commands that run programs import it when they run
+    from versionguard.adapters.program.project import Project
     from versionguard.adapters.program.stack_runner import ProgramRun, RunOptions, StackFailure
 
 Format = Annotated[str, typer.Option("--format", "-f", help="Output format: " + " | ".join(FORMATS))]
@@ -170,13 +170,17 @@ def parse_outputs(fmt: str, outputs: list[str] | None) -> list[tuple[str, Path]]
     return parsed
 
 
-def emit_all(report: Report, fmt: str, outputs: list[tuple[str, Path]]) -> None:
-    """Every requested file, the terminal getting the verdict once; without files stdout gets the report."""
+def emit_all(report: Report, fmt: str, outputs: list[tuple[str, Path]],
+             json_findings: Sequence[str] | None = None) -> None:
+    """Every requested file, the terminal getting the verdict once; without files stdout gets the report.
+    ``json_findings``: the findings already encoded for the JSON report (then every format is json)."""
     if not outputs:
-        typer.echo(render(report, fmt, color=fmt == "table" and sys.stdout.isatty()), nl=False)
+        text = (render(report, fmt, color=fmt == "table" and sys.stdout.isatty()) if json_findings is None
+                else "".join(render_pieces(report, fmt, json_findings)))
+        typer.echo(text, nl=False)
         return
     for out_fmt, path in outputs:
-        write_file(path, render_pieces(report, out_fmt))
+        write_file(path, render_pieces(report, out_fmt, json_findings))
     # The terminal gets the verdict only: a table of thousands of findings belongs in the file.
     from rich.console import Console
 

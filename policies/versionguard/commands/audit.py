@@ -6,25 +6,40 @@ The result is a :class:`Report`, so every output format and exit code matches ``
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+import os
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from functools import partial
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 from versionguard.adapters.azure import sdk_clients as azure_arm
-from versionguard.adapters.azure.arm_deployments import Deduplicator, LiveDeployment, bulk_load, load_live, read_items
+from versionguard.adapters.azure.arm_deployments import (
+    Deduplicator,
+    Gap,
+    LiveDeployment,
+    Page,
+    bulk_load,
+    load_live,
+    read_files,
+    read_items,
+    whole_or_gaps,
+)
 from versionguard.adapters.azure.resource_graph import ACCOUNTS_QUERY, Account, read_account
 from versionguard.adapters.evaluation_inputs import load_runtime
 from versionguard.adapters.files.policy_config import PolicyInfo, PolicySetting, load_policy_config, reconcile
+from versionguard.adapters.forked import WorkerFailed, fork_available, run_forked
 from versionguard.core import engine
 from versionguard.core.catalog import Catalog
 from versionguard.core.errors import InputError
-from versionguard.core.findings import STACK_RESOURCE, Finding, Report, StackRun
-from versionguard.core.records import DeploymentRecord, judged_content
+from versionguard.core.findings import STACK_RESOURCE, Finding, Report, StackRun, order_key
+from versionguard.core.records import judged_content
 from versionguard.core.rules import RULES, SCOPES
-from versionguard.core.rules.base import Context, Level
+from versionguard.core.rules.base import Context, Level, Rule
 from versionguard.core.settings import rule_settings
-from versionguard.core.waivers import Waivers
+from versionguard.core.waivers import Waiver, Waivers
 
 DEFAULT_STACK_LABEL = "live"
 
@@ -33,19 +48,45 @@ DEFAULT_STACK_LABEL = "live"
 class AuditRun:
     report: Report
     notes: list[str]  # for the terminal: paged responses, duplicates
+    # The findings as JSON report text, in report order, when they were judged in several processes
+    # (``report.findings`` is then empty and ``report.tally`` counts them). None: in ``report.findings``.
+    finding_texts: list[str] | None = None
+
+
+# Outcomes straight to JSON report text (the reporter's own encoder, handed down by the CLI): each
+# finding's sort key (:func:`order_key`) and text, in judgement order, without making the findings.
+FindingEncoder = Callable[[Iterable["Judged"]], list[tuple[tuple[Any, ...], str]]]
+# Below this much input, forking and merging cost more than a second core saves.
+PARALLEL_FROM_BYTES = 8 * 2**20
 
 
 def audit_files(files: Sequence[Path], as_of: dt.date | None = None, catalog_path: Path | None = None,
                 waivers_path: Path | None = None, stack_label: str = DEFAULT_STACK_LABEL,
-                policy_config: Path | None = None, allow_partial: bool = False) -> AuditRun:
+                policy_config: Path | None = None, allow_partial: bool = False, jobs: int = 1,
+                encode: FindingEncoder | None = None) -> AuditRun:
     """Read ARM JSON files and judge every deployment in them. Files that are pages of a larger
     result without the rest are an error, unless ``allow_partial``: then the report says what the
-    verdict does not cover."""
+    verdict does not cover.
+
+    With ``jobs`` > 1 a large input is split across that many processes (:func:`_audit_sharded`), with
+    the same report, notes and errors; with ``encode`` they also encode their findings for the JSON
+    report, which then gets them as :attr:`AuditRun.finding_texts`."""
     runtime = load_runtime(as_of, catalog_path, waivers_path)
     settings = policy_settings(policy_config)
-    live = load_live(files, allow_partial)
-    report = audit(live.deployments, runtime.catalog, runtime.as_of, runtime.waivers, stack_label, settings)
-    return AuditRun(_judged_with(report, policy_config, tuple(map(str, live.gaps))), live.notes)
+    judge = partial(audit, catalog=runtime.catalog, as_of=runtime.as_of, waivers=runtime.waivers,
+                    stack_label=stack_label, settings=settings)
+    shards = _shards(files, jobs)
+    sharded = None
+    if len(shards) > 1:
+        outcomes = partial(judged, catalog=runtime.catalog, as_of=runtime.as_of, waivers=runtime.waivers,
+                           stack_label=stack_label, settings=settings)
+        sharded = _audit_sharded(shards, outcomes, judge([], rules=()), allow_partial, encode)
+    if sharded is not None:
+        run, gaps = sharded
+    else:
+        live = load_live(files, allow_partial)
+        run, gaps = AuditRun(judge(live.deployments), live.notes), live.gaps
+    return replace(run, report=_judged_with(run.report, policy_config, tuple(map(str, gaps))))
 
 
 LiveProgress = Callable[[str, int, int | None], None]  # stage ("accounts", "listed"), done, total if known
@@ -111,6 +152,125 @@ def find_accounts(subscriptions: Sequence[str], management_groups: Sequence[str]
     return list(found.values())
 
 
+@dataclass
+class _Shard:
+    """What one process makes of its share of the files: a reading error, or its deployments' findings
+    in report order (with their sort keys, for the merge) and what the merge must check."""
+
+    error: tuple[str, str, str, Any] | None = None  # the InputError's parts: an InputError does not pickle
+    gaps: list[Gap] = field(default_factory=list)
+    pages: list[Page] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    ids: array = field(default_factory=lambda: array("q"))  # hash of each ARM id read (case-folded)
+    judged_twice: bool = False  # an ARM id twice with different content
+    deployments: int = 0
+    keys: list[tuple[Any, ...]] = field(default_factory=list)
+    findings: Sequence[Finding] | list[str] = ()  # as Finding objects, or as JSON text when asked for
+    tally: tuple[int, int, int] = (0, 0, 0)
+
+
+def _shards(files: Sequence[Path], jobs: int) -> list[Sequence[Path]]:
+    """The files in at most ``jobs`` runs of about equal size, in order: one run when the input is small
+    or fork is not available."""
+    if jobs < 2 or len(files) < 2 or not fork_available():
+        return [files]
+    sizes = []
+    for path in files:
+        try:
+            sizes.append(os.stat(path).st_size)
+        except OSError:  # the reader names what is wrong with it
+            sizes.append(0)
+    total = sum(sizes)
+    if total < PARALLEL_FROM_BYTES:
+        return [files]
+    jobs = min(jobs, len(files))
+    shards: list[Sequence[Path]] = []
+    start, done = 0, 0
+    for i, size in enumerate(sizes):
+        done += size
+        if done * jobs >= total * (len(shards) + 1) and len(shards) < jobs - 1:
+            shards.append(files[start:i + 1])
+            start = i + 1
+    shards.append(files[start:])
+    return [shard for shard in shards if shard]
+
+
+def _audit_shard(paths: Sequence[Path], outcomes: Callable[..., Iterator[Judged]],
+                 encode: FindingEncoder | None) -> _Shard:
+    """Read and judge one run of files (in a worker process, or in this one)."""
+    try:
+        read = read_files(paths)
+    except InputError as e:
+        return _Shard(error=(e.source, e.key, e.expected, e.got))
+    live = read.dedup.result()
+    return _Shard(None, read.gaps, read.pages, live.notes, array("q", map(hash, read.dedup.ids)),
+                  read.dedup.judged_twice, len(live.deployments),
+                  *_in_order(outcomes(live.deployments, rules=_DEPLOYMENT_RULES), encode))
+
+
+def _in_order(outcomes: Iterable[Judged], encode: FindingEncoder | None) -> tuple[
+        list[tuple[Any, ...]], list[Finding] | list[str], tuple[int, int, int]]:
+    """The findings of ``outcomes`` in report order, as findings or (``encode``) as JSON report text, with
+    their sort keys and their (mandatory, advisory, waived) tally."""
+    counted = [0, 0, 0]
+
+    def counting() -> Iterator[Judged]:
+        for outcome in outcomes:
+            mandatory, advisory, waived = outcome.tally()
+            counted[0] += mandatory
+            counted[1] += advisory
+            counted[2] += waived
+            yield outcome
+
+    with bulk_load():  # 100,000s of findings or texts, none in a cycle
+        if encode is None:
+            findings = sorted((f for outcome in counting() for f in outcome.findings()), key=order_key)
+            return [order_key(f) for f in findings], findings, (counted[0], counted[1], counted[2])
+        pairs = encode(counting())
+        pairs.sort(key=itemgetter(0))  # stable, as sorted(findings, key=order_key) is
+        return [key for key, _ in pairs], [text for _, text in pairs], (counted[0], counted[1], counted[2])
+
+
+def _audit_sharded(shards: list[Sequence[Path]], outcomes: Callable[..., Iterator[Judged]], blank: Report,
+                   allow_partial: bool, encode: FindingEncoder | None) -> tuple[AuditRun, list[Gap]] | None:
+    """Each run of files read and judged in its own process (forked: the catalog and settings come
+    along), the findings merged in report order. Every deployment rule judges one deployment at a
+    time, so the shares are judged apart; the stack rules judge once, here. ``blank``: the report of
+    no findings this one fills.
+
+    The result is the single-process one: the first malformed file in file order is the error; gaps
+    and notes come in file order. Duplicates are found within each share; when an ARM id recurs across
+    shares, or is kept twice in one (with different content: its findings' order then depends on
+    what the other shares hold), the files are read again in one process (None)."""
+    try:
+        results = run_forked([partial(_audit_shard, paths, outcomes, encode) for paths in shards])
+    except WorkerFailed as e:
+        paths = shards[e.index]
+        raise InputError(f"audit of {paths[0]} … {paths[-1]}", "(worker process)",
+                         "a worker process that reads and judges these files to finish", e.detail) from None
+    for r in results:
+        if r.error is not None:
+            raise InputError(*r.error)
+    gaps = whole_or_gaps([g for r in results for g in r.gaps], [p for r in results for p in r.pages], allow_partial)
+    ids = set().union(*(r.ids for r in results))
+    if len(ids) != sum(len(r.ids) for r in results) or any(r.judged_twice for r in results):
+        return None
+    shares = [_Shard(None, keys=keys, findings=findings, tally=counted)
+              for keys, findings, counted in [_in_order(outcomes([], rules=_STACK_RULES), encode)]] + results
+    merged = sorted((pair for r in shares for pair in zip(r.keys, r.findings, strict=True)), key=itemgetter(0))
+    in_order = [finding for _, finding in merged]
+    notes = [note for r in results for note in r.notes]
+    runs = [StackRun(blank.runs[0].stack, deployments=sum(r.deployments for r in results))]
+    if encode is None:
+        return AuditRun(replace(blank, findings=in_order, runs=runs), notes), gaps
+    mandatory, advisory, waived = (sum(column) for column in zip(*(r.tally for r in shares), strict=True))
+    return AuditRun(replace(blank, runs=runs, tally=(mandatory, advisory, waived)), notes, in_order), gaps
+
+
+_DEPLOYMENT_RULES = tuple(rule for rule in RULES if rule.check_stack is None)
+_STACK_RULES = tuple(rule for rule in RULES if rule.check_stack is not None)
+
+
 def _judged_with(report: Report, policy_config: Path | None, partial: tuple[str, ...] = ()) -> Report:
     """The report's runs name the policy config file the deployments were judged with (None: defaults)
     and, for input read with --allow-partial, what the verdict does not cover (pages, accounts)."""
@@ -134,26 +294,61 @@ def audit(
     waivers: Waivers | None = None,
     stack_label: str = DEFAULT_STACK_LABEL,
     settings: Mapping[str, PolicySetting] | None = None,
+    rules: Sequence[Rule] = RULES,
 ) -> Report:
-    """Judge live deployments with every rule through :func:`engine.judge`."""
-    waivers = waivers or Waivers()
-    settings = settings if settings is not None else policy_settings(None)
-    members = _by_content(live)
-    records = [group[0].record for group in members.values()]
+    """Judge live deployments with every rule (or ``rules``) through :func:`engine.judge`."""
     findings: list[Finding] = []
-    waived_policies = {w.policy for w in waivers.items}
     with bulk_load():  # 100,000s of findings, none in a cycle: no collector passes over them while they are made
-        _judge_into(findings, members, records, catalog, as_of, waivers, stack_label, settings, waived_policies)
+        for outcome in judged(live, catalog, as_of, waivers, stack_label, settings, rules):
+            findings += outcome.findings()
     return Report(as_of, catalog.as_of, [stack_label], findings, command="audit",
                   runs=[StackRun(stack_label, deployments=len(live))])
 
 
-def _judge_into(findings: list[Finding], members: dict[int, list[LiveDeployment]], records: list[DeploymentRecord],
-                catalog: Catalog, as_of: dt.date, waivers: Waivers, stack_label: str,
-                settings: Mapping[str, PolicySetting], waived_policies: set[str]) -> None:
+@dataclass(slots=True)
+class Judged:
+    """One rule's outcome on every deployment of a group that holds the same content, or on the stack
+    (``deployments`` None): the findings it makes, before they are made (:meth:`findings`), so that a
+    report encoder can write them without building each (see :data:`FindingEncoder`)."""
+
+    stack: str
+    policy: str
+    level: str
+    message: str
+    deployments: list[LiveDeployment] | None
+    waivers: list[Waiver | None] | None  # each deployment's waiver; None: the policy has none
+
+    def findings(self) -> list[Finding]:
+        stack, policy, level, message = self.stack, self.policy, self.level, self.message
+        if self.deployments is None:
+            return [Finding(stack, policy, level, STACK_RESOURCE, "", "", message)]
+        if self.waivers is None:
+            # Positional: 100,000s of findings, and keyword arguments cost more per call.
+            return [Finding(stack, policy, level, d.resource, d.arm_type, d.arm_id, message, False, None, None,
+                            d.subscription, d.resource_group) for d in self.deployments]
+        return [Finding(stack, policy, level, d.resource, d.arm_type, d.arm_id, message, w is not None,
+                        w and w.reason, w and w.expires, d.subscription, d.resource_group)
+                for d, w in zip(self.deployments, self.waivers, strict=True)]
+
+    def tally(self) -> tuple[int, int, int]:
+        """Its findings' (mandatory, advisory, waived), as :func:`core.findings.tally` counts them."""
+        made = 1 if self.deployments is None else len(self.deployments)
+        waived = 0 if self.waivers is None else sum(w is not None for w in self.waivers)
+        return (made - waived if self.level == "mandatory" else 0, made - waived if self.level == "advisory" else 0,
+                waived)
+
+
+def judged(live: Sequence[LiveDeployment], catalog: Catalog, as_of: dt.date, waivers: Waivers | None = None,
+           stack_label: str = DEFAULT_STACK_LABEL, settings: Mapping[str, PolicySetting] | None = None,
+           rules: Sequence[Rule] = RULES) -> Iterator[Judged]:
     """Every rule over each distinct record once; each outcome stamped on every deployment of its group."""
+    waivers = waivers or Waivers()
+    settings = settings if settings is not None else policy_settings(None)
+    members = _by_content(live)
+    records = [group[0].record for group in members.values()]
+    waived_policies = {w.policy for w in waivers.items}
     level_text = {level: str(level.value) for level in Level}  # Enum.value is slow 100,000s of times over
-    for rule in RULES:
+    for rule in rules:
         policy = rule.meta.id
         setting = settings[policy]
         rs = rule_settings(setting.properties, f"policy config of {policy}")
@@ -163,15 +358,13 @@ def _judge_into(findings: list[Finding], members: dict[int, list[LiveDeployment]
             message = engine.message_of(j.outcome)
             level = level_text[j.level]
             if j.record is None:
-                findings.append(Finding(stack_label, policy, level, STACK_RESOURCE, "", "", message))
+                yield Judged(stack_label, policy, level, message, None, None)
                 continue
-            for d in members[id(j.record)]:
-                # A waiver's resource may be the deployment name, <account>/<deployment> or the ARM id.
-                waiver = waivers.find(policy, (d.name, d.resource), d.arm_id, stack_label, as_of) if look_up else None
-                # Positional: 100,000s of findings, and keyword arguments cost more per call.
-                findings.append(Finding(stack_label, policy, level, d.resource, d.arm_type, d.arm_id, message,
-                                        waiver is not None, waiver and waiver.reason, waiver and waiver.expires,
-                                        d.subscription, d.resource_group))
+            group = members[id(j.record)]
+            # A waiver's resource may be the deployment name, <account>/<deployment> or the ARM id.
+            found = [waivers.find(policy, (d.name, d.resource), d.arm_id, stack_label, as_of) for d in group] \
+                if look_up else None
+            yield Judged(stack_label, policy, level, message, group, found)
 
 
 def _by_content(live: Sequence[LiveDeployment]) -> dict[int, list[LiveDeployment]]:

@@ -92,7 +92,15 @@ class StackRun:
         return line
 
 
-def _order(f: Finding) -> tuple[Any, ...]:
+def tally(findings: Sequence[Finding]) -> tuple[int, int, int]:
+    """Mandatory and advisory findings not waived, and waived ones."""
+    active = [f for f in findings if not f.waived]
+    return (sum(f.level == "mandatory" for f in active), sum(f.level == "advisory" for f in active),
+            sum(f.waived for f in findings))
+
+
+def order_key(f: Finding) -> tuple[Any, ...]:
+    """A finding's place in every report."""
     # The URN after the name keeps same-named deployments of different subscriptions apart.
     return (f.stack, f.waived, f.level != "mandatory", f.resource, f.urn, f.policy, f.message)
 
@@ -105,6 +113,9 @@ class Report:
     findings: Sequence[Finding]
     command: str = "check"
     runs: Sequence[StackRun] = ()
+    # (mandatory, advisory, waived) of findings carried outside ``findings``: a fleet audit judged in
+    # several processes hands its findings to the JSON report as text. None: counted from ``findings``.
+    tally: tuple[int, int, int] | None = None
 
     @property
     def scoped(self) -> bool:
@@ -112,7 +123,7 @@ class Report:
         return any(f.subscription is not None for f in self.findings)
 
     def sorted(self) -> list[Finding]:
-        return sorted(self.findings, key=_order)
+        return sorted(self.findings, key=order_key)
 
     @property
     def errors(self) -> list[StackRun]:
@@ -125,11 +136,11 @@ class Report:
 
     @functools.cached_property
     def summary(self) -> dict[str, int]:  # computed once: a fleet report has 100,000s of findings
-        active = [f for f in self.findings if not f.waived]
+        mandatory, advisory, waived = self.tally if self.tally is not None else tally(self.findings)
         return {
-            "mandatory": sum(f.level == "mandatory" for f in active),
-            "advisory": sum(f.level == "advisory" for f in active),
-            "waived": sum(f.waived for f in self.findings),
+            "mandatory": mandatory,
+            "advisory": advisory,
+            "waived": waived,
             "deployments": sum(r.deployments for r in self.runs),
             "errors": len(self.errors),
             **self._accounts(),

@@ -164,7 +164,9 @@ def normalize(
     return DeploymentRecord(name, resource_type, flavour, urn, *content, account=account)
 
 
-_MEMO_LIMIT = 4096
+# Above a fleet's distinct contents (models x versions x options x SKUs: bench_fleet's 100,000 deployments
+# hold 8,600; a limit below that clears the memo over and over), and small: a content is 5 strings.
+_MEMO_LIMIT = 32768
 _NATIVE_CONTENT: dict[tuple[Any, ...], tuple[Any, ...]] = {}
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from versionguard.core.findings import Report
 
@@ -26,11 +26,14 @@ def render(report: Report, fmt: str, color: bool = False) -> str:
     return renderer(report)
 
 
-def render_pieces(report: Report, fmt: str) -> Iterable[str]:
+def render_pieces(report: Report, fmt: str, json_findings: Sequence[str] | None = None) -> Iterable[str]:
     """:func:`render` for a file, in pieces where the format allows (JSON: a fleet report's findings
-    are made and written a chunk at a time, never held whole)."""
+    are made and written a chunk at a time, never held whole). ``json_findings``: the findings already
+    encoded for the JSON report, which is then the only format the report can be written in."""
     if fmt == "json":
         from .json_report import pieces
 
-        return pieces(report)
+        return pieces(report, json_findings)
+    if json_findings is not None:
+        raise ValueError("findings encoded for the JSON report only")
     return [render(report, fmt)]

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from json.encoder import encode_basestring_ascii as _escape  # json.dumps' own escaper (C), ensure_ascii
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from versionguard.core.findings import Finding, Report
+from versionguard.core.findings import Finding, Report, order_key
+
+if TYPE_CHECKING:
+    from versionguard.adapters.azure.arm_deployments import LiveDeployment
+    from versionguard.commands.audit import Judged
 
 _CHUNK = 4096  # findings encoded at a time by :func:`pieces`
 
@@ -17,19 +21,63 @@ def render(report: Report) -> str:
     return dumps_listing(report.to_json(), "findings")
 
 
-def pieces(report: Report) -> Iterator[str]:
+def pieces(report: Report, finding_texts: Sequence[str] | None = None) -> Iterator[str]:
     """The text of :func:`render` in pieces, findings made and encoded a chunk at a time: a file
-    writer never holds a fleet report's findings as data and text at once (the same text, byte for byte)."""
+    writer never holds a fleet report's findings as data and text at once (the same text, byte for byte).
+    ``finding_texts``: the findings already encoded (:func:`encode_judged`), in report order."""
     head = dumps_listing(report.to_json(findings=False), "findings")
     before, _, after = head.partition('"findings": []')
     yield before + '"findings": '
-    findings = iter(report.sorted())
+    if finding_texts is None:
+        text_of = _FindingText()
+        texts: Iterator[str] = map(text_of, report.sorted())
+    else:
+        texts = iter(finding_texts)
     first = True
-    text_of = _FindingText()
-    while chunk := [text_of(f) for f in islice(findings, _CHUNK)]:
+    while chunk := list(islice(texts, _CHUNK)):
         yield ("[\n    " if first else ",\n    ") + ",\n    ".join(chunk)
         first = False
     yield ("[]" if first else "\n  ]") + after
+
+
+def encode_judged(outcomes: Iterable[Judged]) -> list[tuple[tuple[Any, ...], str]]:
+    """Each finding of ``outcomes`` as its sort key (:func:`order_key`) and its text in the report (what
+    :func:`pieces` joins), in judgement order, without making the findings: what a group of deployments
+    shares (stack, policy, level, message) is escaped once per group. A group with waivers, a stack
+    outcome or a value of another type goes through the findings (rare: the same text either way)."""
+    text_of = _FindingText()
+    known = text_of._str
+    pairs: list[tuple[tuple[Any, ...], str]] = []
+    add = pairs.append
+    for o in outcomes:
+        group = o.deployments
+        if group is None or o.waivers is not None or not _plain(o, group):
+            for f in o.findings():
+                add((order_key(f), text_of(f)))
+            continue
+        stack, policy, message = o.stack, o.policy, o.message
+        optional = o.level != "mandatory"
+        head = f'{{"stack": {known(stack)}, "policy": {known(policy)}, "level": {known(o.level)}, "resource": '
+        middle = f', "message": {known(message)}, "waived": false'
+        for d in group:
+            resource, urn = d.resource, d.arm_id
+            text = f'{head}{_escape(resource)}, "type": {known(d.arm_type)}, "urn": {_escape(urn)}{middle}'
+            if d.subscription is not None:
+                text += ', "subscription": ' + known(d.subscription)
+            if d.resource_group is not None:
+                text += ', "resource_group": ' + known(d.resource_group)
+            add(((stack, False, optional, resource, urn, policy, message), text + "}"))
+    return pairs
+
+
+def _plain(o: Judged, group: Sequence[LiveDeployment]) -> bool:
+    """Every value :func:`encode_judged` formats is a string (the scope may be None), as ARM JSON gives them."""
+    return type(o.stack) is type(o.policy) is type(o.level) is type(o.message) is str and all(
+        type(d.arm_id) is type(d.arm_type) is type(d.account) is type(d.name) is str
+        and type(d.subscription) in _SCOPE and type(d.resource_group) in _SCOPE for d in group)
+
+
+_SCOPE = (str, type(None))
 
 
 class _FindingText:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import gc
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -173,6 +173,16 @@ class Deduplicator:
     def result(self) -> LiveInput:
         return LiveInput(self.deployments, list(self.notes))
 
+    @property
+    def ids(self) -> Collection[str]:
+        """Every ARM id seen, case-folded, once."""
+        return self._seen.keys()
+
+    @property
+    def judged_twice(self) -> bool:
+        """Some ARM id is kept twice (copies with different content)."""
+        return len(self.deployments) != len(self._seen)
+
 
 def _same_content(a: LiveDeployment, b: LiveDeployment) -> bool:
     """What the rules judge is equal (an unhashable malformed value: compared as records)."""
@@ -203,21 +213,45 @@ def load_live(paths: Iterable[Path], allow_partial: bool = False) -> LiveInput:
     both times when they differ (:class:`Deduplicator`). Files that do not
     hold the whole result they come from (see :func:`gaps_of`) are an error, unless ``allow_partial``:
     then the gaps are returned for the report to state."""
-    dedup = Deduplicator()
-    pages: list[tuple[str, GraphPage, list[LiveDeployment]]] = []
-    gaps: list[Gap] = []
+    read = read_files(paths)
+    return replace(read.dedup.result(), gaps=whole_or_gaps(read.gaps, read.pages, allow_partial))
+
+
+Page = tuple[str, GraphPage, list[LiveDeployment]]  # a Resource Graph page: its file, paging facts, deployments
+
+
+@dataclass
+class FileReads:
+    """Files read in order: their deployments (deduplicated) and their paging facts, not yet matched up
+    (files read in several processes are matched up together, by :func:`whole_or_gaps`)."""
+
+    dedup: Deduplicator
+    gaps: list[Gap]  # ARM pages with a nextLink, in file order
+    pages: list[Page]  # Resource Graph pages, in file order
+
+
+def read_files(paths: Iterable[Path]) -> FileReads:
+    """Read, check and normalize each file in order; the first malformed one raises :class:`InputError`."""
+    read = FileReads(Deduplicator(), [], [])
     with bulk_load():
         for path in paths:
             source = str(path)
             listing = listing_of(read_export(path, "JSON file"), source)
             found = read_items(listing.items, listing.prefix, source, listing.graph)
             if listing.next_link:
-                gaps.append(Gap(source, "nextLink", f"an ARM Deployments-List page with a nextLink ({len(found)} "
-                                f"deployment{'' if len(found) == 1 else 's'}): the pages after it are not in the file"))
+                read.gaps.append(Gap(source, "nextLink", f"an ARM Deployments-List page with a nextLink ({len(found)} "
+                                     f"deployment{'' if len(found) == 1 else 's'}): the pages after it are not in "
+                                     "the file"))
             if listing.page is not None:
-                pages.append((source, listing.page, found))
-            dedup.add(found)
-    gaps += gaps_of(pages)
+                read.pages.append((source, listing.page, found))
+            read.dedup.add(found)
+    return read
+
+
+def whole_or_gaps(gaps: list[Gap], pages: Sequence[Page], allow_partial: bool) -> list[Gap]:
+    """Every gap of the files read (``gaps``, then what the Resource Graph ``pages`` leave out): an
+    error naming the first unless ``allow_partial``."""
+    gaps = gaps + gaps_of(pages)
     if gaps and not allow_partial:
         first = gaps[0]
         more = f" (and {len(gaps) - 1} more gap{'s' if len(gaps) > 2 else ''})" if len(gaps) > 1 else ""
@@ -225,17 +259,17 @@ def load_live(paths: Iterable[Path], allow_partial: bool = False) -> LiveInput:
                          "fleet: pass every page's file (or use audit --resource-graph, or az cognitiveservices "
                          "account deployment list, which page for you), or --allow-partial to judge only what the "
                          "files hold", first.detail + more)
-    return replace(dedup.result(), gaps=gaps)
+    return gaps
 
 
-def gaps_of(pages: Sequence[tuple[str, GraphPage, list[LiveDeployment]]]) -> list[Gap]:
+def gaps_of(pages: Sequence[Page]) -> list[Gap]:
     """What Resource Graph pages (file, page, its deployments) leave out. A page that is not a whole
     result on its own (a skip token, a truncated result, a total above its rows) is complete together
     with the pages stating the same total when they hold exactly that many distinct rows (``az graph
     query`` and the REST API repeat the query's total on every page). A page that is not whole and
     states no total cannot be shown to be complete."""
     gaps: list[Gap] = []
-    by_total: dict[int, list[tuple[str, GraphPage, list[LiveDeployment]]]] = {}
+    by_total: dict[int, list[Page]] = {}
     for source, page, found in pages:
         if page.total is not None:
             by_total.setdefault(page.total, []).append((source, page, found))

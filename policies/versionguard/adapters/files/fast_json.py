@@ -8,15 +8,17 @@ call per object) and shows, cheaply, that the strict reader would have returned 
 - **Bytes**: the bounded read, BOM and NUL checks of :func:`safe_load.decode_text`; msgspec checks
   UTF-8, control characters in strings and JSON syntax everywhere (``NaN``/``Infinity`` are syntax
   errors; a number out of range is refused).
-- **Duplicate keys**: msgspec keeps the last value of a repeated key. Every key is followed by one
-  ``:`` and no escape sequence can hide one when the text has no ``\\u`` escape, so the text holds a
-  duplicate exactly when it has more colons than the value re-encoded (strings keep theirs).
-- **Nesting**: the strict reader's nesting scan runs over the value re-encoded compactly (the same
-  brackets, fewer bytes); msgspec's own recursion guard (about 1,000 levels) only keeps its parse safe,
-  it cannot stand in for :data:`safe_load.MAX_DEPTH`.
+- **Duplicate keys**: msgspec keeps the last value of a repeated key. The text's colons are one after
+  each key it writes plus those inside its strings; the value re-encoded has one after each distinct
+  key plus those inside its strings. A string's colons are the text's own unless written as the
+  escape ``\\u003a`` (JSON has no other spelling of a colon), so when the text holds no ``\\u003``
+  it has a duplicate key exactly when it has more colons than the value re-encoded.
+- **Nesting**: the strict reader's nesting scan (:func:`safe_load.depth_within_limit`) runs over the
+  value re-encoded compactly (the same brackets, fewer bytes); msgspec's own recursion guard (about
+  1,000 levels) only keeps its parse safe, it cannot stand in for :data:`safe_load.MAX_DEPTH`.
 
-Anything the fast path cannot vouch for (an error, a ``\\u`` escape, a colon count that differs) is
-parsed again by :func:`safe_load.parse_json`, whose error names the file and the line or key.
+Anything the fast path cannot vouch for (an error, a ``\\u003`` in the text, a colon count that
+differs) is parsed again by :func:`safe_load.parse_json`, whose error names the file and the line or key.
 
 **Memory is bounded by what parsing would build, not by the file's size**: a 115 MB export of tiny
 containers (``[[],[],…]``) becomes gigabytes of Python objects. A text above :data:`SCREEN_FROM` is
@@ -61,7 +63,7 @@ def parse_export(data: bytes, source: str) -> Any:
     value = _NOT_SHOWN
     with suppress(msgspec.DecodeError, msgspec.ValidationError, RecursionError, ValueError):
         value = msgspec.json.decode(data)
-    if value is not _NOT_SHOWN and b"\\u" not in data:
+    if value is not _NOT_SHOWN and b"\\u003" not in data:  # a colon escaped: leave it to the strict reader
         compact = msgspec.json.encode(value)
         if data.count(b":") == compact.count(b":") and safe_load.depth_within_limit(compact):
             return value

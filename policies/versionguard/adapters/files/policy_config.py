@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-
 from versionguard.adapters.files.safe_load import parse_json, read_text
 from versionguard.core.errors import InputError
 from versionguard.core.settings import rule_settings
@@ -100,6 +98,10 @@ def reconcile(policies: list[PolicyInfo], given: Mapping[str, tuple[str | None, 
         schema: dict[str, Any] = {"type": "object", "properties": dict(info.properties)}
         if info.required:
             schema["required"] = list(info.required)
+        if not setting.properties and not info.required:
+            continue  # no properties, none required: valid against any such schema (and jsonschema not loaded)
+        import jsonschema  # here: a run with the default properties never needs it (a twentieth of a second)
+
         error = jsonschema.exceptions.best_match(jsonschema.Draft7Validator(schema).iter_errors(setting.properties))
         if error is not None:
             key = ".".join([name, *map(str, error.absolute_path)])

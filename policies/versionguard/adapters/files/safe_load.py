@@ -259,11 +259,14 @@ def _kind(tag: str) -> str:
 
 # --- JSON ------------------------------------------------------------------------------------------
 
-# The depth pre-scan works on bytes reduced to quotes and brackets (see _check_json_depth).
+# The depth pre-scan works on bytes reduced to quotes and brackets, each bracket an opening or closing
+# parenthesis (see depth_within_limit).
 _KEEP_QUOTES_AND_BRACKETS = bytes(b for b in range(256) if b not in b'"[]{}')
+_PARENTHESES = bytes.maketrans(b"[{]}", b"(())")
+_ESCAPE = re.compile(rb"\\.", re.DOTALL)
 _QUOTED = re.compile(rb'"[^"]*"')
 _JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
-_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+_STEP = {"[": 1, "{": 1, "(": 1, "]": -1, "}": -1, ")": -1}
 _JSON_NUMBER = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)', re.DOTALL)
 
 
@@ -335,23 +338,32 @@ def _number_line(text: str, literal: str) -> str:
 
 
 def depth_within_limit(data: bytes) -> bool:
-    """The pre-scan's fast path on UTF-8 bytes: no bracket outside strings nests past MAX_DEPTH."""
-    if b"\\" in data:  # each `in` scans without a copy: most exports hold escaped quotes, few backslash pairs
-        if b"\\\\" in data:
-            data = data.replace(b"\\\\", b"")
-        data = data.replace(b'\\"', b"")
-    # Adjacent quotes are an empty string or two strings with nothing between: dropping them first
-    # leaves the regex only the few strings that hold brackets.
-    reduced = data.translate(None, _KEEP_QUOTES_AND_BRACKETS).replace(b'""', b"")
-    brackets = _QUOTED.sub(b"", reduced).replace(b'"', b"").decode("ascii")  # a lone quote: unterminated string
-    return max(accumulate(map(_STEP.__getitem__, brackets)), default=0) <= MAX_DEPTH
+    """The pre-scan's fast path on UTF-8 bytes: no bracket outside strings nests past MAX_DEPTH.
+
+    Every escape (a backslash and the character after it) goes first, so each quote left opens or
+    closes a string; then only quotes and brackets are kept, brackets as parentheses, and the strings
+    (adjacent quotes first: empty strings and strings without brackets) are dropped. What is left is
+    the brackets outside strings. Balanced, they empty after as many passes dropping every ``()`` as
+    they nest deep: each pass drops exactly the innermost pairs, so the depth falls by one per pass. A
+    sequence that does not empty within MAX_DEPTH passes (deeper, or unbalanced: malformed text) is
+    measured as a running depth, as the token walk counts it."""
+    if b"\\" in data:
+        data = _ESCAPE.sub(b"", data)
+    reduced = data.translate(_PARENTHESES, _KEEP_QUOTES_AND_BRACKETS).replace(b'""', b"")
+    brackets = _QUOTED.sub(b"", reduced).replace(b'"', b"")  # a lone quote: an unterminated string
+    nested = brackets
+    for _ in range(MAX_DEPTH):
+        if not nested:
+            return True
+        nested = nested.replace(b"()", b"")
+    if not nested:
+        return True
+    return max(accumulate(map(_STEP.__getitem__, brackets.decode("ascii"))), default=0) <= MAX_DEPTH
 
 
 def _check_json_depth(text: str, source: str) -> None:
-    # Fast path, all in C over bytes (a 100 MiB export in about 0.2 s): drop escaped backslashes, then
-    # escaped quotes, keep only quotes and brackets, drop what is left of strings; the rest are the
-    # brackets outside strings, summed as a running depth. Only a failure walks tokens in Python,
-    # to name the line; a malformed text the reduction misreads is left to the decoder to refuse.
+    # Fast path, all in C over bytes (depth_within_limit). Only a failure walks tokens in Python, to
+    # name the line; a malformed text the reduction misreads is left to the decoder to refuse.
     if depth_within_limit(text.encode("utf-8", "surrogatepass")):
         return
     depth = 0

@@ -1,0 +1,219 @@
+"""``audit --jobs``: files read and judged in several processes give the single-process result, byte for
+byte: the report in every format, the notes (duplicates within and across shares), the first error in
+file order, the gaps of partial input; a worker that dies is exit 2, never a pass.
+
+The threshold under which audit stays in one process is lowered to 0 here, so that small fleets split.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from lifecycle_helpers import SMALL_CATALOG, arm_item, graph_row, write_json
+
+from versionguard.adapters import forked
+from versionguard.cli import app
+from versionguard.commands import audit as audit_command
+from versionguard.reporters import FORMATS
+
+pytestmark = pytest.mark.skipif(not forked.fork_available(), reason="audit splits files across forked processes")
+
+PIN = ["--as-of", "2026-05-01", "--catalog", str(SMALL_CATALOG)]
+MODELS = [("gpt-4o", "2024-08-06"), ("gpt-35-turbo", "0301"), ("gpt-4.1", "2025-04-14"), ("nope", "1"),
+          ("text-embedding-3-large", "1"), ("gpt-4o", "2024-05-13")]
+SKUS = ["Standard", "GlobalStandard", "ProvisionedManaged", "Weird", None]
+OPTIONS = ["OnceCurrentVersionExpired", "NoAutoUpgrade", "OnceNewDefaultVersionAvailable", None, "noautoupgrade"]
+
+
+@pytest.fixture(autouse=True)
+def split_small_input(monkeypatch):
+    monkeypatch.setattr(audit_command, "PARALLEL_FROM_BYTES", 0)
+
+
+@pytest.fixture
+def one_process_reads(monkeypatch) -> list[int]:
+    """How many times the files were read in one process (jobs 1, or the fallback of split runs)."""
+    calls: list[int] = []
+    load_live = audit_command.load_live
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return load_live(*args, **kwargs)
+
+    monkeypatch.setattr(audit_command, "load_live", counted)
+    return calls
+
+
+def item(account: int, i: int, **extra: Any) -> dict[str, Any]:
+    model, version = MODELS[(account * 7 + i) % len(MODELS)]
+    found = arm_item(f"acct-{account:02d}", f"dep-{i}", {"format": "OpenAI", "name": model, "version": version},
+                     SKUS[(account + i) % len(SKUS)], OPTIONS[(account * 3 + i) % len(OPTIONS)], **extra)
+    subscription = f"00000000-0000-0000-0000-{account % 3:012d}"
+    found["id"] = found["id"].replace("00000000-0000-0000-0000-000000000000", subscription)
+    return found
+
+
+def fleet(tmp_path: Path, accounts: int = 9, per_account: int = 6) -> list[Path]:
+    """One az-array file per account; odd shapes among them (a list for a model, a lower-case type)."""
+    files = []
+    for a in range(accounts):
+        items = [item(a, i) for i in range(per_account)]
+        if a == 4:
+            items.append(arm_item("acct-04", "odd", [], "Standard", None))  # unhashable content: its own group
+            items[0]["type"] = items[0]["type"].lower()
+        files.append(write_json(tmp_path / f"deployments-{a:02d}.json", items))
+    return files
+
+
+def invoke(runner, files: list[Path], jobs: int, *args: str) -> tuple[int, str, bytes]:
+    out = files[0].parent / f"report-{jobs}"
+    result = runner.invoke(app, ["audit", *map(str, files), *PIN, "-j", str(jobs), "-o", str(out), *args])
+    return result.exit_code, result.output.replace(str(out), "OUT"), out.read_bytes() if out.exists() else b""
+
+
+def same_as_serial(runner, files: list[Path], *args: str, jobs: tuple[int, ...] = (2, 3, 5)) -> tuple[int, str, bytes]:
+    serial = invoke(runner, files, 1, *args)
+    for n in jobs:
+        assert invoke(runner, files, n, *args) == serial, n
+    return serial
+
+
+def test_the_json_report_and_notes_are_the_single_process_ones(runner, tmp_path, one_process_reads):
+    waivers = tmp_path / "waivers.yaml"
+    waivers.write_text("waivers:\n- policy: model-version-known\n  resource: acct-03/dep-1\n  reason: r\n"
+                       "  expires: 2026-06-01\n- policy: no-such-policy\n  resource: x\n  reason: r\n"
+                       "  expires: 2026-06-01\n", "utf-8")
+    code, _, report = same_as_serial(runner, fleet(tmp_path), "-f", "json", "--waivers", str(waivers))
+    data = json.loads(report)
+    assert code == 1 and data["summary"]["deployments"] == 55 and data["summary"]["waived"] >= 1
+    assert any(f["resource"] == "(stack)" for f in data["findings"])  # the stack rules judge once
+    assert len(one_process_reads) == 1  # jobs 1 only: the split runs did not fall back
+
+
+@pytest.mark.parametrize("fmt", [f for f in FORMATS if f != "json"])
+def test_every_other_format_is_the_single_process_one(runner, tmp_path, fmt):
+    same_as_serial(runner, fleet(tmp_path, accounts=5, per_account=4), "-f", fmt, jobs=(2,))
+
+
+def test_several_outputs_and_stdout(runner, tmp_path):
+    files = fleet(tmp_path, accounts=4)
+    same_as_serial(runner, files, "-o", f"sarif={tmp_path / 'r.sarif'}", jobs=(2,))
+    serial, split = (runner.invoke(app, ["audit", *map(str, files), *PIN, "-f", "json", "-j", j]) for j in "12")
+    assert split.output == serial.output and split.exit_code == serial.exit_code == 1
+
+
+@pytest.mark.parametrize("content", ["same", "different"])
+@pytest.mark.parametrize("where", [(0, 1), (0, 8), (7, 8)])  # within a share and across shares
+def test_duplicates_across_files_and_shares(runner, tmp_path, content, where, one_process_reads):
+    files = fleet(tmp_path)
+    first, then = where
+    copy = item(first, 2)
+    if content == "different":
+        copy["sku"] = {"name": "GlobalStandard" if copy["sku"] != {"name": "GlobalStandard", "capacity": 10}
+                       else "Standard", "capacity": 10}
+        copy["type"] = copy["type"].upper()  # the findings of both copies tie on their sort key but this
+    items = json.loads(files[then].read_text("utf-8"))
+    write_json(files[then], [*items, copy])
+    _, output, _ = same_as_serial(runner, files, "-f", "json")
+    assert ("judged once" if content == "same" else "both judged") in output
+    # The same content within one share stays split; otherwise the files are read again in one process.
+    apart = [n for n in (2, 3, 5) if content == "different" or not any(
+        files[first] in share and files[then] in share for share in audit_command._shards(files, n))]
+    assert len(one_process_reads) == 1 + len(apart)
+
+
+def test_the_first_malformed_file_in_file_order_is_the_error(runner, tmp_path):
+    files = fleet(tmp_path)
+    (tmp_path / "deployments-07.json").write_text('[{"id": "x", "name": "a", "name": "b"}]', "utf-8")
+    code, output, _ = same_as_serial(runner, files)
+    assert code == 2 and "deployments-07.json" in output and "duplicate key" in output
+    write_json(files[2], [{"name": "no-id"}])
+    code, output, _ = same_as_serial(runner, files)
+    assert code == 2 and "deployments-02.json: [0].id" in output
+    files[1].unlink()
+    code, output, _ = same_as_serial(runner, files)
+    assert code == 2 and "deployments-01.json" in output
+
+
+def test_pages_and_their_gaps(runner, tmp_path):
+    files = fleet(tmp_path)
+    write_json(files[1], {"value": [item(1, 0)], "nextLink": "https://management.azure.com/next"})
+    rows = [graph_row("s", "rg", "acct-rg", f"d{i}") for i in range(3)]
+    write_json(files[3], {"count": 2, "data": rows[:2], "skip_token": "t", "total_records": 3})
+    write_json(files[8], {"count": 1, "data": rows[2:], "total_records": 3})  # the rest, in another share
+    code, output, _ = same_as_serial(runner, files, "-f", "json")
+    assert code == 2 and "nextLink" in output
+    code, output, report = same_as_serial(runner, files, "-f", "json", "--allow-partial")
+    assert json.loads(report)["runs"][0]["partial"] == [f"{files[1]}: an ARM Deployments-List page with a nextLink "
+                                                        "(1 deployment): the pages after it are not in the file"]
+    write_json(files[8], {"count": 0, "data": [], "total_records": 3})
+    code, output, _ = same_as_serial(runner, files, "-f", "json")
+    assert code == 2 and "(and 1 more gap)" in output
+
+
+def test_a_worker_killed_is_exit_2_never_a_verdict(runner, tmp_path, monkeypatch):
+    parent, shard = os.getpid(), audit_command._audit_shard
+
+    def dies(*args: Any) -> Any:
+        if os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return shard(*args)
+
+    monkeypatch.setattr(audit_command, "_audit_shard", dies)
+    code, output, report = invoke(runner, fleet(tmp_path), 2, "-f", "json")
+    assert code == 2 and report == b""
+    assert "(worker process): expected a worker process that reads and judges these files to finish, got " \
+           "'killed by signal 9'" in output and "deployments-05.json" in output
+
+
+def test_a_worker_that_raises_is_exit_2_naming_the_error(runner, tmp_path, monkeypatch):
+    parent, shard = os.getpid(), audit_command._audit_shard
+
+    def fails(*args: Any) -> Any:
+        if os.getpid() != parent:
+            raise MemoryError("out of memory")
+        return shard(*args)
+
+    monkeypatch.setattr(audit_command, "_audit_shard", fails)
+    code, output, _ = invoke(runner, fleet(tmp_path), 3, "-f", "json")
+    assert code == 2 and "MemoryError: out of memory" in output
+
+
+def test_shares_are_contiguous_balanced_and_small_input_stays_in_one(monkeypatch, tmp_path):
+    files = fleet(tmp_path, accounts=10)
+    assert audit_command._shards(files, 1) == [files]
+    shares = audit_command._shards(files, 3)
+    assert [f for share in shares for f in share] == files and [len(s) for s in shares] == [4, 3, 3]
+    assert audit_command._shards(files[:1], 4) == [files[:1]]
+    monkeypatch.setattr(audit_command, "PARALLEL_FROM_BYTES", 10**9)
+    assert audit_command._shards(files, 4) == [files]
+    monkeypatch.setattr(forked, "fork_available", lambda: False)
+    monkeypatch.setattr(audit_command, "fork_available", lambda: False)
+    monkeypatch.setattr(audit_command, "PARALLEL_FROM_BYTES", 0)
+    assert audit_command._shards(files, 4) == [files]
+
+
+def test_jobs_option(runner, tmp_path):
+    files = [str(f) for f in fleet(tmp_path, accounts=2)]
+    for bad in ("0", "-1", "65"):
+        result = runner.invoke(app, ["audit", *files, *PIN, "-j", bad])
+        assert result.exit_code == 2 and "--jobs" in result.output
+    result = runner.invoke(app, ["audit", "--live", "--jobs", "2"])
+    assert result.exit_code == 2 and "--jobs" in result.output
+
+
+def test_run_forked_keeps_order_and_names_failures():
+    assert forked.run_forked([lambda: os.getpid(), lambda: 2, lambda: "three"])[1:] == [2, "three"]
+    assert forked.run_forked([]) == []
+    def bad() -> int:
+        raise ValueError("bad")
+
+    with pytest.raises(forked.WorkerFailed, match="worker 2: ValueError: bad"):
+        forked.run_forked([lambda: 1, lambda: 2, bad])
+    with pytest.raises(forked.WorkerFailed, match="worker 1: exited with status 3 without sending its result"):
+        forked.run_forked([lambda: 1, lambda: os._exit(3)])
