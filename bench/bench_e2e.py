@@ -3,7 +3,9 @@
     .venv/bin/python bench/bench_e2e.py [--deployments 200] [--repeat 2]
 
 Uses the real Pulumi CLI (scripts/install-pulumi-cli) with the stand-in azure-native provider
-(a test double) on a local file backend; all three timings come from the same run.
+(a test double) on a local file backend; all timings come from the same run, interleaved. The floor of
+the pack's cost is a preview with a pack of 10 trivial policies (``bench_pack.floor_pack``): what any
+Python policy pack costs a preview (its interpreter, pulumi_policy, one Analyze per resource).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.bench_pack import floor_pack  # noqa: E402
 from bench.generate import write_stack  # noqa: E402
 from tests.e2e.harness import PACK, Pulumi, copy_project, install_cli, pulumi_env  # noqa: E402
 
@@ -49,7 +52,13 @@ def main() -> None:
         env["VERSIONGUARD_AS_OF"] = AS_OF  # the tests' date predates the bundled catalog, which the pack reads here
         pulumi = Pulumi(project, env, tmp)
         pulumi.stack_init(stack)
-        rows = {"preview": [], "preview --policy-pack": [], "versionguard check": []}
+        # The floor any pack pays in a preview: 10 trivial policies served by pulumi_policy itself, in the
+        # same Python (its PulumiPolicy.yaml names this checkout's virtualenv).
+        (tmp / "trivial-pack").mkdir()
+        trivial = floor_pack(tmp / "trivial-pack")
+        (trivial / "PulumiPolicy.yaml").write_text(f"runtime:\n  name: python\n  options:\n    toolchain: pip\n"
+                                                   f"    virtualenv: {ROOT / '.venv'}\n")
+        rows = {"preview": [], "preview --policy-pack": [], "preview, trivial pack": [], "versionguard check": []}
         for _ in range(args.repeat):
             t, r = timed(lambda: pulumi.run("preview", "--stack", stack))
             assert r.code == 0, r.output
@@ -57,6 +66,9 @@ def main() -> None:
             t, r = timed(lambda: pulumi.run("preview", "--stack", stack, "--policy-pack", str(PACK)))
             assert r.code in (0, 255), r.output
             rows["preview --policy-pack"].append(t)
+            t, r = timed(lambda: pulumi.run("preview", "--stack", stack, "--policy-pack", str(trivial)))
+            assert r.code == 0, r.output
+            rows["preview, trivial pack"].append(t)
             t, _ = timed(lambda: subprocess.run(
                 [str(ROOT / ".venv" / "bin" / "versionguard"), "check", "--stack", stack, "--project", str(project),
                  "--as-of", AS_OF, "--format", "json", "--output", str(tmp / "out.json")],

@@ -65,8 +65,9 @@ def audit(
     concurrency: Annotated[int, typer.Option(
         "--concurrency", help=f"With --live: accounts listed at once (1 to {MAX_CONCURRENCY}).")] = DEFAULT_CONCURRENCY,
     jobs: Annotated[int | None, typer.Option(
-        "--jobs", "-j", help="Processes that read and judge the files at once (default: the usable CPUs, at most "
-        f"{MAX_AUDIT_JOBS}; 1: in this process only). Small inputs are read in one process.",
+        "--jobs", "-j", help="Processes that read and judge the files at once, 1 to "
+        f"{MAX_AUDIT_JOBS} (default: the usable CPUs, at most {DEFAULT_AUDIT_JOBS_CAP}; 1: in this process only). "
+        "Inputs under 8 MiB are read in one process.",
         show_default=False)] = None,
     allow_partial: Annotated[bool, typer.Option(
         "--allow-partial", help="Judge what could be read instead of stopping with exit 2: files that are one page "
