@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -102,10 +103,59 @@ def test_a_local_module_named_like_a_provider_and_a_failing_provider_are_left_to
     (program / "__main__.py").write_text("import pulumi_local\nimport pulumi_broken\n", "utf-8")
     (program / "pulumi_local.py").write_text(f"open({str(marker)!r}, 'w').close()\n", "utf-8")
     installed = tmp_path / "site"
-    installed.mkdir()
-    (installed / "pulumi_broken.py").write_text("raise SystemExit('this provider fails at import')\n", "utf-8")
+    _package(installed, "pulumi_broken", "raise SystemExit('this provider fails at import')\n", {"resource": True})
     assert _warm_up_in_a_fresh_interpreter(program, installed) == []
     assert not marker.exists()  # the program's own module, although its name starts with pulumi_
+
+
+def _package(site: Path, name: str, init: str, plugin: object | None) -> None:
+    (site / name).mkdir(parents=True)
+    (site / name / "__init__.py").write_text(init, "utf-8")
+    if plugin is not None:
+        (site / name / "pulumi-plugin.json").write_text(json.dumps(plugin), "utf-8")
+
+
+@pytest.mark.parametrize(("plugin", "warmed"), [
+    ({"resource": True, "name": "acme"}, True),  # what the SDK generator writes into a provider package
+    (None, False),  # a team's components or settings helper: may read config or the stack at import
+    ({"resource": False}, False),  # as pulumi_policy's
+    ({"resource": "true"}, False),
+    ([1, 2], False),
+    ("not json {", False),
+])
+def test_only_installed_provider_sdks_are_imported_ahead(tmp_path: Path, plugin: object, warmed: bool) -> None:
+    marker = tmp_path / "imported"
+    program = tmp_path / "program"
+    program.mkdir()
+    (program / "__main__.py").write_text("import pulumi_acme\n", "utf-8")
+    site = tmp_path / "site"
+    _package(site, "pulumi_acme", f"open({str(marker)!r}, 'w').close()\n", None)
+    if isinstance(plugin, str):
+        (site / "pulumi_acme" / "pulumi-plugin.json").write_text(plugin, "utf-8")
+    elif plugin is not None:
+        (site / "pulumi_acme" / "pulumi-plugin.json").write_text(json.dumps(plugin), "utf-8")
+    assert _warm_up_in_a_fresh_interpreter(program, site) == (["pulumi_acme"] if warmed else [])
+    assert marker.exists() == warmed
+
+
+def test_an_installed_helper_reading_config_at_import_sees_each_stacks_config(tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """A settings helper installed as a package named pulumi_* (not a provider): imported by each stack's
+    program in its child, after the stack's config is set; imported ahead, every stack would see the
+    defaults (iso-b would pass with the default model)."""
+    project = tmp_path / "project"
+    shutil.copytree(BEHAVIOURS, project)
+    site = tmp_path / "site"
+    site.mkdir()
+    (project / "settings.py").rename(site / "pulumi_acme_settings.py")
+    (project / "settings.py").write_text("from pulumi_acme_settings import *  # noqa: F403\n", "utf-8")
+    (project / "__main__.py").write_text((project / "__main__.py").read_text("utf-8").replace(
+        "import settings\n", "import pulumi_acme_settings as settings\n"), "utf-8")
+    monkeypatch.setenv("PYTHONPATH", str(site))
+    out = check_json("--project", str(project), "--python", str(PYTHON), "--stack", "iso-a", "--stack", "iso-b",
+                     "--jobs", "1")
+    assert out.code == 1, out.stderr
+    assert out.findings() == {("iso-b-chat", "no-auto-upgrade-near-retirement", "mandatory")}
 
 
 @pytest.mark.parametrize("content", [b"\x00\xff\xfe" * 100, b"(" * 5000, b"import pulumi_x as " * 1000,
@@ -223,3 +273,68 @@ def test_a_server_started_for_other_arguments_is_stopped_and_the_run_starts_its_
 def test_nothing_is_started_for_other_commands_or_arguments_the_command_will_refuse(argv: list[str]) -> None:
     early_start.start_program_host(argv)
     assert interpreters._primed == []
+
+
+@pytest.mark.parametrize("argv", [
+    ["check", "--help"], ["check", "--project", str(BEHAVIOURS), "--help"],  # help runs nothing
+])
+def test_nothing_is_started_for_help(argv: list[str]) -> None:
+    early_start.start_program_host(argv)
+    assert interpreters._primed == []
+
+
+def test_a_project_path_that_cannot_be_resolved_is_exit_2_never_a_crash(tmp_path: Path) -> None:
+    loop = tmp_path / "loop"
+    loop.symlink_to(loop)
+    early_start.start_program_host(["check", "--project", str(loop), "--all"])  # a guess: no exception
+    assert interpreters._primed == []
+    done = subprocess.run([sys.executable, "-m", "versionguard", "check", "--project", str(loop), "--all"],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+
+
+# --- when the server cannot serve, or stops being heard ---------------------------------------------
+
+def test_a_python_without_fd_passing_ends_before_ready() -> None:
+    """Python < 3.9 has no socket.recv_fds: the server must end before "ready", so that check falls back
+    to an interpreter per stack instead of failing every stack on the first task."""
+    code = ("import runpy, socket, sys; del socket.recv_fds; sys.argv = [sys.argv[1], '-1', '']; "
+            "runpy.run_path(sys.argv[0], run_name='__main__')")
+    done = subprocess.run([sys.executable, "-c", code, str(interpreters.SERVER)], capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert done.returncode == 3, done.stderr
+
+
+def test_a_server_no_longer_heard_serves_nothing_more(tmp_path: Path) -> None:
+    server = interpreters.ForkServer(PYTHON, BEHAVIOURS, dict(os.environ), BEHAVIOURS)
+    try:
+        assert server.ready()
+        server.process.kill()
+        server.process.wait(timeout=30)
+        for _ in range(300):  # the listener sees the end of the socket
+            if server._ended:
+                break
+            threading.Event().wait(0.01)
+        assert not server.ready()  # later stacks get interpreters of their own
+        read, write = os.pipe()
+        child = server.fork(tmp_path / "task.json", write)
+        os.close(read)
+        os.close(write)
+        assert child.exited.is_set() and child.code is None  # reported as not run, never waited for
+    finally:
+        server.close()
+
+
+def test_the_task_file_with_the_stacks_config_is_gone_once_read() -> None:
+    pool = interpreters.Interpreters(PYTHON, BEHAVIOURS, interpreters.program_environment("behaviours", None),
+                                     count=1, spare=1, program=BEHAVIOURS)
+    try:
+        forked = pool.take()
+        assert isinstance(forked, interpreters.ForkedInterpreter)
+        forked.start({"not": "a task the host runs"})
+        forked.wait(60)
+        assert not (forked.workdir / "task.json").exists()
+        forked.discard()
+    finally:
+        pool.close()

@@ -217,3 +217,74 @@ def test_run_forked_keeps_order_and_names_failures():
         forked.run_forked([lambda: 1, lambda: 2, bad])
     with pytest.raises(forked.WorkerFailed, match="worker 1: exited with status 3 without sending its result"):
         forked.run_forked([lambda: 1, lambda: os._exit(3)])
+
+
+def _started_children(monkeypatch) -> list[int]:
+    """The pid of every child run_forked starts (never os.waitpid(-1): the suite has other children)."""
+    pids: list[int] = []
+    start = forked._start
+
+    def recorded(index: int, task: Any) -> Any:
+        child = start(index, task)
+        pids.append(child.pid)
+        return child
+
+    monkeypatch.setattr(forked, "_start", recorded)
+    return pids
+
+
+def _reaped(pid: int) -> bool:
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+def _open_fds() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+def test_a_failing_worker_leaves_no_other_worker_running(monkeypatch):
+    pids = _started_children(monkeypatch)
+
+    def bad() -> int:
+        raise ValueError("bad")
+
+    def slow() -> int:
+        signal.pause()  # until killed
+        return 0
+
+    with pytest.raises(forked.WorkerFailed, match="worker 1: ValueError: bad"):
+        forked.run_forked([lambda: 1, bad, slow, slow])
+    assert len(pids) == 3 and all(_reaped(pid) for pid in pids)
+
+
+def test_a_fork_refused_midway_leaves_no_child_and_no_descriptor(monkeypatch):
+    pids = _started_children(monkeypatch)
+    real_fork, calls = os.fork, []
+
+    def refusing() -> int:
+        calls.append(1)
+        if len(calls) == 2:
+            raise BlockingIOError(11, "Resource temporarily unavailable")
+        return real_fork()
+
+    monkeypatch.setattr(forked.os, "fork", refusing)
+    before = _open_fds()
+    with pytest.raises(OSError, match="temporarily unavailable"):
+        forked.run_forked([lambda: 1, lambda: 2, lambda: 3])
+    assert len(pids) == 1 and _reaped(pids[0])
+    assert _open_fds() == before
+
+
+def test_audit_reads_in_one_process_when_a_fork_is_refused(runner, tmp_path, monkeypatch, one_process_reads):
+    files = fleet(tmp_path, accounts=4, per_account=3)
+    serial = invoke(runner, files, 1, "-f", "json")
+
+    def refused(index: int, task: Any) -> Any:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(forked, "_start", refused)
+    assert invoke(runner, files, 2, "-f", "json") == serial
+    assert len(one_process_reads) == 2  # jobs 1, then the fallback of the refused split

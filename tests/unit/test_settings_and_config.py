@@ -377,3 +377,24 @@ def test_offline_analyzer_rejects_a_bad_config_file(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         OfflineAnalyzer(make_runtime(), config)
     assert (err.value.source, err.value.key) == (str(config), "no-auto-upgrade-near-retirement.retirementWindowDays")
+
+
+def test_every_policys_default_properties_satisfy_its_own_schema() -> None:
+    """reconcile() skips the schema check for a policy left at its defaults (no jsonschema load at start-up
+    for a run without a policy config): that holds only while every default satisfies its schema."""
+    import jsonschema
+
+    for rule in RULES:
+        schema: dict[str, Any] = {"type": "object", "properties": dict(rule.meta.config)}
+        defaults = {k: v["default"] for k, v in rule.meta.config.items() if "default" in v}
+        jsonschema.Draft7Validator(schema).validate(defaults)
+        assert not [k for k, v in rule.meta.config.items() if v.get("required")], rule.meta.id
+
+
+def test_a_property_set_to_a_bad_value_is_still_checked_against_the_schema(tmp_path: Path) -> None:
+    path = tmp_path / "config.json"
+    path.write_text(json.dumps({"waiver-hygiene": {"maxWaiverDays": "ninety"}}))
+    infos = [PolicyInfo(r.meta.id, r.meta.level.value, r.meta.config) for r in RULES]
+    with pytest.raises(InputError) as caught:
+        reconcile(infos, load_policy_config(path), str(path))
+    assert caught.value.key == "waiver-hygiene.maxWaiverDays"

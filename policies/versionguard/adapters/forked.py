@@ -8,6 +8,7 @@ raises, dies or is killed is a :class:`WorkerFailed` naming it, never a missing 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import signal
@@ -45,18 +46,21 @@ def usable_cpus() -> int:
 
 
 def run_forked(tasks: Sequence[Callable[[], T]]) -> list[T]:
-    """Each task's result, in order: ``tasks[0]`` here, every other in its own forked child meanwhile."""
-    children = [_start(i, task) for i, task in enumerate(tasks) if i]
-    for child in children:  # threads only once every child is forked: a fork copies no thread
-        child.drain()
+    """Each task's result, in order: ``tasks[0]`` here, every other in its own forked child meanwhile.
+    Whatever fails (a fork refused, this task raising, a child failing), no child is left running or
+    unreaped."""
+    children: list[_Child] = []
     try:
+        for i, task in enumerate(tasks[1:], 1):  # one at a time: a refused fork leaves the others listed
+            children.append(_start(i, task))
+        for child in children:  # threads only once every child is forked: a fork copies no thread
+            child.drain()
         results = [tasks[0]()] if tasks else []
+        return results + [child.result() for child in children]
     except BaseException:
-        for child in children:  # not needed any more, but reaped
-            os.kill(child.pid, signal.SIGKILL)
-            child.wait()
+        for child in children:
+            child.kill()
         raise
-    return results + [child.result() for child in children]
 
 
 class _Child:
@@ -64,9 +68,10 @@ class _Child:
     process to finish its own task)."""
 
     def __init__(self, index: int, pid: int, fd: int) -> None:
-        self.index, self.pid = index, pid
+        self.index, self.pid, self._fd = index, pid, fd
         self._chunks: list[bytes] = []
         self._reader = threading.Thread(target=self._read, args=(fd,), daemon=True)
+        self._status: int | None = None  # once reaped (its pid may then be another process's)
 
     def drain(self) -> None:
         self._reader.start()
@@ -77,8 +82,20 @@ class _Child:
                 self._chunks.append(chunk)
 
     def wait(self) -> int:
-        self._reader.join()
-        return os.waitpid(self.pid, 0)[1]
+        if self._status is None:
+            if self._reader.ident is not None:  # drained: its end of file is the child's
+                self._reader.join()
+            else:  # never drained: nobody reads its pipe
+                os.close(self._fd)
+            self._status = os.waitpid(self.pid, 0)[1]
+        return self._status
+
+    def kill(self) -> None:
+        """Stop it if it still runs, and reap it."""
+        if self._status is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+            self.wait()
 
     def result(self) -> Any:
         status = self.wait()
@@ -98,7 +115,12 @@ class _Child:
 
 def _start(index: int, task: Callable[[], Any]) -> _Child:
     read_fd, write_fd = os.pipe()
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except BaseException:  # refused (too many processes, no memory): no descriptor left behind
+        os.close(read_fd)
+        os.close(write_fd)
+        raise
     if pid:
         os.close(write_fd)
         return _Child(index, pid, read_fd)

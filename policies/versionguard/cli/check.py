@@ -61,7 +61,7 @@ def check(
         choose_format(fmt)
         outputs = parse_outputs(fmt, output)
         require_policy_config_dir(policy_config_dir)
-        proj = load_project(project.resolve(), stack_dir)
+        proj = load_project(project, stack_dir)
         config_dir = policy_config_dir or proj.root / "policies" / "config"
         names = stack_names(all_stacks, stack, proj.stacks(), proj.stack_dir)
         runner = runner_options(proj, python, stack_outputs, timeout, jobs, prime=len(names))

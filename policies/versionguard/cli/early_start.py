@@ -15,6 +15,7 @@ from pathlib import Path
 
 RUNS_PROGRAMS = ("check", "forecast", "fix")
 _PEEKED = ("--project", "--stack-dir", "--python")
+_NO_RUN = ("--help",)  # the command prints its help and runs nothing
 
 
 def peek(args: Sequence[str]) -> dict[str, str]:
@@ -35,7 +36,7 @@ def peek(args: Sequence[str]) -> dict[str, str]:
 
 def start_program_host(argv: Sequence[str]) -> None:
     """Prime the fork server for the project the arguments name, when the command runs programs."""
-    if not argv or argv[0] not in RUNS_PROGRAMS:
+    if not argv or argv[0] not in RUNS_PROGRAMS or any(a in _NO_RUN for a in argv[1:]):
         return
     from versionguard.adapters.program import interpreters
 
@@ -43,15 +44,14 @@ def start_program_host(argv: Sequence[str]) -> None:
         return
     from versionguard.adapters.program.project import load_project
     from versionguard.adapters.program.project_python import find_python
-    from versionguard.core.errors import InputError
 
     given = peek(argv[1:])
-    try:
-        project = load_project(Path(given.get("--project", ".")).resolve(),
+    try:  # a guess: whatever goes wrong here (a symlink loop, anything) is the command's to report
+        project = load_project(Path(given.get("--project", ".")),
                                Path(given["--stack-dir"]) if "--stack-dir" in given else None)
         python = find_python(project, Path(given["--python"]) if "--python" in given else None)
         interpreters.prime(python.executable, project.root,
                            interpreters.program_environment(project.name, python.venv), count=0, spare=1,
                            program=project.program)
-    except (InputError, OSError, ValueError):  # the command reports it, after parsing its arguments
+    except Exception:  # the command reports it, after parsing its arguments
         return

@@ -56,7 +56,7 @@ def fix(
     stack file value or program literal each comes from (a unified diff; --apply writes it)."""
     try:
         require_policy_config_dir(policy_config_dir)
-        proj = load_project(project.resolve(), stack_dir)
+        proj = load_project(project, stack_dir)
         config_dir = policy_config_dir or proj.root / "policies" / "config"
         names = stack_names(all_stacks, stack, proj.stacks(), proj.stack_dir)
         runner = runner_options(proj, python, stack_outputs, timeout, jobs)

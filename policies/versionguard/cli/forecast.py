@@ -64,7 +64,7 @@ def forecast(
             from versionguard.reporters.timeline_chart import chart_format
 
             chart_format(chart)
-        proj = load_project(project.resolve(), stack_dir)
+        proj = load_project(project, stack_dir)
         names = stack_names(all_stacks, stack, proj.stacks(), proj.stack_dir)
         runner = runner_options(proj, python, stack_outputs, timeout, jobs)
         # Imported here: it loads Pulumi, which the other commands (a fleet audit) need not pay for.

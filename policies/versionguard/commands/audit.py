@@ -241,9 +241,11 @@ def _audit_sharded(shards: list[Sequence[Path]], outcomes: Callable[..., Iterato
     The result is the single-process one: the first malformed file in file order is the error; gaps
     and notes come in file order. Duplicates are found within each share; when an ARM id recurs across
     shares, or is kept twice in one (with different content: its findings' order then depends on
-    what the other shares hold), the files are read again in one process (None)."""
+    what the other shares hold), or a fork is refused, the files are read again in one process (None)."""
     try:
         results = run_forked([partial(_audit_shard, paths, outcomes, encode) for paths in shards])
+    except OSError:  # a fork or pipe refused (a process or descriptor limit): read in one process instead
+        return None
     except WorkerFailed as e:
         paths = shards[e.index]
         raise InputError(f"audit of {paths[0]} … {paths[-1]}", "(worker process)",

@@ -77,6 +77,7 @@ def reconcile(policies: list[PolicyInfo], given: Mapping[str, tuple[str | None, 
         p.name: PolicySetting(p.level, {k: v["default"] for k, v in p.properties.items() if "default" in v})
         for p in policies
     }
+    defaults = {name: setting.properties for name, setting in result.items()}
     all_level = given.get("all", (None, {}))[0]
     if all_level is not None:
         result = {name: PolicySetting(all_level, s.properties) for name, s in result.items()}
@@ -98,9 +99,9 @@ def reconcile(policies: list[PolicyInfo], given: Mapping[str, tuple[str | None, 
         schema: dict[str, Any] = {"type": "object", "properties": dict(info.properties)}
         if info.required:
             schema["required"] = list(info.required)
-        if not setting.properties and not info.required:
-            continue  # no properties, none required: valid against any such schema (and jsonschema not loaded)
-        import jsonschema  # here: a run with the default properties never needs it (a twentieth of a second)
+        if setting.properties == defaults[name] and all(k in setting.properties for k in info.required):
+            continue  # the schema's own defaults (tests/unit/test_settings_and_config.py validates them)
+        import jsonschema  # here: a run at the default properties never loads it (a twentieth of a second)
 
         error = jsonschema.exceptions.best_match(jsonschema.Draft7Validator(schema).iter_errors(setting.properties))
         if error is not None:

@@ -9,8 +9,10 @@ of any program or stack: the same state as a new interpreter that imported those
 then runs exactly what ``host.py`` runs for one stack (``host.run_task``).
 
 What is imported ahead is limited to **Pulumi provider SDKs** (top-level packages named ``pulumi_*``,
-installed outside the program's directory), whose modules only declare resource types and register
-them with the SDK: their import reads no config and no stack. The program's own modules, and any
+installed outside the program's directory, whose ``pulumi-plugin.json`` says ``"resource": true``),
+whose modules only declare resource types and register them with the SDK: their import reads no
+config and no stack. A ``pulumi_*`` package that is not a provider (a team's components or settings
+helper, which may read config at import) is the program's to import, in its child. The program's own modules, and any
 other library, are imported by the program in its child as in a preview. A module that fails to
 import ahead is simply left to the program (its error then happens where the program imports it).
 
@@ -25,7 +27,8 @@ program, file or directory, "" for none):
 Each child starts its own session (a timeout stops its whole process group) and gets ``/dev/null`` as
 stdin. The server ends when its stdin reaches end of file (the parent closed it, or died). Executed as
 a file by the project's interpreter, never imported by versionguard; Python 3.9+ and the standard
-library only (an older Python fails here and ``check`` falls back to one interpreter per stack).
+library only (an older Python exits before it is ready, and ``check`` falls back to one interpreter
+per stack).
 """
 
 from __future__ import annotations
@@ -128,20 +131,32 @@ def named_providers(tree: ast.Module) -> list[str]:
     return found
 
 
-def installed_elsewhere(name: str, program: str) -> bool:
-    """Whether the top-level package of ``name`` is installed (in site-packages, as a virtualenv inside
-    the project has it, or anywhere outside the program's own directory)."""
+def provider_sdk(name: str, program: str) -> bool:
+    """Whether the top-level package of ``name`` is an installed Pulumi provider SDK: a package whose
+    ``pulumi-plugin.json`` says ``"resource": true`` (what the SDK generator writes into every provider
+    package; component and helper packages named ``pulumi_*`` have none, ``pulumi_policy`` says false),
+    installed in site-packages or anywhere outside the program's own directory. Anything else may read
+    config or the stack at import, so it is left to the program's own run."""
     try:
         spec = importlib.util.find_spec(name.split(".")[0])
     except (ImportError, ValueError):
         return False
     origin = getattr(spec, "origin", None)
-    top = program if os.path.isdir(program) else os.path.dirname(program)
-    if not isinstance(origin, str):
+    locations = list(getattr(spec, "submodule_search_locations", None) or [])
+    if not isinstance(origin, str) or len(locations) != 1:
         return False
     origin = os.path.abspath(origin)
+    top = program if os.path.isdir(program) else os.path.dirname(program)
     parts = origin.split(os.sep)
-    return "site-packages" in parts or "dist-packages" in parts or not origin.startswith(os.path.abspath(top) + os.sep)
+    if not ("site-packages" in parts or "dist-packages" in parts
+            or not origin.startswith(os.path.abspath(top) + os.sep)):
+        return False
+    try:
+        with open(os.path.join(locations[0], "pulumi-plugin.json"), "rb") as handle:
+            plugin = json.loads(handle.read(65536))
+    except (OSError, ValueError):
+        return False
+    return isinstance(plugin, dict) and plugin.get("resource") is True
 
 
 def warm_up(program: str) -> list[str]:
@@ -154,7 +169,7 @@ def warm_up(program: str) -> list[str]:
             break
         if any(name == f or name.startswith(f + ".") for f in failed):
             continue
-        if not installed_elsewhere(name, program):  # the program's own module of that name, or none
+        if not provider_sdk(name, program):  # the program's own module of that name, a helper package, none
             failed.add(name.split(".")[0])
             continue
         try:
@@ -230,6 +245,7 @@ def serve(control_fd: int, program: str) -> NoReturn:
             os.close(stdin)
             with open(message["task"], encoding="utf-8") as handle:
                 task = json.load(handle)
+            os.unlink(message["task"])  # it holds the stack's config, decrypted secrets too: read once
             sys.argv[:] = [os.path.join(HERE, "host.py")]  # what the program saw in an interpreter of its own
         except BaseException:
             traceback.print_exc()
@@ -267,6 +283,8 @@ def serve(control_fd: int, program: str) -> NoReturn:
 
 
 if __name__ == "__main__":
+    if not (hasattr(socket, "recv_fds") and hasattr(os, "waitstatus_to_exitcode")):
+        sys.exit(3)  # Python < 3.9: ending before "ready" makes check run an interpreter per stack instead
     if sys.path and os.path.abspath(sys.path[0] or os.curdir) == HERE:
         sys.path.pop(0)  # versionguard's adapters must not shadow the program's modules
     serve(int(sys.argv[1]), sys.argv[2])

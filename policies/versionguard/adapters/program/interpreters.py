@@ -195,19 +195,25 @@ class ForkServer:
         self._next = 0
         self.warm: list[str] = []
         self._ready = False
+        self._ended = False  # no longer heard: nothing more is forked or reported
         self._settled = threading.Event()  # ready, or ended
         threading.Thread(target=self._listen, daemon=True).start()
 
-    def ready(self) -> bool:
+    def ready(self, timeout: float | None = None) -> bool:
         """Whether it serves (it imported what it needs); False when it ended first (an older Python)
-        or took more than :data:`READY_TIMEOUT`."""
-        self._settled.wait(self.READY_TIMEOUT)
-        return self._ready
+        or took more than :data:`READY_TIMEOUT` (or ``timeout``, the program's own, when shorter)."""
+        self._settled.wait(self.READY_TIMEOUT if timeout is None else min(self.READY_TIMEOUT, timeout))
+        with self._lock:
+            return self._ready and not self._ended
 
     def fork(self, task_path: Path, output: int) -> _Child:
         """Ask for a child running the task in ``task_path``, its stdout and stderr going to ``output``."""
         child = _Child()
         with self._lock:
+            if self._ended:  # no child of it would be reported: the stack is reported as not run
+                child.started.set()
+                child.exited.set()
+                return child
             self._next += 1
             self._runs[self._next] = child
             message = json.dumps({"run": self._next, "task": str(task_path)}).encode()
@@ -243,11 +249,15 @@ class ForkServer:
                 elif (child := self._by_pid.pop(message.get("exited"), None)) is not None:
                     child.code = message.get("code")
                     child.exited.set()
-        with self._lock:  # it ended: no child of it will be reported any more
+        with self._lock:  # it ended, or stopped making sense: no child of it will be reported any more
+            self._ended = True
             self._settled.set()
             waiting = [*self._runs.values(), *self._by_pid.values()]
             self._runs.clear()
             self._by_pid.clear()
+        # A server still running (it sent what could not be read) forks nothing more that nobody follows.
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.process.pid, signal.SIGKILL)
         for child in waiting:
             child.started.set()
             child.exited.set()
@@ -314,7 +324,15 @@ class ForkedInterpreter:
         child.exited.wait(5.0)
 
     def output(self) -> str:
-        return self._output.text() if self._output is not None else ""
+        text = self._output.text() if self._output is not None else ""
+        child = self._child
+        if child is not None and child.code is None and child.exited.is_set():
+            # The server ended under it: what the server printed says why (an import, a crash).
+            host = self._server.output().strip()
+            if host:
+                text += f"{'' if not text or text.endswith(chr(10)) else chr(10)}versionguard's program host " \
+                        f"printed:\n{host}\n"
+        return text
 
     def result(self) -> dict[str, Any] | None:
         return json.loads(self.result_path.read_text("utf-8")) if self.result_path.is_file() else None
@@ -346,10 +364,12 @@ class Interpreters:
         with self._lock:
             self._left, self._spare = count, max(1, spare)
 
-    def take(self) -> Interpreter | ForkedInterpreter:
+    def take(self, timeout: float | None = None) -> Interpreter | ForkedInterpreter:
+        """A fresh process for one program; ``timeout``: the program's, which also bounds the wait for
+        the fork server to be ready."""
         if self._forking:
             server = self._server()
-            if server.ready():
+            if server.ready(timeout):
                 with self._lock:
                     self._left -= 1
                 return ForkedInterpreter(server)

@@ -239,6 +239,12 @@ def find_project_file(root: Path) -> Path:
 
 
 def load_project(root: Path, stack_dir_override: Path | None = None) -> Project:
+    """The project in ``root`` (the --project directory, resolved here: a symlink loop is an error that
+    names it, never a crash)."""
+    try:
+        root = root.resolve()
+    except (OSError, RuntimeError) as exc:  # RuntimeError: pathlib's "Symlink loop"
+        raise InputError(str(root), "--project", "a project directory path that resolves", str(exc)) from None
     path = find_project_file(root)
     data = read_yaml(path, "Pulumi project file")
     if not isinstance(data, dict) or not isinstance(data.get("name"), str):

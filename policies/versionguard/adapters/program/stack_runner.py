@@ -102,7 +102,7 @@ def run_program(project: Project, stack: str, options: RunOptions,
     if interpreters is None:
         interpreters = Interpreters(options.python.executable, project.root, _environment(project, options.python),
                                     count=1, spare=1, program=project.program)
-    interpreter = interpreters.take()
+    interpreter = interpreters.take(options.timeout)
     try:
         with serve(monitor) as address:
             interpreter.start({
@@ -116,7 +116,17 @@ def run_program(project: Project, stack: str, options: RunOptions,
             except subprocess.TimeoutExpired:
                 raise _Failed(f"the program did not finish within {options.timeout:g} s (--timeout); "
                               "it was stopped", interpreter.output()) from None
-        output, outcome = interpreter.output(), interpreter.result()
+        if code is None:
+            # The program host stopped under it: stop it and all it started before anything is read, so
+            # that nothing it writes later is judged.
+            interpreter.stop()
+            output, outcome = interpreter.output(), None
+        else:
+            output = interpreter.output()
+            try:
+                outcome = interpreter.result()
+            except ValueError:  # cut short: the process died while writing it
+                outcome = None
     finally:
         interpreter.discard()
         if own:
