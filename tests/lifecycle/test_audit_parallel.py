@@ -288,3 +288,18 @@ def test_audit_reads_in_one_process_when_a_fork_is_refused(runner, tmp_path, mon
     monkeypatch.setattr(forked, "_start", refused)
     assert invoke(runner, files, 2, "-f", "json") == serial
     assert len(one_process_reads) == 2  # jobs 1, then the fallback of the refused split
+
+
+def test_audit_reads_in_one_process_when_no_reading_thread_can_start(runner, tmp_path, monkeypatch,
+                                                                     one_process_reads):
+    files = fleet(tmp_path, accounts=4, per_account=3)
+    serial = invoke(runner, files, 1, "-f", "json")
+    pids = _started_children(monkeypatch)
+
+    def refused(self: Any) -> None:
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(forked._Child, "drain", refused)
+    assert invoke(runner, files, 2, "-f", "json") == serial
+    assert len(one_process_reads) == 2
+    assert pids and all(_reaped(pid) for pid in pids)

@@ -388,7 +388,20 @@ def test_every_policys_default_properties_satisfy_its_own_schema() -> None:
         schema: dict[str, Any] = {"type": "object", "properties": dict(rule.meta.config)}
         defaults = {k: v["default"] for k, v in rule.meta.config.items() if "default" in v}
         jsonschema.Draft7Validator(schema).validate(defaults)
+        rule_settings(defaults, rule.meta.id)  # and the rules read them
         assert not [k for k, v in rule.meta.config.items() if v.get("required")], rule.meta.id
+
+
+@pytest.mark.parametrize("value", [0, 0.0, 1, "false", None])
+def test_a_value_equal_to_a_default_but_of_another_type_is_refused(tmp_path: Path, value: Any) -> None:
+    """0 == False in Python: a value the file sets is checked against the schema even when it compares
+    equal to the default."""
+    path = tmp_path / "config.json"
+    path.write_text(json.dumps({"model-version-pinned": {"failOnUnknown": value}}))
+    infos = [PolicyInfo(r.meta.id, r.meta.level.value, r.meta.config) for r in RULES]
+    with pytest.raises(InputError) as caught:
+        reconcile(infos, load_policy_config(path), str(path))
+    assert caught.value.source == str(path) and caught.value.key == "model-version-pinned.failOnUnknown"
 
 
 def test_a_property_set_to_a_bad_value_is_still_checked_against_the_schema(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ raises, dies or is killed is a :class:`WorkerFailed` naming it, never a missing 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import pickle
 import signal
@@ -54,12 +55,16 @@ def run_forked(tasks: Sequence[Callable[[], T]]) -> list[T]:
         for i, task in enumerate(tasks[1:], 1):  # one at a time: a refused fork leaves the others listed
             children.append(_start(i, task))
         for child in children:  # threads only once every child is forked: a fork copies no thread
-            child.drain()
+            try:
+                child.drain()
+            except RuntimeError as exc:  # no thread to be had (a process limit counts threads too)
+                raise OSError(errno.EAGAIN, f"cannot start a thread reading worker {child.index}: {exc}") from None
         results = [tasks[0]()] if tasks else []
         return results + [child.result() for child in children]
     except BaseException:
-        for child in children:
-            child.kill()
+        for child in children:  # each one, whatever happens to another
+            with contextlib.suppress(Exception):
+                child.kill()
         raise
 
 
@@ -87,7 +92,10 @@ class _Child:
                 self._reader.join()
             else:  # never drained: nobody reads its pipe
                 os.close(self._fd)
-            self._status = os.waitpid(self.pid, 0)[1]
+            try:
+                self._status = os.waitpid(self.pid, 0)[1]
+            except ChildProcessError:  # reaped, but interrupted before it was recorded: not a result
+                self._status = signal.SIGKILL.value  # a wait status: killed by SIGKILL
         return self._status
 
     def kill(self) -> None:

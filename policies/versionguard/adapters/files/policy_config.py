@@ -99,14 +99,17 @@ def reconcile(policies: list[PolicyInfo], given: Mapping[str, tuple[str | None, 
         schema: dict[str, Any] = {"type": "object", "properties": dict(info.properties)}
         if info.required:
             schema["required"] = list(info.required)
-        if setting.properties == defaults[name] and all(k in setting.properties for k in info.required):
-            continue  # the schema's own defaults (tests/unit/test_settings_and_config.py validates them)
-        import jsonschema  # here: a run at the default properties never loads it (a twentieth of a second)
+        # A policy the file does not touch holds the schema's own defaults (the very dict made above, which
+        # tests/unit/test_settings_and_config.py validates): a run without a config never loads jsonschema.
+        untouched = setting.properties is defaults[name] and all(k in setting.properties for k in info.required)
+        if not untouched:
+            import jsonschema  # here: a twentieth of a second of start-up
 
-        error = jsonschema.exceptions.best_match(jsonschema.Draft7Validator(schema).iter_errors(setting.properties))
-        if error is not None:
-            key = ".".join([name, *map(str, error.absolute_path)])
-            raise InputError(source, key, error.message, error.instance)
+            error = jsonschema.exceptions.best_match(
+                jsonschema.Draft7Validator(schema).iter_errors(setting.properties))
+            if error is not None:
+                key = ".".join([name, *map(str, error.absolute_path)])
+                raise InputError(source, key, error.message, error.instance)
         try:  # what the schema lets through and the rules would refuse on every resource
             rule_settings(setting.properties, source)
         except InputError as e:

@@ -11,8 +11,8 @@ then runs exactly what ``host.py`` runs for one stack (``host.run_task``).
 What is imported ahead is limited to **Pulumi provider SDKs** (top-level packages named ``pulumi_*``,
 installed outside the program's directory, whose ``pulumi-plugin.json`` says ``"resource": true``),
 whose modules only declare resource types and register them with the SDK: their import reads no
-config and no stack. A ``pulumi_*`` package that is not a provider (a team's components or settings
-helper, which may read config at import) is the program's to import, in its child. The program's own modules, and any
+config and no stack. A hand-written ``pulumi_*`` package (a team's components or settings helper, which
+may read config at import) is the program's to import, in its child. The program's own modules, and any
 other library, are imported by the program in its child as in a preview. A module that fails to
 import ahead is simply left to the program (its error then happens where the program imports it).
 
@@ -134,7 +134,8 @@ def named_providers(tree: ast.Module) -> list[str]:
 def provider_sdk(name: str, program: str) -> bool:
     """Whether the top-level package of ``name`` is an installed Pulumi provider SDK: a package whose
     ``pulumi-plugin.json`` says ``"resource": true`` (what the SDK generator writes into every provider
-    package; component and helper packages named ``pulumi_*`` have none, ``pulumi_policy`` says false),
+    package, component providers' SDKs too; a hand-written ``pulumi_*`` package has none, and
+    ``pulumi_policy`` says false),
     installed in site-packages or anywhere outside the program's own directory. Anything else may read
     config or the stack at import, so it is left to the program's own run."""
     try:
