@@ -73,14 +73,13 @@ def audit_files(files: Sequence[Path], as_of: dt.date | None = None, catalog_pat
     report, which then gets them as :attr:`AuditRun.finding_texts`."""
     runtime = load_runtime(as_of, catalog_path, waivers_path)
     settings = policy_settings(policy_config)
-    judge = partial(audit, catalog=runtime.catalog, as_of=runtime.as_of, waivers=runtime.waivers,
-                    stack_label=stack_label, settings=settings)
+    evaluation = {"catalog": runtime.catalog, "as_of": runtime.as_of, "waivers": runtime.waivers,
+                  "stack_label": stack_label, "settings": settings}
+    judge = partial(audit, **evaluation)
     shards = _shards(files, jobs)
     sharded = None
     if len(shards) > 1:
-        outcomes = partial(judged, catalog=runtime.catalog, as_of=runtime.as_of, waivers=runtime.waivers,
-                           stack_label=stack_label, settings=settings)
-        sharded = _audit_sharded(shards, outcomes, judge([], rules=()), allow_partial, encode)
+        sharded = _audit_sharded(shards, partial(judged, **evaluation), judge([], rules=()), allow_partial, encode)
     if sharded is not None:
         run, gaps = sharded
     else:
@@ -223,12 +222,10 @@ def _in_order(outcomes: Iterable[Judged], encode: FindingEncoder | None) -> tupl
             yield outcome
 
     with bulk_load():  # 100,000s of findings or texts, none in a cycle
-        if encode is None:
-            findings = sorted((f for outcome in counting() for f in outcome.findings()), key=order_key)
-            return [order_key(f) for f in findings], findings, (counted[0], counted[1], counted[2])
-        pairs = encode(counting())
-        pairs.sort(key=itemgetter(0))  # stable, as sorted(findings, key=order_key) is
-        return [key for key, _ in pairs], [text for _, text in pairs], (counted[0], counted[1], counted[2])
+        pairs: list[tuple[tuple[Any, ...], Any]] = encode(counting()) if encode is not None else [
+            (order_key(f), f) for outcome in counting() for f in outcome.findings()]
+        pairs.sort(key=itemgetter(0))  # stable, as Report.sorted() is: each key made once
+        return [key for key, _ in pairs], [found for _, found in pairs], (counted[0], counted[1], counted[2])
 
 
 def _audit_sharded(shards: list[Sequence[Path]], outcomes: Callable[..., Iterator[Judged]], blank: Report,

@@ -43,10 +43,10 @@ def pieces(report: Report, finding_texts: Sequence[str] | None = None) -> Iterat
 def encode_judged(outcomes: Iterable[Judged]) -> list[tuple[tuple[Any, ...], str]]:
     """Each finding of ``outcomes`` as its sort key (:func:`order_key`) and its text in the report (what
     :func:`pieces` joins), in judgement order, without making the findings: what a group of deployments
-    shares (stack, policy, level, message) is escaped once per group. A group with waivers, a stack
-    outcome or a value of another type goes through the findings (rare: the same text either way)."""
+    shares (stack, policy, level, message) is formatted once per group, with :class:`_FindingText`'s
+    own pieces. A group with waivers, a stack outcome or a value of another type goes through the
+    findings (rare: the same text either way)."""
     text_of = _FindingText()
-    known = text_of._str
     pairs: list[tuple[tuple[Any, ...], str]] = []
     add = pairs.append
     for o in outcomes:
@@ -57,27 +57,19 @@ def encode_judged(outcomes: Iterable[Judged]) -> list[tuple[tuple[Any, ...], str
             continue
         stack, policy, message = o.stack, o.policy, o.message
         optional = o.level != "mandatory"
-        head = f'{{"stack": {known(stack)}, "policy": {known(policy)}, "level": {known(o.level)}, "resource": '
-        middle = f', "message": {known(message)}, "waived": false'
+        head, middle = text_of.head(stack, policy, o.level), text_of.middle(message, False)
         for d in group:
             resource, urn = d.resource, d.arm_id
-            text = f'{head}{_escape(resource)}, "type": {known(d.arm_type)}, "urn": {_escape(urn)}{middle}'
-            if d.subscription is not None:
-                text += ', "subscription": ' + known(d.subscription)
-            if d.resource_group is not None:
-                text += ', "resource_group": ' + known(d.resource_group)
-            add(((stack, False, optional, resource, urn, policy, message), text + "}"))
+            add(((stack, False, optional, resource, urn, policy, message),
+                 f"{head}{text_of.place(resource, d.arm_type, urn)}{middle}"
+                 f"{text_of.scope(d.subscription, d.resource_group)}}}"))
     return pairs
 
 
 def _plain(o: Judged, group: Sequence[LiveDeployment]) -> bool:
-    """Every value :func:`encode_judged` formats is a string (the scope may be None), as ARM JSON gives them."""
+    """The strings :class:`_FindingText` formats are strings here too, as ARM JSON always gives them."""
     return type(o.stack) is type(o.policy) is type(o.level) is type(o.message) is str and all(
-        type(d.arm_id) is type(d.arm_type) is type(d.account) is type(d.name) is str
-        and type(d.subscription) in _SCOPE and type(d.resource_group) in _SCOPE for d in group)
-
-
-_SCOPE = (str, type(None))
+        type(d.arm_id) is type(d.arm_type) is type(d.account) is type(d.name) is str for d in group)
 
 
 class _FindingText:
@@ -96,20 +88,32 @@ class _FindingText:
             text = self._seen[value] = _escape(value)
         return text
 
-    def __call__(self, f: Finding) -> str:
+    def head(self, stack: str, policy: str, level: str) -> str:
         known = self._str
+        return f'{{"stack": {known(stack)}, "policy": {known(policy)}, "level": {known(level)}, "resource": '
+
+    def place(self, resource: str, type_: str, urn: str) -> str:
+        return f'{_escape(resource)}, "type": {self._str(type_)}, "urn": {_escape(urn)}'
+
+    def middle(self, message: str, waived: bool) -> str:
+        return f', "message": {self._str(message)}, "waived": {"true" if waived else "false"}'
+
+    def scope(self, subscription: Any, resource_group: Any) -> str:
+        text = ""
+        if subscription is not None:
+            text += ', "subscription": ' + (self._str(subscription) if type(subscription) is str
+                                            else json.dumps(subscription))
+        if resource_group is not None:
+            text += ', "resource_group": ' + (self._str(resource_group) if type(resource_group) is str
+                                              else json.dumps(resource_group))
+        return text
+
+    def __call__(self, f: Finding) -> str:
         if not (type(f.stack) is type(f.policy) is type(f.level) is type(f.resource) is type(f.type) is type(f.urn)
                 is type(f.message) is str and type(f.waived) is bool):
             return json.dumps(f.to_json())  # not the shape this formats: the encoder itself
-        text = (f'{{"stack": {known(f.stack)}, "policy": {known(f.policy)}, "level": {known(f.level)}, '
-                f'"resource": {_escape(f.resource)}, "type": {known(f.type)}, "urn": {_escape(f.urn)}, '
-                f'"message": {known(f.message)}, "waived": {"true" if f.waived else "false"}')
-        if f.subscription is not None:
-            text += ', "subscription": ' + (known(f.subscription) if type(f.subscription) is str
-                                            else json.dumps(f.subscription))
-        if f.resource_group is not None:
-            text += ', "resource_group": ' + (known(f.resource_group) if type(f.resource_group) is str
-                                              else json.dumps(f.resource_group))
+        text = (self.head(f.stack, f.policy, f.level) + self.place(f.resource, f.type, f.urn)
+                + self.middle(f.message, f.waived) + self.scope(f.subscription, f.resource_group))
         if f.waived:
             text += ', "waiver": ' + json.dumps(f.to_json()["waiver"])
         return text + "}"

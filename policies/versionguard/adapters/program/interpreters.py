@@ -109,21 +109,36 @@ class CappedOutput:
                 f"last {self._keep // 1024} KiB are shown]\n" + tail.decode("utf-8", "replace"))
 
 
-class Interpreter:
+def _unstartable(python: Path, exc: OSError) -> InputError:
+    """Not a program (exec format error), no permission, a missing #! interpreter."""
+    return InputError(str(python), "(interpreter)", "a Python interpreter that can be started to run the program",
+                      exc.strerror or str(exc))
+
+
+class _Workdir:
+    """The private directory of one program's run: where its result is written, removed with it."""
+
+    def __init__(self) -> None:
+        self.workdir = Path(tempfile.mkdtemp(prefix="versionguard-"))
+        self.result_path = self.workdir / "result.json"
+
+    def result(self) -> dict[str, Any] | None:
+        return json.loads(self.result_path.read_text("utf-8")) if self.result_path.is_file() else None
+
+
+class Interpreter(_Workdir):
     """One started ``program.host`` process, its output file and its result file."""
 
     def __init__(self, python: Path, cwd: Path, env: Mapping[str, str]) -> None:
-        self.workdir = Path(tempfile.mkdtemp(prefix="versionguard-"))
-        self.result_path = self.workdir / "result.json"
+        super().__init__()
         try:
             # Its own session, so a timeout can stop the program and everything it started.
             self.process = subprocess.Popen([str(python), "-u", str(HOST)], cwd=cwd, env=dict(env),
                                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                             start_new_session=True)
-        except OSError as exc:  # not a program (exec format error), no permission, a missing #! interpreter
+        except OSError as exc:
             shutil.rmtree(self.workdir, ignore_errors=True)
-            raise InputError(str(python), "(interpreter)", "a Python interpreter that can be started to run the "
-                             "program", exc.strerror or str(exc)) from None
+            raise _unstartable(python, exc) from None
         self._output = CappedOutput(self.process.stdout)
 
     def start(self, task: Mapping[str, Any]) -> None:
@@ -148,9 +163,6 @@ class Interpreter:
 
     def output(self) -> str:
         return self._output.text()
-
-    def result(self) -> dict[str, Any] | None:
-        return json.loads(self.result_path.read_text("utf-8")) if self.result_path.is_file() else None
 
     def discard(self) -> None:
         if self.process.poll() is None:
@@ -184,8 +196,7 @@ class ForkServer:
                                             start_new_session=True)
         except OSError as exc:
             self._socket.close()
-            raise InputError(str(python), "(interpreter)", "a Python interpreter that can be started to run the "
-                             "program", exc.strerror or str(exc)) from None
+            raise _unstartable(python, exc) from None
         finally:
             theirs.close()
         self._output = CappedOutput(self.process.stdout)
@@ -279,13 +290,12 @@ class ForkServer:
         self._socket.close()
 
 
-class ForkedInterpreter:
+class ForkedInterpreter(_Workdir):
     """One stack's child of a :class:`ForkServer`, with the interface of :class:`Interpreter`."""
 
     def __init__(self, server: ForkServer) -> None:
+        super().__init__()
         self._server = server
-        self.workdir = Path(tempfile.mkdtemp(prefix="versionguard-"))
-        self.result_path = self.workdir / "result.json"
         self._child: _Child | None = None
         self._output: CappedOutput | None = None
 
@@ -330,12 +340,10 @@ class ForkedInterpreter:
             # The server ended under it: what the server printed says why (an import, a crash).
             host = self._server.output().strip()
             if host:
-                text += f"{'' if not text or text.endswith(chr(10)) else chr(10)}versionguard's program host " \
-                        f"printed:\n{host}\n"
+                if text and not text.endswith("\n"):
+                    text += "\n"
+                text += f"versionguard's program host printed:\n{host}\n"
         return text
-
-    def result(self) -> dict[str, Any] | None:
-        return json.loads(self.result_path.read_text("utf-8")) if self.result_path.is_file() else None
 
     def discard(self) -> None:
         self.stop()
