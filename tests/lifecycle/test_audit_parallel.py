@@ -290,16 +290,30 @@ def test_audit_reads_in_one_process_when_a_fork_is_refused(runner, tmp_path, mon
     assert len(one_process_reads) == 2  # jobs 1, then the fallback of the refused split
 
 
-def test_audit_reads_in_one_process_when_no_reading_thread_can_start(runner, tmp_path, monkeypatch,
-                                                                     one_process_reads):
+def test_audit_reads_in_one_process_when_no_result_file_can_be_made(runner, tmp_path, monkeypatch,
+                                                                    one_process_reads):
     files = fleet(tmp_path, accounts=4, per_account=3)
     serial = invoke(runner, files, 1, "-f", "json")
     pids = _started_children(monkeypatch)
+    made = forked._result_file
+    calls: list[int] = []
 
-    def refused(self: Any) -> None:
-        raise RuntimeError("can't start new thread")
+    def refused() -> int:  # the first worker's file is made, the second's refused (a descriptor limit)
+        calls.append(1)
+        if len(calls) == 2:
+            raise OSError(24, "Too many open files")
+        return made()
 
-    monkeypatch.setattr(forked._Child, "drain", refused)
-    assert invoke(runner, files, 2, "-f", "json") == serial
+    monkeypatch.setattr(forked, "_result_file", refused)
+    before = _open_fds()
+    assert invoke(runner, files, 3, "-f", "json") == serial
     assert len(one_process_reads) == 2
-    assert pids and all(_reaped(pid) for pid in pids)
+    assert len(pids) == 1 and all(_reaped(pid) for pid in pids)
+    assert _open_fds() == before
+
+
+def test_a_worker_result_is_read_from_its_file_and_the_file_closed():
+    before = _open_fds()
+    big = "x" * (8 * 2**20)  # more than a pipe holds: the worker never waits for this process to read
+    assert forked.run_forked([lambda: 1, lambda: big, lambda: [big, 3]]) == [1, big, [big, 3]]
+    assert _open_fds() == before

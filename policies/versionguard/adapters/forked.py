@@ -2,26 +2,24 @@
 
 :func:`run_forked` runs the first task in this process and each other one in a child forked from it, so
 the children start at once with everything this process has loaded (modules, catalog, settings) and
-nothing is pickled on the way in; each child's result comes back pickled through a pipe. A child that
+nothing is pickled on the way in; each child's result comes back pickled in an anonymous file. A child that
 raises, dies or is killed is a :class:`WorkerFailed` naming it, never a missing result.
 """
 
 from __future__ import annotations
 
 import contextlib
-import errno
+import mmap
 import os
 import pickle
 import signal
 import sys
-import threading
+import tempfile
 import traceback
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 T = TypeVar("T")
-
-_READ = 1 << 20
 
 
 class WorkerFailed(Exception):
@@ -49,16 +47,11 @@ def usable_cpus() -> int:
 def run_forked(tasks: Sequence[Callable[[], T]]) -> list[T]:
     """Each task's result, in order: ``tasks[0]`` here, every other in its own forked child meanwhile.
     Whatever fails (a fork refused, this task raising, a child failing), no child is left running or
-    unreaped."""
+    unreaped and no result file is left open."""
     children: list[_Child] = []
     try:
         for i, task in enumerate(tasks[1:], 1):  # one at a time: a refused fork leaves the others listed
             children.append(_start(i, task))
-        for child in children:  # threads only once every child is forked: a fork copies no thread
-            try:
-                child.drain()
-            except RuntimeError as exc:  # no thread to be had (a process limit counts threads too)
-                raise OSError(errno.EAGAIN, f"cannot start a thread reading worker {child.index}: {exc}") from None
         results = [tasks[0]()] if tasks else []
         return results + [child.result() for child in children]
     except BaseException:
@@ -69,29 +62,17 @@ def run_forked(tasks: Sequence[Callable[[], T]]) -> list[T]:
 
 
 class _Child:
-    """A forked child and a thread draining its pipe (a child blocked on a full pipe would wait for this
-    process to finish its own task)."""
+    """A forked child and the anonymous file it writes its result to. A file, not a pipe: the child
+    never waits for this process to read (this process is busy with its own task meanwhile), and its
+    result (tens of megabytes in a fleet audit) is read in place, not copied through a pipe in chunks
+    and joined."""
 
     def __init__(self, index: int, pid: int, fd: int) -> None:
         self.index, self.pid, self._fd = index, pid, fd
-        self._chunks: list[bytes] = []
-        self._reader = threading.Thread(target=self._read, args=(fd,), daemon=True)
         self._status: int | None = None  # once reaped (its pid may then be another process's)
-
-    def drain(self) -> None:
-        self._reader.start()
-
-    def _read(self, fd: int) -> None:
-        with os.fdopen(fd, "rb", buffering=0) as pipe:
-            while chunk := pipe.read(_READ):
-                self._chunks.append(chunk)
 
     def wait(self) -> int:
         if self._status is None:
-            if self._reader.ident is not None:  # drained: its end of file is the child's
-                self._reader.join()
-            else:  # never drained: nobody reads its pipe
-                os.close(self._fd)
             try:
                 self._status = os.waitpid(self.pid, 0)[1]
             except ChildProcessError:  # reaped, but interrupted before it was recorded: not a result
@@ -99,49 +80,65 @@ class _Child:
         return self._status
 
     def kill(self) -> None:
-        """Stop it if it still runs, and reap it."""
-        if self._status is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self.pid, signal.SIGKILL)
-            self.wait()
+        """Stop it if it still runs, reap it and close its result file."""
+        try:
+            if self._status is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(self.pid, signal.SIGKILL)
+                self.wait()
+        finally:
+            self._close()
+
+    def _close(self) -> None:
+        if self._fd >= 0:
+            fd, self._fd = self._fd, -1
+            os.close(fd)
 
     def result(self) -> Any:
-        status = self.wait()
-        data = b"".join(self._chunks)
-        self._chunks.clear()
-        if os.WIFSIGNALED(status):
-            raise WorkerFailed(self.index, f"killed by signal {os.WTERMSIG(status)}")
         try:
-            ok, value = pickle.loads(data)
-        except Exception:  # a truncated result: the child died while writing it
-            raise WorkerFailed(self.index, f"exited with status {os.waitstatus_to_exitcode(status)} "
-                               "without sending its result") from None
+            status = self.wait()
+            if os.WIFSIGNALED(status):
+                raise WorkerFailed(self.index, f"killed by signal {os.WTERMSIG(status)}")
+            try:
+                with mmap.mmap(self._fd, 0, access=mmap.ACCESS_READ) as written:
+                    ok, value = pickle.loads(written)
+            except Exception:  # nothing or a truncated result: the child died while writing it
+                raise WorkerFailed(self.index, f"exited with status {os.waitstatus_to_exitcode(status)} "
+                                   "without sending its result") from None
+        finally:
+            self._close()
         if not ok:
             raise WorkerFailed(self.index, value)
         return value
 
 
+def _result_file() -> int:
+    """An anonymous file: in memory where Linux offers it (memfd), else an unlinked temporary file."""
+    if hasattr(os, "memfd_create"):
+        return os.memfd_create("versionguard-worker", os.MFD_CLOEXEC)
+    fd, path = tempfile.mkstemp(prefix="versionguard-worker-")
+    os.unlink(path)
+    return fd
+
+
 def _start(index: int, task: Callable[[], Any]) -> _Child:
-    read_fd, write_fd = os.pipe()
+    fd = _result_file()
     try:
         pid = os.fork()
     except BaseException:  # refused (too many processes, no memory): no descriptor left behind
-        os.close(read_fd)
-        os.close(write_fd)
+        os.close(fd)
         raise
     if pid:
-        os.close(write_fd)
-        return _Child(index, pid, read_fd)
+        return _Child(index, pid, fd)
     # The child: never returns into the caller's stack, never runs its exit handlers or flushes its buffers.
     status = 1
     try:
-        os.close(read_fd)
         try:
             payload = pickle.dumps((True, task()), protocol=pickle.HIGHEST_PROTOCOL)
         except BaseException as exc:  # any failure goes to the parent, named
             payload = pickle.dumps((False, "".join(traceback.format_exception_only(type(exc), exc)).strip()))
-        with os.fdopen(write_fd, "wb") as pipe:
-            pipe.write(payload)
+        with os.fdopen(fd, "wb", closefd=False) as result:
+            result.write(payload)
         status = 0
     finally:
         os._exit(status)

@@ -8,9 +8,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 from array import array
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
+from itertools import pairwise
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -58,6 +60,9 @@ class AuditRun:
 FindingEncoder = Callable[[Iterable["Judged"]], list[tuple[tuple[Any, ...], str]]]
 # Below this much input, forking and merging cost more than a second core saves.
 PARALLEL_FROM_BYTES = 8 * 2**20
+# This process's share against each worker's: it also loads the workers' results once done, so it gets a
+# little more and the workers finish (and write their results) while it works (bench_fleet: 2.38 -> 2.31 s).
+FIRST_SHARE = 1.15
 
 
 def audit_files(files: Sequence[Path], as_of: dt.date | None = None, catalog_path: Path | None = None,
@@ -167,10 +172,18 @@ class _Shard:
     findings: Sequence[Finding] | list[str] = ()  # as Finding objects, or as JSON text when asked for
     tally: tuple[int, int, int] = (0, 0, 0)
 
+    # From a worker, the sort keys travel as columns (one tuple per field): 100,000s of small tuples
+    # pickle and unpickle in about a third of the time that way.
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "keys": tuple(zip(*self.keys, strict=True))}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state, keys=list(zip(*state["keys"], strict=True)))
+
 
 def _shards(files: Sequence[Path], jobs: int) -> list[Sequence[Path]]:
-    """The files in at most ``jobs`` runs of about equal size, in order: one run when the input is small
-    or fork is not available."""
+    """The files in at most ``jobs`` runs of about equal size (the first :data:`FIRST_SHARE` times the
+    others), in order: one run when the input is small or fork is not available."""
     if jobs < 2 or len(files) < 2 or not fork_available():
         return [files]
     sizes = []
@@ -183,11 +196,12 @@ def _shards(files: Sequence[Path], jobs: int) -> list[Sequence[Path]]:
     if total < PARALLEL_FROM_BYTES:
         return [files]
     jobs = min(jobs, len(files))
+    weight = FIRST_SHARE + jobs - 1
     shards: list[Sequence[Path]] = []
     start, done = 0, 0
     for i, size in enumerate(sizes):
         done += size
-        if done * jobs >= total * (len(shards) + 1) and len(shards) < jobs - 1:
+        if done * weight >= total * (FIRST_SHARE + len(shards)) and len(shards) < jobs - 1:
             shards.append(files[start:i + 1])
             start = i + 1
     shards.append(files[start:])
@@ -256,8 +270,7 @@ def _audit_sharded(shards: list[Sequence[Path]], outcomes: Callable[..., Iterato
         return None
     shares = [_Shard(None, keys=keys, findings=findings, tally=counted)
               for keys, findings, counted in [_in_order(outcomes([], rules=_STACK_RULES), encode)]] + results
-    merged = sorted((pair for r in shares for pair in zip(r.keys, r.findings, strict=True)), key=itemgetter(0))
-    in_order = [finding for _, finding in merged]
+    in_order = _merged(shares)
     notes = [note for r in results for note in r.notes]
     runs = [StackRun(blank.runs[0].stack, deployments=sum(r.deployments for r in results))]
     if encode is None:
@@ -266,6 +279,34 @@ def _audit_sharded(shards: list[Sequence[Path]], outcomes: Callable[..., Iterato
     return AuditRun(replace(blank, runs=runs, tally=(mandatory, advisory, waived)), notes, in_order), gaps
 
 
+def _merged(shares: Sequence[_Shard]) -> list[Any]:
+    """The findings of every share (each in report order) in report order, as one sort of them all
+    would give them. A report lists its findings in blocks (stack, waived, level), each by resource:
+    when every block's findings in one share all come before the same block's in the next (the files
+    given in account order, as a shell lists exports named per account), the blocks are joined
+    without comparing anything else; otherwise every finding is sorted (stable: ties keep share order)."""
+    blocks: dict[tuple[Any, ...], list[tuple[_Shard, int, int]]] = {}
+    for share in shares:
+        keys, start = share.keys, 0
+        while start < len(keys):
+            prefix = keys[start][:3]
+            end = bisect_right(keys, prefix, lo=start, key=_BLOCK)
+            blocks.setdefault(prefix, []).append((share, start, end))
+            start = end
+    try:
+        ordered = sorted(blocks)
+        joined = all(a.keys[a_end - 1] < b.keys[b_start]
+                     for runs in blocks.values() for (a, _, a_end), (b, b_start, _) in pairwise(runs))
+    except TypeError:  # values of another type than their peers': the sort below orders what can be ordered
+        joined = False
+    if joined:
+        return [found for prefix in ordered for share, start, end in blocks[prefix] for found in
+                share.findings[start:end]]
+    merged = sorted((pair for r in shares for pair in zip(r.keys, r.findings, strict=True)), key=itemgetter(0))
+    return [finding for _, finding in merged]
+
+
+_BLOCK = itemgetter(0, 1, 2)  # a sort key's (stack, waived, level): its block in the report
 _DEPLOYMENT_RULES = tuple(rule for rule in RULES if rule.check_stack is None)
 _STACK_RULES = tuple(rule for rule in RULES if rule.check_stack is not None)
 

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 from versionguard.core.findings import Finding, Report, order_key
 
 if TYPE_CHECKING:
-    from versionguard.adapters.azure.arm_deployments import LiveDeployment
     from versionguard.commands.audit import Judged
 
 _CHUNK = 4096  # findings encoded at a time by :func:`pieces`
@@ -48,28 +47,38 @@ def encode_judged(outcomes: Iterable[Judged]) -> list[tuple[tuple[Any, ...], str
     findings (rare: the same text either way)."""
     text_of = _FindingText()
     pairs: list[tuple[tuple[Any, ...], str]] = []
-    add = pairs.append
+    add, place, scope = pairs.append, text_of.place, text_of.scope
     for o in outcomes:
         group = o.deployments
-        if group is None or o.waivers is not None or not _plain(o, group):
-            for f in o.findings():
-                add((order_key(f), text_of(f)))
-            continue
-        stack, policy, message = o.stack, o.policy, o.message
-        optional = o.level != "mandatory"
-        head, middle = text_of.head(stack, policy, o.level), text_of.middle(message, False)
-        for d in group:
-            resource, urn = d.resource, d.arm_id
-            add(((stack, False, optional, resource, urn, policy, message),
-                 f"{head}{text_of.place(resource, d.arm_type, urn)}{middle}"
-                 f"{text_of.scope(d.subscription, d.resource_group)}}}"))
+        if group is not None and o.waivers is None and type(o.stack) is type(o.policy) is type(o.level) \
+                is type(o.message) is str:
+            stack, policy, message = o.stack, o.policy, o.message
+            optional = o.level != "mandatory"
+            head, middle = text_of.head(stack, policy, o.level), text_of.middle(message, False)
+            made = len(pairs)
+            try:
+                for d in group:
+                    resource, urn = f"{d.account}/{d.name}", d.arm_id
+                    where = scope(d.subscription, d.resource_group)
+                    add(((stack, False, optional, resource, urn, policy, message),
+                         f"{head}{place(resource, d.arm_type, urn)}{middle}{where}}}"))
+                continue
+            except TypeError:  # a value of another type than ARM JSON gives (the escaper takes strings only)
+                del pairs[made:]
+        for f in o.findings():
+            add((order_key(f), text_of(f)))
     return pairs
 
 
-def _plain(o: Judged, group: Sequence[LiveDeployment]) -> bool:
-    """The strings :class:`_FindingText` formats are strings here too, as ARM JSON always gives them."""
-    return type(o.stack) is type(o.policy) is type(o.level) is type(o.message) is str and all(
-        type(d.arm_id) is type(d.arm_type) is type(d.account) is type(d.name) is str for d in group)
+class _Escaped(dict[str, str]):
+    """Each string as JSON text (json's own C escaper, as ``json.dumps`` uses), escaped once: a string
+    seen before is a dictionary look-up, with no Python call."""
+
+    def __missing__(self, value: str) -> str:
+        if len(self) >= 65536:  # unbounded input: bound the cache
+            self.clear()
+        text = self[value] = _escape(value)
+        return text
 
 
 class _FindingText:
@@ -78,33 +87,25 @@ class _FindingText:
     such string is escaped once (json's own C escaper, as ``json.dumps`` uses) and the text is formatted."""
 
     def __init__(self) -> None:
-        self._seen: dict[str, str] = {}
-
-    def _str(self, value: str) -> str:
-        text = self._seen.get(value)
-        if text is None:
-            if len(self._seen) >= 65536:  # unbounded input: bound the cache
-                self._seen.clear()
-            text = self._seen[value] = _escape(value)
-        return text
+        self._seen = _Escaped()
 
     def head(self, stack: str, policy: str, level: str) -> str:
-        known = self._str
-        return f'{{"stack": {known(stack)}, "policy": {known(policy)}, "level": {known(level)}, "resource": '
+        known = self._seen
+        return f'{{"stack": {known[stack]}, "policy": {known[policy]}, "level": {known[level]}, "resource": '
 
     def place(self, resource: str, type_: str, urn: str) -> str:
-        return f'{_escape(resource)}, "type": {self._str(type_)}, "urn": {_escape(urn)}'
+        return f'{_escape(resource)}, "type": {self._seen[type_]}, "urn": {_escape(urn)}'
 
     def middle(self, message: str, waived: bool) -> str:
-        return f', "message": {self._str(message)}, "waived": {"true" if waived else "false"}'
+        return f', "message": {self._seen[message]}, "waived": {"true" if waived else "false"}'
 
     def scope(self, subscription: Any, resource_group: Any) -> str:
         text = ""
         if subscription is not None:
-            text += ', "subscription": ' + (self._str(subscription) if type(subscription) is str
+            text += ', "subscription": ' + (self._seen[subscription] if type(subscription) is str
                                             else json.dumps(subscription))
         if resource_group is not None:
-            text += ', "resource_group": ' + (self._str(resource_group) if type(resource_group) is str
+            text += ', "resource_group": ' + (self._seen[resource_group] if type(resource_group) is str
                                               else json.dumps(resource_group))
         return text
 

@@ -31,15 +31,15 @@ from typing import Any
 
 from versionguard.adapters.azure.arm_json import arm_list
 from versionguard.adapters.azure.resource_graph import GraphPage, graph_page, is_graph_response
-from versionguard.adapters.files.fast_json import read_export
-from versionguard.adapters.files.safe_load import parse_json
+from versionguard.adapters.files.fast_json import parse_export
+from versionguard.adapters.files.safe_load import MAX_EXPORT_BYTES, parse_json, read_bytes
 from versionguard.core.errors import InputError
 from versionguard.core.records import AZURE_NATIVE_TYPE, DeploymentRecord, judged_content, normalize, shape_of
 
 ARM_DEPLOYMENT_TYPE = "Microsoft.CognitiveServices/accounts/deployments"
-_TYPE_FOLDED = ARM_DEPLOYMENT_TYPE.casefold()
+TYPE_FOLDED = ARM_DEPLOYMENT_TYPE.casefold()
 # Subscription and resource group are optional in the match: an id without them is still a deployment's.
-_ARM_ID = re.compile(r"^(?:/subscriptions/([^/]+)/resourceGroups/([^/]+))?.*?"
+ARM_ID = re.compile(r"^(?:/subscriptions/([^/]+)/resourceGroups/([^/]+))?.*?"
                      r"/providers/Microsoft\.CognitiveServices/accounts/([^/]+)/deployments/([^/]+)/?$",
                      re.IGNORECASE | re.DOTALL)
 _ID_EXPECTED = "an ARM id .../providers/Microsoft.CognitiveServices/accounts/<account>/deployments/<name>"
@@ -119,7 +119,7 @@ def read_item(item: Any, path: str, source: str, graph: bool) -> LiveDeployment:
     if type(item) is not dict:
         raise InputError(source, path, "a deployment object", shape_of(item))
     arm_id = item.get("id")
-    match = _ARM_ID.match(arm_id) if type(arm_id) is str else None
+    match = ARM_ID.match(arm_id) if type(arm_id) is str else None
     if graph:
         if match is None:  # the id is the row's identity: checked first
             raise InputError(source, f"{path}.id", _ID_EXPECTED, arm_id)
@@ -133,7 +133,7 @@ def read_item(item: Any, path: str, source: str, graph: bool) -> LiveDeployment:
             raise InputError(source, f"{path}.id", _ID_EXPECTED, arm_id)
     arm_type = item.get("type", ARM_DEPLOYMENT_TYPE)
     # Resource Graph writes types in lower case; ARM compares them case-insensitively.
-    if type(arm_type) is not str or (arm_type != ARM_DEPLOYMENT_TYPE and arm_type.casefold() != _TYPE_FOLDED):
+    if type(arm_type) is not str or (arm_type != ARM_DEPLOYMENT_TYPE and arm_type.casefold() != TYPE_FOLDED):
         raise InputError(source, f"{path}.type", ARM_DEPLOYMENT_TYPE, arm_type)
     subscription, group, account = match.group(1), match.group(2), match.group(3)
     record = normalize(AZURE_NATIVE_TYPE, item, name, urn=arm_id, account=account)
@@ -235,17 +235,30 @@ def read_files(paths: Iterable[Path]) -> FileReads:
     read = FileReads(Deduplicator(), [], [])
     with bulk_load():
         for path in paths:
+            found, listing = read_file(path)
             source = str(path)
-            listing = listing_of(read_export(path, "JSON file"), source)
-            found = read_items(listing.items, listing.prefix, source, listing.graph)
-            if listing.next_link:
+            if listing is not None and listing.next_link:
                 read.gaps.append(Gap(source, "nextLink", f"an ARM Deployments-List page with a nextLink ({len(found)} "
                                      f"deployment{'' if len(found) == 1 else 's'}): the pages after it are not in "
                                      "the file"))
-            if listing.page is not None:
+            if listing is not None and listing.page is not None:
                 read.pages.append((source, listing.page, found))
             read.dedup.add(found)
     return read
+
+
+def read_file(path: Path | str) -> tuple[list[LiveDeployment], Listing | None]:
+    """One export's deployments and, unless it is an ``az`` export read typed (:mod:`az_export`, the
+    fleet's common case), its listing (envelope and paging facts)."""
+    from versionguard.adapters.azure import az_export  # it builds on this module's LiveDeployment
+
+    source = str(path)
+    data = read_bytes(path, "JSON file", MAX_EXPORT_BYTES)
+    found = az_export.read_deployments(data, source)
+    if found is not None:
+        return found, None
+    listing = listing_of(parse_export(data, source), source)
+    return read_items(listing.items, listing.prefix, source, listing.graph), listing
 
 
 def whole_or_gaps(gaps: list[Gap], pages: Sequence[Page], allow_partial: bool) -> list[Gap]:

@@ -54,7 +54,7 @@ def read_export(path: str | Path, what: str) -> Any:
 
 def parse_export(data: bytes, source: str) -> Any:
     """One JSON value from UTF-8 bytes, as :func:`safe_load.parse_json` would return it."""
-    data = _checked_bytes(data, source)
+    data = checked_bytes(data, source)
     if len(data) > SCREEN_FROM:
         screen(data, source)
     # msgspec first (its own recursion guard refuses nesting past about 1,000 levels), then the strict
@@ -86,7 +86,7 @@ def screen(data: bytes, source: str) -> None:
                          f"{values:,} values (about {estimate / 2**20:,.0f} MiB once parsed)")
 
 
-def _checked_bytes(data: bytes, source: str) -> bytes:
+def checked_bytes(data: bytes, source: str) -> bytes:
     """The BOM, foreign-encoding and NUL rules of :func:`safe_load.decode_text`, on bytes."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
