@@ -317,3 +317,128 @@ def test_a_worker_result_is_read_from_its_file_and_the_file_closed():
     big = "x" * (8 * 2**20)  # more than a pipe holds: the worker never waits for this process to read
     assert forked.run_forked([lambda: 1, lambda: big, lambda: [big, 3]]) == [1, big, [big, 3]]
     assert _open_fds() == before
+
+def test_shares_out_of_account_order_are_merged_finding_by_finding(runner, tmp_path, monkeypatch):
+    """Files given in account order join each share's report blocks as they are; any other order (or
+    accounts that interleave across shares) sorts every finding: the same report either way."""
+    files = fleet(tmp_path, accounts=8, per_account=5)
+    merges: list[bool] = []
+    real = audit_command._merged
+
+    def recorded(shares: Any) -> Any:
+        merged = real(shares)
+        keys = [k for share in shares for k in share.keys]
+        merges.append(len(keys) > 1 and merged == [f for _, f in sorted(
+            zip(keys, [f for share in shares for f in share.findings], strict=True), key=lambda p: p[0])])
+        return merged
+
+    monkeypatch.setattr(audit_command, "_merged", recorded)
+    in_order = same_as_serial(runner, files, "-f", "json", jobs=(2, 3))
+    shuffled = [files[i] for i in (5, 1, 7, 0, 3, 6, 2, 4)]
+    assert same_as_serial(runner, shuffled, "-f", "json", jobs=(2, 3)) == in_order
+    assert merges and all(merges)
+
+
+def test_the_join_of_blocks_is_taken_only_when_it_is_the_sort():
+    shard = audit_command._Shard
+
+    def share(*keys: tuple[Any, ...]) -> Any:
+        return shard(keys=list(keys), findings=[k[3] for k in keys])
+
+    a = share(("s", False, False, "a/1"), ("s", False, True, "a/1"), ("s", False, True, "a/2"))
+    b = share(("s", False, False, "b/1"), ("s", False, True, "b/0"))
+    assert audit_command._merged([shard(), a, b]) == ["a/1", "b/1", "a/1", "a/2", "b/0"]
+    c = share(("s", False, False, "a/0"))  # before a's first: the blocks overlap, every finding is sorted
+    assert audit_command._merged([a, c]) == ["a/0", "a/1", "a/1", "a/2"]
+    same = share(("s", False, False, "a/1"))  # a tie keeps share order, as the stable sort does
+    assert audit_command._merged([a, same]) == ["a/1", "a/1", "a/1", "a/2"]
+
+
+# --- workers started before the command line is parsed (cli.early_start) ---------------------------------
+
+@pytest.mark.parametrize(("argv", "expected"), [
+    (["a.json", "b.json"], (["a.json", "b.json"], None)),
+    (["a.json", "-f", "json", "-o", "out.json", "--jobs", "3", "b.json"], (["a.json", "b.json"], 3)),
+    (["--as-of=2026-12-07", "-j", "2", "--allow-partial", "a.json", "--", "-b.json"], (["a.json", "-b.json"], 2)),
+    (["--catalog", "c.yaml", "--waivers", "w.yaml", "--policy-config", "p.json", "--stack-label", "x", "a"], (["a"], None)),
+    (["a.json", "--live"], None), (["a.json", "--help"], None), (["-fjson", "a.json"], None),
+    (["a.json", "--jobs", "two"], None), (["a.json", "--jobs"], None), (["a.json", "--unknown"], None),
+])
+def test_early_start_reads_audit_arguments_as_typer_will(argv, expected):
+    from versionguard.cli.early_start import audit_files_and_jobs
+
+    assert audit_files_and_jobs(argv) == expected
+
+
+def _running(pid: int) -> bool:
+    try:
+        return os.waitpid(pid, os.WNOHANG) == (0, 0)
+    except ChildProcessError:
+        return False
+
+
+def test_early_workers_are_claimed_by_the_same_files_and_jobs(runner, tmp_path, one_process_reads):
+    files = fleet(tmp_path)
+    serial = invoke(runner, files, 1, "-f", "json")
+    audit_command.start_early_shares([str(f) for f in files], 3)
+    early = audit_command._EARLY
+    assert early is not None and len(early.workers) == 2 and [f for s in early.shards for f in s] == files
+    pids = [w.pid for w in early.workers]
+    assert invoke(runner, files, 3, "-f", "json") == serial
+    assert audit_command._EARLY is None and not any(map(_running, pids))
+    assert len(one_process_reads) == 1  # jobs 1 only
+
+
+@pytest.mark.parametrize("other", ["files", "jobs"])
+def test_early_workers_not_claimed_are_stopped_and_the_command_splits_as_usual(runner, tmp_path, other):
+    files = fleet(tmp_path)
+    serial = invoke(runner, files, 1, "-f", "json")
+    audit_command.start_early_shares([str(f) for f in (files[1:] if other == "files" else files)], 3)
+    pids = [w.pid for w in audit_command._EARLY.workers]
+    assert invoke(runner, files, 2, "-f", "json") == serial
+    assert not any(map(_running, pids))
+    audit_command.start_early_shares([str(f) for f in files], 2)
+    pids = [w.pid for w in audit_command._EARLY.workers]
+    audit_command._stop_unclaimed()  # at exit, when the command never got that far (a usage error)
+    assert audit_command._EARLY is None and not any(map(_running, pids))
+
+
+def test_an_early_worker_reading_a_malformed_file_gives_the_first_error_in_file_order(runner, tmp_path):
+    files = fleet(tmp_path)
+    files[7].write_text("[{", "utf-8")  # in the last worker's share
+    files[1].write_text('{"value": 3}', "utf-8")  # in this process's
+    audit_command.start_early_shares([str(f) for f in files], 3)
+    code, output, _ = invoke(runner, files, 3, "-f", "json")
+    assert code == 2 and "deployments-01.json: value: expected a list of deployments" in output
+
+
+def test_a_dead_early_worker_is_exit_2_never_a_verdict(runner, tmp_path):
+    files = fleet(tmp_path)
+    audit_command.start_early_shares([str(f) for f in files], 2)
+    os.kill(audit_command._EARLY.workers[0].pid, signal.SIGKILL)
+    code, output, _ = invoke(runner, files, 2, "-f", "json")
+    assert code == 2 and "(worker process)" in output and "killed by signal 9" in output
+
+
+def test_versionguard_audit_starts_its_workers_before_parsing(tmp_path):
+    """The real entry point: large input (above the 8 MiB threshold) split before typer loads."""
+    import subprocess
+    import sys
+
+    padding = {"systemData": {"createdBy": "x" * 4000}}
+    files = [write_json(tmp_path / f"deployments-{a:02d}.json", [item(a, i, **padding) for i in range(60)])
+             for a in range(40)]
+    assert sum(f.stat().st_size for f in files) > 8 * 2**20  # PARALLEL_FROM_BYTES in the real command
+    probe = ("import sys, versionguard.commands.audit as a, versionguard.cli as c\n"
+             "start = a.start_early_shares\n"
+             "def seen(files, jobs):\n"
+             "    start(files, jobs); sys.stderr.write(f'early workers: {len(a._EARLY.workers)}\\n')\n"
+             "a.start_early_shares = seen\nsys.argv[0] = 'versionguard'\nc.main()\n")
+    outputs = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"report-{jobs}.json"
+        done = subprocess.run([sys.executable, "-c", probe, "audit", *map(str, files), *PIN, "-j", jobs,
+                               "-f", "json", "-o", str(out)], capture_output=True, text=True, timeout=300)
+        assert done.returncode == 1, done.stderr
+        outputs.append((out.read_bytes(), "early workers: 1" in done.stderr))
+    assert outputs[0][0] == outputs[1][0] and outputs == [(outputs[0][0], False), (outputs[0][0], True)]

@@ -99,3 +99,22 @@ def test_judge_runs_stack_rules_once() -> None:
     stale = context(make_catalog(as_of=day(-200)))
     stack = [j for j in judge([], stale) if j.record is None]
     assert [(j.rule.meta.id, type(j.outcome)) for j in stack] == [("catalog-freshness", Violation)]
+
+
+@pytest.mark.parametrize("props", [
+    {"properties": {"model": {"format": "OpenAI", "name": "gpt-4o", "version": "2024-11-20"},
+                    "versionUpgradeOption": "NoAutoUpgrade"}, "sku": {"name": "Standard"}},
+    {"properties": {"model": [1]}, "sku": "odd"}, None, {},
+])
+def test_the_fast_record_constructor_makes_the_dataclass_own_object(props: object) -> None:
+    """records._record sets the fields without the frozen dataclass __init__: the same object, field for field."""
+    from dataclasses import fields
+
+    from versionguard.core.records import DeploymentRecord, native_record
+
+    made = normalize(NATIVE, props, "dep", urn="/x", account="acct")
+    by_init = DeploymentRecord(*(getattr(made, f.name) for f in fields(DeploymentRecord)))
+    assert made == by_init  # (and so hashes alike: a frozen dataclass hashes its fields)
+    assert list(vars(made)) == [f.name for f in fields(DeploymentRecord)] == list(vars(by_init))
+    assert native_record(None, lambda p: p, props, "dep", "/x", "acct") == normalize(
+        "azure-native:cognitiveservices:Deployment", props, "dep", urn="/x", account="acct")

@@ -97,3 +97,22 @@ def test_yaml_nan_and_infinity_are_refused_naming_line_and_value(value: str, got
 
 def test_yaml_quoted_nan_is_text() -> None:
     assert safe_load.parse_yaml('a: ".nan"\nb: 2.5\n', "doc.yaml") == {"a": ".nan", "b": 2.5}
+
+
+def test_a_file_is_read_whole_whatever_its_size_says(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """read_bytes reads what fstat reports, then whatever the file grew by, up to the bound: a file
+    whose size is not known ahead (procfs says 0) is read whole, and one that grows past the bound is
+    refused."""
+    status = safe_load.read_bytes("/proc/self/status", "status file")
+    assert status.startswith(b"Name:") and status.endswith(b"\n")
+    path = tmp_path / "grows.json"
+    path.write_bytes(b"[1]")
+    real_fstat = safe_load.os.fstat
+    monkeypatch.setattr(safe_load.os, "fstat", lambda fd: type("S", (), {"st_size": 1})())
+    assert safe_load.read_bytes(path, "JSON file", 3) == b"[1]"  # said 1 byte, holds 3
+    with pytest.raises(InputError, match="JSON file of at most"):
+        safe_load.read_bytes(path, "JSON file", 2)
+    monkeypatch.setattr(safe_load.os, "fstat", real_fstat)
+    assert safe_load.read_bytes(path, "JSON file", 3) == b"[1]"
+    with pytest.raises(InputError, match="JSON file of at most"):
+        safe_load.read_bytes(path, "JSON file", 2)

@@ -17,7 +17,7 @@ import sys
 import tempfile
 import traceback
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 T = TypeVar("T")
 
@@ -48,28 +48,63 @@ def run_forked(tasks: Sequence[Callable[[], T]]) -> list[T]:
     """Each task's result, in order: ``tasks[0]`` here, every other in its own forked child meanwhile.
     Whatever fails (a fork refused, this task raising, a child failing), no child is left running or
     unreaped and no result file is left open."""
-    children: list[_Child] = []
+    children: list[Worker] = []
     try:
         for i, task in enumerate(tasks[1:], 1):  # one at a time: a refused fork leaves the others listed
             children.append(_start(i, task))
-        results = [tasks[0]()] if tasks else []
+    except BaseException:
+        stop(children)
+        raise
+    return _collect(tasks[0] if tasks else None, children)
+
+
+def run_started(first: Callable[[], T], started: Sequence[tuple[Worker, Callable[[Any], T]]]) -> list[T]:
+    """Like :func:`run_forked`, for workers already running (:func:`start_early`): each is sent its task
+    (called with what the worker prepared), ``first`` runs here meanwhile; the results in order."""
+    children = [worker for worker, _ in started]
+    try:
+        for worker, task in started:
+            worker.send(task)
+    except BaseException:
+        stop(children)
+        raise
+    return _collect(first, children)
+
+
+def _collect(first: Callable[[], T] | None, children: Sequence[Worker]) -> list[T]:
+    try:
+        results = [first()] if first is not None else []
         return results + [child.result() for child in children]
     except BaseException:
-        for child in children:  # each one, whatever happens to another
-            with contextlib.suppress(Exception):
-                child.kill()
+        stop(children)
         raise
 
 
-class _Child:
+def stop(children: Sequence[Worker]) -> None:
+    """Stop, reap and close every child, whatever happens to another."""
+    for child in children:
+        with contextlib.suppress(Exception):
+            child.kill()
+
+
+class Worker:
     """A forked child and the anonymous file it writes its result to. A file, not a pipe: the child
     never waits for this process to read (this process is busy with its own task meanwhile), and its
     result (tens of megabytes in a fleet audit) is read in place, not copied through a pipe in chunks
-    and joined."""
+    and joined. A child started early (:func:`start_early`) also has the pipe its task comes through."""
 
-    def __init__(self, index: int, pid: int, fd: int) -> None:
-        self.index, self.pid, self._fd = index, pid, fd
+    def __init__(self, index: int, pid: int, fd: int, task_fd: int = -1) -> None:
+        self.index, self.pid, self._fd, self._task_fd = index, pid, fd, task_fd
         self._status: int | None = None  # once reaped (its pid may then be another process's)
+
+    def send(self, task: Callable[[Any], Any]) -> None:
+        """Its task, once: a child that died meanwhile is reported by :meth:`result`, not here."""
+        payload = pickle.dumps(task, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            with contextlib.suppress(OSError), os.fdopen(self._task_fd, "wb", closefd=False) as pipe:
+                pipe.write(len(payload).to_bytes(8, "big") + payload)
+        finally:
+            self._close_task()
 
     def wait(self) -> int:
         if self._status is None:
@@ -87,11 +122,17 @@ class _Child:
                     os.kill(self.pid, signal.SIGKILL)
                 self.wait()
         finally:
+            self._close_task()
             self._close()
 
     def _close(self) -> None:
         if self._fd >= 0:
             fd, self._fd = self._fd, -1
+            os.close(fd)
+
+    def _close_task(self) -> None:
+        if self._task_fd >= 0:
+            fd, self._task_fd = self._task_fd, -1
             os.close(fd)
 
     def result(self) -> Any:
@@ -106,6 +147,7 @@ class _Child:
                 raise WorkerFailed(self.index, f"exited with status {os.waitstatus_to_exitcode(status)} "
                                    "without sending its result") from None
         finally:
+            self._close_task()
             self._close()
         if not ok:
             raise WorkerFailed(self.index, value)
@@ -121,7 +163,7 @@ def _result_file() -> int:
     return fd
 
 
-def _start(index: int, task: Callable[[], Any]) -> _Child:
+def _start(index: int, task: Callable[[], Any]) -> Worker:
     fd = _result_file()
     try:
         pid = os.fork()
@@ -129,12 +171,56 @@ def _start(index: int, task: Callable[[], Any]) -> _Child:
         os.close(fd)
         raise
     if pid:
-        return _Child(index, pid, fd)
-    # The child: never returns into the caller's stack, never runs its exit handlers or flushes its buffers.
+        return Worker(index, pid, fd)
+    _child(fd, task)
+
+
+def start_early(index: int, prepare: Callable[[], Any]) -> Worker:
+    """A child that runs ``prepare()`` at once, then waits for its task (:meth:`Worker.send`: a callable
+    taking what ``prepare`` returned). This process may meanwhile load what the task needs; a child it
+    never sends a task to is stopped with :func:`stop`."""
+    fd = _result_file()
+    try:
+        task_read, task_write = os.pipe()
+    except BaseException:
+        os.close(fd)
+        raise
+    try:
+        pid = os.fork()
+    except BaseException:
+        for descriptor in (fd, task_read, task_write):
+            os.close(descriptor)
+        raise
+    if pid:
+        os.close(task_read)
+        return Worker(index, pid, fd, task_write)
+    os.close(task_write)
+
+    def work() -> Any:
+        prepared = prepare()  # first: this process loads what the task needs meanwhile
+        return _received(task_read)(prepared)
+
+    _child(fd, work)
+
+
+def _received(task_fd: int) -> Callable[[Any], Any]:
+    """The task sent through ``task_fd``: its length first (children started after this one hold a copy
+    of the pipe's other end, so its end of file cannot mark the end of the task)."""
+    with os.fdopen(task_fd, "rb") as pipe:
+        size = int.from_bytes(pipe.read(8), "big")
+        payload = pipe.read(size)
+    if size == 0 or len(payload) != size:
+        raise WorkerFailed(0, "no task was sent")
+    return pickle.loads(payload)
+
+
+def _child(fd: int, work: Callable[[], Any]) -> NoReturn:
+    """The child: ``work()``'s result (or its failure, named) pickled into the result file. It never
+    returns into the caller's stack, never runs its exit handlers or flushes its buffers."""
     status = 1
     try:
         try:
-            payload = pickle.dumps((True, task()), protocol=pickle.HIGHEST_PROTOCOL)
+            payload = pickle.dumps((True, work()), protocol=pickle.HIGHEST_PROTOCOL)
         except BaseException as exc:  # any failure goes to the parent, named
             payload = pickle.dumps((False, "".join(traceback.format_exception_only(type(exc), exc)).strip()))
         with os.fdopen(fd, "wb", closefd=False) as result:

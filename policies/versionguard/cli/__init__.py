@@ -1,7 +1,8 @@
 """The command line: typer wiring only (``app`` builds it; one module per command).
 
-``main`` first starts the program host of a command that runs Pulumi programs (``early_start``), so
-that it imports Pulumi while this process still loads typer and the commands, then runs the app.
+``main`` first starts the program host of a command that runs Pulumi programs, or the workers of a
+large ``audit`` (``early_start``), so that they work while this process still loads typer and the
+commands, then runs the app.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ __all__ = ["app", "main"]
 
 
 def main() -> None:
-    from versionguard.cli.early_start import start_program_host
+    from versionguard.cli.early_start import start_audit_workers, start_program_host
 
+    start_audit_workers(sys.argv[1:])
     start_program_host(sys.argv[1:])
     from versionguard.cli.application import main as run_app
 

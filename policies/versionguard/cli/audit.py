@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from versionguard.adapters.azure.sdk_clients import DEFAULT_CONCURRENCY, MAX_CONCURRENCY
-from versionguard.adapters.forked import usable_cpus
+from versionguard.cli.early_start import DEFAULT_AUDIT_JOBS_CAP, MAX_AUDIT_JOBS, default_jobs
 from versionguard.cli.options import (
     ArmEndpointOpt,
     AsOf,
@@ -31,12 +31,6 @@ from versionguard.core.errors import InputError
 if TYPE_CHECKING:
     from versionguard.commands.audit import LiveProgress
 
-MAX_AUDIT_JOBS = 64
-DEFAULT_AUDIT_JOBS_CAP = 4  # past a few processes, the merge and each one's start cost more than they save
-
-
-def default_jobs() -> int:
-    return min(DEFAULT_AUDIT_JOBS_CAP, usable_cpus())
 
 
 def audit(
