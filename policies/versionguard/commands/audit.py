@@ -75,7 +75,7 @@ PARALLEL_FROM_BYTES = 8 * 2**20
 FIRST_SHARE = 1.15
 # The same, for workers started before the command line is parsed (:func:`start_early_shares`): this
 # process then has its start (typer, the commands, the catalog: about 0.4 s) still to do.
-EARLY_FIRST_SHARE = 0.85
+EARLY_FIRST_SHARE = 0.95
 
 
 def audit_files(files: Sequence[Path], as_of: dt.date | None = None, catalog_path: Path | None = None,

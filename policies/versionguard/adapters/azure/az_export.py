@@ -122,19 +122,20 @@ def _read(items: list[_Item], source: str) -> tuple[list[LiveDeployment] | None,
         # (records._plain_native_key: plain objects down to the model, strings and nulls in them).
         key: tuple[Any, ...] | None = None
         sku_name: Any = None
+        plain_sku = True  # an object or null, as records._plain_native_key requires
         if type(sku) is _Sku:
             sku_name = sku.name
             held += 1 + (sku_name is not unset)
         elif sku is not unset:
             held += 1
-            if sku is not None:
-                sku_name = sku  # odd: never plain
+            plain_sku = sku is None  # a string, number, list: the full path names it malformed
         if type(body) is _Properties:
             model, option = body.model, body.versionUpgradeOption
             held += 1 + (model is not unset) + (option is not unset)
             if type(model) is _Model:
                 form, model_name, version = model.format, model.name, model.version
                 held += (form is not unset) + (model_name is not unset) + (version is not unset)
+            if type(model) is _Model and plain_sku:
                 key = (None if form is unset else form, None if model_name is unset else model_name,
                        None if version is unset else version, None if option is unset else option,
                        None if sku_name is unset else sku_name)
