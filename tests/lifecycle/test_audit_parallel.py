@@ -360,7 +360,8 @@ def test_the_join_of_blocks_is_taken_only_when_it_is_the_sort():
     (["a.json", "b.json"], (["a.json", "b.json"], None)),
     (["a.json", "-f", "json", "-o", "out.json", "--jobs", "3", "b.json"], (["a.json", "b.json"], 3)),
     (["--as-of=2026-12-07", "-j", "2", "--allow-partial", "a.json", "--", "-b.json"], (["a.json", "-b.json"], 2)),
-    (["--catalog", "c.yaml", "--waivers", "w.yaml", "--policy-config", "p.json", "--stack-label", "x", "a"], (["a"], None)),
+    (["--catalog", "c.yaml", "--waivers", "w.yaml", "--policy-config", "p.json", "--stack-label", "x", "a"],
+     (["a"], None)),
     (["a.json", "--live"], None), (["a.json", "--help"], None), (["-fjson", "a.json"], None),
     (["a.json", "--jobs", "two"], None), (["a.json", "--jobs"], None), (["a.json", "--unknown"], None),
 ])
