@@ -443,3 +443,60 @@ def test_versionguard_audit_starts_its_workers_before_parsing(tmp_path):
         assert done.returncode == 1, done.stderr
         outputs.append((out.read_bytes(), "early workers: 1" in done.stderr))
     assert outputs[0][0] == outputs[1][0] and outputs == [(outputs[0][0], False), (outputs[0][0], True)]
+
+
+def _slow_prepare() -> str:
+    import time
+
+    time.sleep(1.0)  # still reading its share when the task is sent
+    return "prepared"
+
+
+def _task_of(size: int) -> Any:
+    from functools import partial
+
+    return partial(_task_result, b"w" * size)
+
+
+def _task_result(waivers: bytes, prepared: str) -> tuple[str, int]:
+    return prepared, len(waivers)
+
+
+@pytest.mark.parametrize("size", [0, 100, 2**16, 3 * 2**20])
+def test_a_task_larger_than_a_pipe_never_holds_this_process_up(size):
+    """The task goes through the worker's result file: a large catalog or waiver file in it cannot block
+    the send until the worker is done reading (found by review: 0.13-0.25 s at -j 2 with 600 waivers)."""
+    import time
+
+    before = _open_fds()
+    worker = forked.start_early(1, _slow_prepare)
+    start = time.perf_counter()
+    worker.send(_task_of(size))
+    assert time.perf_counter() - start < 0.5
+    assert forked._collect(None, [worker]) == [("prepared", size)]
+    assert _open_fds() == before
+
+
+def test_an_early_worker_whose_task_never_comes_fails_named():
+    worker = forked.start_early(1, lambda: None)
+    worker._close_task()  # as when this process ends before sending
+    with pytest.raises(forked.WorkerFailed, match="no task was sent"):
+        forked._collect(None, [worker])
+
+
+def test_early_workers_started_before_any_failure_are_stopped(tmp_path, monkeypatch):
+    files = fleet(tmp_path)
+    pids: list[int] = []
+
+    def second_fails(index: int, prepare: Any) -> Any:
+        if pids:
+            raise RuntimeError("not an OSError")
+        worker = forked.start_early(index, prepare)
+        pids.append(worker.pid)
+        return worker
+
+    monkeypatch.setattr(audit_command, "start_early", second_fails)
+    before = _open_fds()
+    audit_command.start_early_shares([str(f) for f in files], 3)
+    assert audit_command._EARLY is None and len(pids) == 1 and not _running(pids[0])
+    assert _open_fds() == before

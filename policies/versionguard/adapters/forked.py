@@ -98,11 +98,17 @@ class Worker:
         self._status: int | None = None  # once reaped (its pid may then be another process's)
 
     def send(self, task: Callable[[Any], Any]) -> None:
-        """Its task, once: a child that died meanwhile is reported by :meth:`result`, not here."""
+        """Its task, once: a child that died meanwhile is reported by :meth:`result`, not here. The task
+        goes into the child's result file and only its length through the pipe: the child reads the
+        pipe once its own share is read, and a task larger than the pipe's buffer (a big catalog or
+        waiver file) would otherwise hold this process up until then."""
         payload = pickle.dumps(task, protocol=pickle.HIGHEST_PROTOCOL)
         try:
-            with contextlib.suppress(OSError), os.fdopen(self._task_fd, "wb", closefd=False) as pipe:
-                pipe.write(len(payload).to_bytes(8, "big") + payload)
+            with contextlib.suppress(OSError):
+                done = 0
+                while done < len(payload):
+                    done += os.pwrite(self._fd, memoryview(payload)[done:], done)
+                os.write(self._task_fd, len(payload).to_bytes(8, "big"))  # 8 bytes: never blocks
         finally:
             self._close_task()
 
@@ -198,19 +204,26 @@ def start_early(index: int, prepare: Callable[[], Any]) -> Worker:
 
     def work() -> Any:
         prepared = prepare()  # first: this process loads what the task needs meanwhile
-        return _received(task_read)(prepared)
+        return _received(task_read, fd)(prepared)
 
     _child(fd, work)
 
 
-def _received(task_fd: int) -> Callable[[Any], Any]:
-    """The task sent through ``task_fd``: its length first (children started after this one hold a copy
-    of the pipe's other end, so its end of file cannot mark the end of the task)."""
+def _received(task_fd: int, fd: int) -> Callable[[Any], Any]:
+    """The task :meth:`Worker.send` wrote into the result file ``fd``, once its length comes through
+    ``task_fd`` (children started after this one hold a copy of the pipe's other end, so its end of
+    file cannot mark a task sent); the file is then emptied for the result."""
     with os.fdopen(task_fd, "rb") as pipe:
         size = int.from_bytes(pipe.read(8), "big")
-        payload = pipe.read(size)
+    payload = bytearray()
+    while len(payload) < size:
+        chunk = os.pread(fd, size - len(payload), len(payload))
+        if not chunk:
+            break
+        payload += chunk
     if size == 0 or len(payload) != size:
         raise WorkerFailed(0, "no task was sent")
+    os.ftruncate(fd, 0)
     return pickle.loads(payload)
 
 

@@ -275,7 +275,7 @@ def start_early_shares(files: Sequence[str], jobs: int) -> None:
     try:
         for i, share in enumerate(shards[1:], 1):
             workers.append(start_early(i, partial(_read_share, share)))
-    except OSError:  # no fork or descriptor to be had: the command splits the files (or not) as usual
+    except Exception:  # no fork or descriptor to be had: the command splits the files (or not) as usual
         stop(workers)
         return
     _EARLY = _Early([str(p) for p in paths], jobs, shards, workers)

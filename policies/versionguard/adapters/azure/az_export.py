@@ -22,10 +22,11 @@ the verdict reads (the ARM id, ``name``, ``type``, ``properties.model.format|nam
   ``name``) only sends the file the strict way, where it is read as before.
 
 What it does **not** prove, unlike the strict reader: a repeated key, nesting deeper than 64 levels
-(up to msgspec's own guard, about 1,000) or a number beyond a float's range (``1e400``) inside a
-value the verdict does not read. None of them can change a verdict or a report (those values are
-neither held nor written); every other input (the ARM ``{"value": [...]}`` response, Resource Graph
-results, anything odd) is read by the strict path, whose errors name the file and the key or line.
+(up to msgspec's own guard, about 1,000), a number beyond a float's range (``1e400``) or an integer
+longer than Python's 4,300-digit conversion limit inside a value the verdict does not read. None of
+them can change a verdict or a report (those values are neither held nor written); every other input
+(the ARM ``{"value": [...]}`` response, Resource Graph results, anything odd) is read by the strict
+path, whose errors name the file and the key or line.
 
 Anything this path cannot vouch for returns None and the caller reads the file the strict way, so
 errors are always the strict reader's.
