@@ -500,3 +500,14 @@ def test_early_workers_started_before_any_failure_are_stopped(tmp_path, monkeypa
     audit_command.start_early_shares([str(f) for f in files], 3)
     assert audit_command._EARLY is None and len(pids) == 1 and not _running(pids[0])
     assert _open_fds() == before
+
+
+def test_no_early_start_when_a_file_is_a_pipe(tmp_path):
+    """A pipe read by a worker that is never claimed could not be read again by the command."""
+    files = fleet(tmp_path)
+    fifo = tmp_path / "piped.json"
+    os.mkfifo(fifo)
+    audit_command.start_early_shares([str(f) for f in [*files, fifo]], 2)
+    assert audit_command._EARLY is None
+    audit_command.start_early_shares([str(f) for f in [*files, tmp_path / "missing.json"]], 2)
+    assert audit_command._EARLY is None

@@ -8,6 +8,7 @@ from __future__ import annotations
 import atexit
 import datetime as dt
 import os
+import stat
 from array import array
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -260,14 +261,24 @@ class _Early:
 _EARLY: _Early | None = None
 
 
+def _regular_file(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
 def start_early_shares(files: Sequence[str], jobs: int) -> None:
     """Fork the workers of a large audit before the command line is parsed (``cli.early_start``): each
     reads its share of the files while this process loads typer, the commands, the catalog and the
     settings (about 0.4 s), then waits. :func:`audit_files` sends each one its judging when it is
     called with the same files and jobs; otherwise (other arguments after all, an error first) they are
-    stopped, at the latest when this process exits."""
+    stopped, at the latest when this process exits. Regular files only: a pipe (``<(...)``) read by a
+    worker never claimed could not be read again."""
     global _EARLY
     paths = [Path(f) for f in files]
+    if not all(_regular_file(path) for path in paths):
+        return
     shards = _shards(paths, jobs, EARLY_FIRST_SHARE)
     if len(shards) < 2:
         return
