@@ -169,13 +169,20 @@ def _result_file() -> int:
     return fd
 
 
+def _fork(*descriptors: int) -> int:
+    """``os.fork()``; when refused (too many processes, no memory), ``descriptors`` are closed first, so
+    that none is left behind."""
+    try:
+        return os.fork()
+    except BaseException:
+        for descriptor in descriptors:
+            os.close(descriptor)
+        raise
+
+
 def _start(index: int, task: Callable[[], Any]) -> Worker:
     fd = _result_file()
-    try:
-        pid = os.fork()
-    except BaseException:  # refused (too many processes, no memory): no descriptor left behind
-        os.close(fd)
-        raise
+    pid = _fork(fd)
     if pid:
         return Worker(index, pid, fd)
     _child(fd, task)
@@ -191,12 +198,7 @@ def start_early(index: int, prepare: Callable[[], Any]) -> Worker:
     except BaseException:
         os.close(fd)
         raise
-    try:
-        pid = os.fork()
-    except BaseException:
-        for descriptor in (fd, task_read, task_write):
-            os.close(descriptor)
-        raise
+    pid = _fork(fd, task_read, task_write)
     if pid:
         os.close(task_read)
         return Worker(index, pid, fd, task_write)

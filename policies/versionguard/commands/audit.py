@@ -383,7 +383,7 @@ def _merged(shares: Sequence[_Shard]) -> list[Any]:
     for share in shares:
         keys, start = share.keys, 0
         while start < len(keys):
-            prefix = keys[start][:3]
+            prefix = _BLOCK(keys[start])
             end = bisect_right(keys, prefix, lo=start, key=_BLOCK)
             blocks.setdefault(prefix, []).append((share, start, end))
             start = end

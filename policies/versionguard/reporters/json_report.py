@@ -58,7 +58,7 @@ def encode_judged(outcomes: Iterable[Judged]) -> list[tuple[tuple[Any, ...], str
             made = len(pairs)
             try:
                 for d in group:
-                    resource, urn = f"{d.account}/{d.name}", d.arm_id
+                    resource, urn = d.resource, d.arm_id
                     where = scope(d.subscription, d.resource_group)
                     add(((stack, False, optional, resource, urn, policy, message),
                          f"{head}{place(resource, d.arm_type, urn)}{middle}{where}}}"))

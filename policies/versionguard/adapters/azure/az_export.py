@@ -80,9 +80,7 @@ _PLAIN = (str, type(None))  # a plain key holds strings and nulls
 def read_deployments(data: bytes, source: str) -> list[LiveDeployment] | None:
     """The deployments of an ``az`` export (``LiveDeployment`` s, as :func:`arm_deployments.read_items`
     makes them from the strict path's value), or None when this path cannot vouch for the text."""
-    data = fast_json.checked_bytes(data, source)
-    if len(data) > fast_json.SCREEN_FROM:
-        fast_json.screen(data, source)
+    data = fast_json.vetted(data, source)
     if data.lstrip()[:1] != b"[" or _ESCAPED_CHARACTER.search(data):
         return None
     if not data.isascii():
@@ -136,13 +134,13 @@ def _read(items: list[_Item], source: str) -> tuple[list[LiveDeployment] | None,
             if type(model) is _Model:
                 form, model_name, version = model.format, model.name, model.version
                 held += (form is not unset) + (model_name is not unset) + (version is not unset)
-            if type(model) is _Model and plain_sku:
-                key = (None if form is unset else form, None if model_name is unset else model_name,
-                       None if version is unset else version, None if option is unset else option,
-                       None if sku_name is unset else sku_name)
-                if not (type(key[0]) in plain and type(key[1]) in plain and type(key[2]) in plain
-                        and type(key[3]) in plain and type(key[4]) in plain):
-                    key = None
+                if plain_sku:
+                    key = (None if form is unset else form, None if model_name is unset else model_name,
+                           None if version is unset else version, None if option is unset else option,
+                           None if sku_name is unset else sku_name)
+                    if not (type(key[0]) in plain and type(key[1]) in plain and type(key[2]) in plain
+                            and type(key[3]) in plain and type(key[4]) in plain):
+                        key = None
         elif body is not unset:
             held += 1
         if key is None and not all(map(_shallow, _values(body, sku))):

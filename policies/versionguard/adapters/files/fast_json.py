@@ -54,9 +54,7 @@ def read_export(path: str | Path, what: str) -> Any:
 
 def parse_export(data: bytes, source: str) -> Any:
     """One JSON value from UTF-8 bytes, as :func:`safe_load.parse_json` would return it."""
-    data = checked_bytes(data, source)
-    if len(data) > SCREEN_FROM:
-        screen(data, source)
+    data = vetted(data, source)
     # msgspec first (its own recursion guard refuses nesting past about 1,000 levels), then the strict
     # reader's nesting scan over the value re-encoded compactly: the same brackets as the text (the
     # value's nesting), in about three quarters of the bytes, and the same text the colon count needs.
@@ -73,6 +71,15 @@ def parse_export(data: bytes, source: str) -> Any:
 _NOT_SHOWN = object()
 
 
+def vetted(data: bytes, source: str) -> bytes:
+    """``data`` past the byte rules (BOM removed) and the memory screen, for a parse to follow: exit 2
+    naming the file (through :class:`InputError`) for bytes the strict reader refuses on sight."""
+    data = _checked_bytes(data, source)
+    if len(data) > SCREEN_FROM:
+        screen(data, source)
+    return data
+
+
 def screen(data: bytes, source: str) -> None:
     """Refuse a text whose parse would build more than :data:`MAX_PARSE_MEMORY` of objects. Brackets
     and commas inside strings are counted too: the estimate is an upper bound."""
@@ -86,7 +93,7 @@ def screen(data: bytes, source: str) -> None:
                          f"{values:,} values (about {estimate / 2**20:,.0f} MiB once parsed)")
 
 
-def checked_bytes(data: bytes, source: str) -> bytes:
+def _checked_bytes(data: bytes, source: str) -> bytes:
     """The BOM, foreign-encoding and NUL rules of :func:`safe_load.decode_text`, on bytes."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
